@@ -1,0 +1,47 @@
+# The two commands: `make run` (set up and serve the demo) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+WORKERS ?= 4
+export FLASK_APP := app:create_app
+
+.PHONY: run test serve install install-dev db demo bench clean
+
+run: demo
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI and a
+# SECRET_KEY in the environment; the app refuses to start without them.
+serve: install
+	ATTEST_CONFIG=production $(BIN)/flask db upgrade
+	ATTEST_CONFIG=production $(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) \
+		--access-logfile - 'app:create_app()'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+db: install
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask demo load
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,78 @@
+"""Signing in and out: credentials checked, login sessions started and ended."""
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+
+from accounts.models import LoginSession, User
+from accounts.passwords import spend_verification_time, verify_password
+from audit import log
+from clock import utcnow
+from extensions import db
+
+
+def normalise_email(email):
+    return email.strip().lower()
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate(email, password, origin):
+    """The active user with these credentials, or None. Both outcomes are audited."""
+    email = normalise_email(email)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        spend_verification_time(password)
+    elif verify_password(user.password_hash, password) and user.active:
+        return user
+    reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
+    log.record(
+        "user.sign_in_failed",
+        log.Actor(None, origin),
+        object_type="users",
+        object_id=user.id if user else None,
+        email=email,
+        reason=reason,
+    )
+    return None
+
+
+def start_login_session(user, origin, user_agent):
+    """Open a login session for `user` and set the token the cookie will carry."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        LoginSession(token_hash=_token_hash(token), user=user, origin=origin, user_agent=user_agent[:255])
+    )
+    log.record("user.sign_in", log.Actor(user.id, origin), user)
+    user.login_token = token
+    return user
+
+
+def user_for_token(token, max_age):
+    """The user of a live login session, or None when it ended, expired or the
+    account was deactivated."""
+    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if login is None or login.ended_at is not None or not login.user.active:
+        return None
+    if utcnow() - login.started_at > max_age:
+        return None
+    login.user.login_token = token
+    return login.user
+
+
+def end_login_session(token, origin):
+    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if login is None or login.ended_at is not None:
+        return
+    login.ended_at = utcnow()
+    log.record("user.sign_out", log.Actor(login.user_id, origin), login.user)
+
+
+def end_all_login_sessions(user):
+    for login in db.session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    ):
+        login.ended_at = utcnow()

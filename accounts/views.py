@@ -1,0 +1,138 @@
+"""Sign in and out (anyone); user management (admin)."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from accounts import signin, users
+from accounts.access import client_address, current_actor, roles_required
+from accounts.forms import EditUserForm, SignInForm, UserForm, UserSearchForm
+from accounts.models import User
+from accounts.roles import Role, landing_endpoint
+from extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _account_key():
+    return "sign-in-account:" + signin.normalise_email(request.form.get("email", ""))
+
+
+def _address_key():
+    return "sign-in-address:" + client_address()
+
+
+def _sign_in_failed(response):
+    return response.status_code != 302
+
+
+def _safe_next(target):
+    """Only a path on this site: an absolute URL in ?next= would be an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    error_message="Too many failed sign-ins for this account. Wait a minute, then try again.",
+)
+@limiter.limit(
+    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_sign_in_failed,
+    error_message="Too many failed sign-ins from this address. Wait a minute, then try again.",
+)
+def sign_in():
+    """Anyone."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = signin.authenticate(form.email.data, form.password.data, client_address())
+        if user is not None:
+            # A fresh session on every sign-in: nothing planted before survives it.
+            session.clear()
+            signin.start_login_session(user, client_address(), request.user_agent.string)
+            login_user(user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for(landing_endpoint(user.roles)))
+        db.session.commit()
+        form.form_errors.append("The email or password is not correct, or the account is inactive.")
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    """Anyone; signing out of no session just lands on the sign-in page."""
+    if current_user.is_authenticated:
+        signin.end_login_session(current_user.get_id(), client_address())
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/admin/users")
+@roles_required(Role.ADMIN)
+def list_users():
+    """Admin."""
+    form = UserSearchForm(request.args)
+    form.validate()
+    role = Role(form.role.data) if form.role.data else None
+    active = {"active": True, "inactive": False}.get(form.status.data)
+    page = db.paginate(
+        users.find_users(form.q.data or "", role, active), per_page=current_app.config["USERS_PER_PAGE"]
+    )
+    return render_template("accounts/users.html", form=form, page=page)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_user():
+    """Admin."""
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = users.create_user(
+                form.email.data, form.name.data, form.selected_roles, form.password.data, current_actor()
+            )
+        except users.UserError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Created {user.email}.", "success")
+            return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id):
+    """Admin."""
+    user = db.session.get(User, user_id) or abort(404)
+    form = EditUserForm(obj=user, roles=[role.value for role in user.roles])
+    if form.validate_on_submit():
+        try:
+            users.update_user(
+                user, current_actor(),
+                email=form.email.data, name=form.name.data, roles=form.selected_roles,
+                active=form.active.data, password=form.password.data,
+            )
+        except users.UserError as error:
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(f"Saved {user.email}.", "success")
+            return redirect(url_for("accounts.list_users"))
+    return render_template("accounts/user_form.html", form=form, user=user)

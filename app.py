@@ -1,0 +1,69 @@
+"""The application factory. `flask --app app run`, `gunicorn 'app:create_app()'`."""
+
+from pathlib import Path
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from accounts.cli import users_cli
+from accounts.roles import navigation
+from accounts.views import bp as accounts_bp
+from audit.views import bp as audit_bp
+from config import INSTANCE_DIR, config_from_environment
+from database import init_database
+from demo import demo_cli
+from errors import register_errorhandlers
+from extensions import csrf, db, limiter, login_manager, migrate
+from health import bp as health_bp
+from home.views import bp as home_bp
+from security import init_security
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config=None):
+    """Build the app from a config object (see config.py), or from the
+    environment when none is given. Nothing is written or connected to here."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config or config_from_environment())
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_context(app)
+    return app
+
+
+def register_extensions(app):
+    db.init_app(app)
+    init_database(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_security(app)
+
+
+def register_blueprints(app):
+    for blueprint in (accounts_bp, audit_bp, health_bp, home_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app):
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_template_context(app):
+    @app.context_processor
+    def inject_navigation():
+        roles = current_user.roles if current_user.is_authenticated else set()
+        return {"navigation": navigation(roles)}
+
+    @app.template_global()
+    def page_url(number):
+        """This page's URL, with its query kept, at another page number."""
+        return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number})

@@ -1,0 +1,35 @@
+"""The service every area calls to write to the audit log."""
+
+from dataclasses import dataclass
+
+from audit.models import AuditEntry
+from extensions import db
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts and from where: a signed-in user and their address, or a
+    command-line user (no account) named by their login on the machine."""
+
+    user_id: int | None
+    origin: str
+
+
+def record(action, by, obj=None, *, object_type=None, object_id=None, **details):
+    """Append one entry. `obj` is a model instance (its table and id are used);
+    `details` holds plain values such as before/after. Flushes, never commits:
+    the entry lands in the same transaction as the change it describes."""
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        object_id = object_id or obj.id
+    entry = AuditEntry(
+        actor_id=by.user_id,
+        action=action,
+        object_type=object_type or "",
+        object_id=None if object_id is None else str(object_id),
+        origin=by.origin,
+        details=details,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -1,0 +1,36 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from clock import UTCDateTime, utcnow
+from extensions import db
+
+
+class AuditEntry(db.Model):
+    """One recorded action. Rows are never updated or deleted: the ORM refuses,
+    and database triggers (see the migration) refuse whatever goes around it."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(100))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+@event.listens_for(AuditEntry, "before_delete")
+def refuse_change(mapper, connection, entry):
+    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be changed or deleted")

@@ -1,0 +1,21 @@
+"""The audit log, for admins."""
+
+from flask import Blueprint, render_template, request
+
+from accounts.access import roles_required
+from accounts.roles import Role
+from audit import queries
+from extensions import db
+
+bp = Blueprint("audit", __name__)
+
+PER_PAGE = 100
+
+
+@bp.route("/admin/audit")
+@roles_required(Role.ADMIN)
+def list_entries():
+    """Admin."""
+    action = request.args.get("action") or None
+    page = db.paginate(queries.entries(action), per_page=PER_PAGE)
+    return render_template("audit/entries.html", page=page, action=action, actions=queries.actions())

@@ -1,0 +1,96 @@
+"""Configuration classes; each reads the environment when it is built.
+
+`create_app()` picks one by the ATTEST_CONFIG variable (development,
+production, testing) unless it is handed a config object or mapping.
+"""
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+DEVELOPMENT_SECRET_KEY = "attest-development-only-not-secret"
+
+
+def database_url(url):
+    """Point PostgreSQL URLs at psycopg 3, whatever scheme they were given in."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme):]
+    return url
+
+
+class Config:
+    def __init__(self):
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'attest.db'}")
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Behind a reverse proxy, the number of proxies whose X-Forwarded-For to
+        # trust: the client address feeds the audit log and the rate limits.
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    FORCE_HTTPS = False
+    PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    RATELIMIT_HEADERS_ENABLED = True
+    # Sign-in limits count failed attempts only, so a room of candidates
+    # behind one address can all sign in at once.
+    SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute"
+    SIGN_IN_LIMIT_PER_ADDRESS = "100 per minute"
+    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+    USERS_PER_PAGE = 50
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+    def __init__(self):
+        super().__init__()
+        # TLS usually ends at the proxy; FORCE_HTTPS=0 when the proxy redirects itself.
+        self.FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
+        if self.SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+            raise RuntimeError(
+                "SECRET_KEY is not set: production refuses to start with no secret key "
+                "or the development default. Set SECRET_KEY to a long random string."
+            )
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise RuntimeError(
+                "RATELIMIT_STORAGE_URI is memory://: with several workers each would keep "
+                "its own counts. Set it to a shared store, e.g. redis://127.0.0.1:6379/0."
+            )
+
+
+class TestingConfig(Config):
+    TESTING = True
+    # A cheap hash keeps hundreds of test sign-ins fast; production uses RFC 9106.
+    PASSWORD_HASH_PROFILE = "CHEAPEST"
+
+    def __init__(self):
+        super().__init__()
+        self.SECRET_KEY = "attest-tests"
+        self.SQLALCHEMY_DATABASE_URI = database_url(
+            os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_environment():
+    name = os.environ.get("ATTEST_CONFIG", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"ATTEST_CONFIG={name!r} is not one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]()

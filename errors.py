@@ -1,0 +1,45 @@
+"""Error pages: HTML for people, JSON for the app's JSON endpoints."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from extensions import db
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Not found", "There is no page at this address."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    429: ("Too many requests", "Too many requests. Wait a minute, then try again."),
+    500: ("Something went wrong", "An unexpected error occurred. It has been logged; please try again."),
+}
+
+
+def _wants_json():
+    return request.is_json or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(status, message=None):
+    title, default = MESSAGES[status]
+    message = message or default
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register_errorhandlers(app):
+    for status in (400, 403, 404, 405):
+        app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "This form has expired or did not come from Attest. Reload the page and try again.")
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        return render_error(429, error.description)
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Each role's home page, where a signed-in person lands."""

@@ -1,0 +1,54 @@
+"""`/` sends each person to the home of their first role; one home per role.
+
+Later areas replace a role's home with their own dashboard in accounts.roles.
+"""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from accounts import users
+from accounts.access import roles_required
+from accounts.roles import Role, landing_endpoint
+from audit import queries as audit_queries
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+def index():
+    """Anyone: anonymous visitors go to sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.sign_in"))
+    return redirect(url_for(landing_endpoint(current_user.roles)))
+
+
+@bp.route("/home")
+@login_required
+def no_role():
+    """Any signed-in user; the page says no role has been granted yet."""
+    if current_user.roles:
+        return redirect(url_for("home.index"))
+    return render_template("home/no_role.html")
+
+
+@bp.route("/home/admin")
+@roles_required(Role.ADMIN)
+def admin():
+    """Admin."""
+    return render_template(
+        "home/admin.html", role_counts=users.role_counts(), recent_entries=audit_queries.recent_entries(10)
+    )
+
+
+def _simple_home(role):
+    @roles_required(role)
+    def view():
+        return render_template(f"home/{role.value}.html")
+
+    view.__doc__ = f"{role.label}."
+    return view
+
+
+for _role in Role:
+    if _role is not Role.ADMIN:
+        bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

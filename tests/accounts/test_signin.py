@@ -1,0 +1,120 @@
+from accounts.models import LoginSession
+from audit.models import AuditEntry
+from tests.conftest import PASSWORD, sign_in
+
+
+def audit_actions(db):
+    return [entry.action for entry in db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_sign_in_lands_on_the_role_home_page(client, create_user):
+    user = create_user("proctor")
+
+    response = sign_in(client, user.email)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/home/proctor"
+    page = client.get("/home/proctor").get_data(as_text=True)
+    assert "Proctor home" in page
+    assert user.name in page
+
+
+def test_sign_in_with_upper_case_email_and_spaces(client, create_user):
+    user = create_user("rater", email="mixed@example.org")
+
+    response = sign_in(client, "  MIXED@Example.org ")
+
+    assert response.headers["Location"] == "/home/rater"
+
+
+def test_wrong_password_is_refused_with_a_message_and_audited(client, create_user, db):
+    user = create_user("candidate")
+
+    response = sign_in(client, user.email, "not the password")
+
+    assert response.status_code == 200
+    assert "The email or password is not correct" in response.get_data(as_text=True)
+    assert client.get("/home/candidate").status_code == 302
+    failed = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "user.sign_in_failed")).one()
+    assert failed.details == {"email": user.email, "reason": "wrong password"}
+    assert failed.origin == "127.0.0.1"
+
+
+def test_unknown_account_is_refused_with_the_same_message(client, db):
+    response = sign_in(client, "nobody@example.org")
+
+    assert "The email or password is not correct" in response.get_data(as_text=True)
+    assert audit_actions(db) == ["user.sign_in_failed"]
+
+
+def test_sign_in_then_sign_out_is_audited(client, create_user, db):
+    user = create_user("candidate")
+
+    sign_in(client, user.email)
+    client.post("/sign-out")
+
+    assert audit_actions(db)[-2:] == ["user.sign_in", "user.sign_out"]
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(app, client, create_user):
+    user = create_user("candidate")
+    sign_in(client, user.email)
+    stolen = client.get_cookie("session").value
+
+    client.post("/sign-out")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+
+    assert replay.get("/home/candidate").status_code == 302
+
+
+def test_sign_in_starts_a_new_session(client, create_user):
+    user = create_user("candidate")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+
+    sign_in(client, user.email)
+
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_deactivated_user_is_signed_out_and_cannot_sign_in(client, create_user, db, login_as):
+    user = create_user("candidate")
+    sign_in(client, user.email)
+    user.active = False
+    db.session.commit()
+
+    assert client.get("/home/candidate").status_code == 302
+    response = sign_in(client, user.email)
+    assert response.status_code == 200
+    assert "account is inactive" in response.get_data(as_text=True)
+
+
+def test_login_session_records_origin_and_end(client, create_user, db):
+    user = create_user("candidate")
+    sign_in(client, user.email, headers={"User-Agent": "ExamBrowser/1.0"})
+    client.post("/sign-out")
+
+    login = db.session.scalars(db.select(LoginSession).where(LoginSession.user_id == user.id)).one()
+    assert login.origin == "127.0.0.1"
+    assert login.user_agent == "ExamBrowser/1.0"
+    assert login.ended_at is not None
+
+
+def test_next_parameter_is_followed_only_within_the_site(client, create_user):
+    user = create_user("admin")
+
+    inside = client.post("/sign-in?next=/admin/users", data={"email": user.email, "password": PASSWORD})
+    client.post("/sign-out")
+    outside = client.post("/sign-in?next=https://evil.example/", data={"email": user.email, "password": PASSWORD})
+
+    assert inside.headers["Location"] == "/admin/users"
+    assert outside.headers["Location"] == "/home/admin"
+
+
+def test_anonymous_visitor_of_a_protected_page_is_sent_to_sign_in(client):
+    response = client.get("/admin/users")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")

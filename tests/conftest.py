@@ -1,0 +1,162 @@
+"""Fixtures every test uses.
+
+Each test that touches the database runs once per backend: SQLite always, and
+PostgreSQL when TEST_DATABASE_URL is set. The schema comes from the Alembic
+migrations (never create_all), applied once per backend; each test runs in a
+transaction that is rolled back, so tests never see each other's rows.
+"""
+
+import os
+import secrets
+
+import flask_migrate
+import pytest
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import create_engine, text
+
+from accounts.roles import Role
+from accounts.users import create_user as create_user_service
+from app import create_app
+from audit.log import Actor
+from config import TestingConfig, database_url
+from extensions import db as _db
+from extensions import limiter
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PASSWORD = "correct horse battery"
+TEST_ACTOR = Actor(None, "tests")
+
+
+def reset_postgresql(url):
+    """Empty the PostgreSQL test database, so migrations start from nothing."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def testing_config(url, **overrides):
+    config = TestingConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    return config
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url_for_tests(request, tmp_path_factory):
+    """A database migrated to the head revision, one per backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'attest.db'}"
+    else:
+        url = database_url(os.environ["TEST_DATABASE_URL"])
+        reset_postgresql(url)
+    app = create_app(testing_config(url))
+    with app.app_context():
+        flask_migrate.upgrade()
+        _db.engine.dispose()
+    return url
+
+
+class CsrfClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every unsafe request,
+    as the app's own pages do; pass csrf=False to send none."""
+
+    def open(self, *args, csrf=True, **kwargs):
+        method = kwargs.get("method", "GET").upper()
+        if csrf and method not in ("GET", "HEAD", "OPTIONS"):
+            headers = dict(kwargs.pop("headers", None) or {})
+            headers.setdefault("X-CSRFToken", self.csrf_token())
+            kwargs["headers"] = headers
+        return super().open(*args, **kwargs)
+
+    def csrf_token(self):
+        # The token Flask-WTF would put in a form: the session's raw token, signed.
+        with self.session_transaction() as session:
+            raw = session.setdefault("csrf_token", secrets.token_hex(20))
+        serializer = URLSafeTimedSerializer(self.application.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+
+@pytest.fixture(scope="session")
+def app(database_url_for_tests):
+    app = create_app(testing_config(database_url_for_tests))
+    app.test_client_class = CsrfClient
+    return app
+
+
+class ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's session picks the engine per table; bound to one
+    connection for a test, it must use that connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def db(app):
+    """The database inside a transaction rolled back after the test. The app's
+    own commits become savepoint releases within it."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        app_session = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
+        )
+        limiter.reset()
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = app_session
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(db):
+    """Factory: create_user(*roles, email=None, name=None, password=PASSWORD)."""
+
+    def create(*roles, email=None, name=None, password=PASSWORD):
+        email = email or f"user-{secrets.token_hex(4)}@example.org"
+        user = create_user_service(email, name or email.split("@")[0], {Role(r) for r in roles}, password, TEST_ACTOR)
+        db.session.commit()
+        return user
+
+    return create
+
+
+def sign_in(client, email, password=PASSWORD, **kwargs):
+    return client.post("/sign-in", data={"email": email, "password": password}, **kwargs)
+
+
+@pytest.fixture
+def login_as(client, create_user):
+    """login_as(role, ...): a new user holding the roles, signed in on `client`."""
+
+    def login(*roles):
+        user = create_user(*roles)
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture(params=list(Role), ids=lambda role: role.value)
+def each_role(request):
+    return request.param
