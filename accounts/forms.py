@@ -1,12 +1,13 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.passwords import MIN_LENGTH
 from accounts.roles import Role
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class SignInForm(FlaskForm):
@@ -48,7 +49,7 @@ class UserSearchForm(FlaskForm):
         csrf = False  # a GET search changes nothing
 
     q = StringField("Search", validators=[Optional(), Length(max=200)], description="Email or name")
-    role = SelectField("Role", choices=[("", "Any role")] + ROLE_CHOICES, validators=[Optional()])
+    role = SelectField("Role", choices=[SelectChoice("", "Any role"), *ROLE_CHOICES], validators=[Optional()])
     status = SelectField(
-        "Status", choices=[("", "Any status"), ("active", "Active"), ("inactive", "Inactive")], validators=[Optional()]
+        "Status", choices=[SelectChoice("", "Any status"), SelectChoice("active", "Active"), SelectChoice("inactive", "Inactive")], validators=[Optional()]
     )

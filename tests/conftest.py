@@ -6,6 +6,7 @@ migrations (never create_all), applied once per backend; each test runs in a
 transaction that is rolled back, so tests never see each other's rows.
 """
 
+import contextvars
 import os
 import secrets
 
@@ -38,7 +39,7 @@ def reset_postgresql(url):
     engine.dispose()
 
 
-def testing_config(url, **overrides):
+def config_for(url, **overrides):
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = url
     for key, value in overrides.items():
@@ -54,7 +55,7 @@ def database_url_for_tests(request, tmp_path_factory):
     else:
         url = database_url(os.environ["TEST_DATABASE_URL"])
         reset_postgresql(url)
-    app = create_app(testing_config(url))
+    app = create_app(config_for(url))
     with app.app_context():
         flask_migrate.upgrade()
         _db.engine.dispose()
@@ -63,7 +64,10 @@ def database_url_for_tests(request, tmp_path_factory):
 
 class CsrfClient(FlaskClient):
     """A test client that sends a valid CSRF token with every unsafe request,
-    as the app's own pages do; pass csrf=False to send none."""
+    as the app's own pages do; pass csrf=False to send none.
+
+    Each request runs in a fresh context, as in a real server: it gets its own
+    app context, `g` and database session, not the test's."""
 
     def open(self, *args, csrf=True, **kwargs):
         method = kwargs.get("method", "GET").upper()
@@ -71,7 +75,7 @@ class CsrfClient(FlaskClient):
             headers = dict(kwargs.pop("headers", None) or {})
             headers.setdefault("X-CSRFToken", self.csrf_token())
             kwargs["headers"] = headers
-        return super().open(*args, **kwargs)
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self):
         # The token Flask-WTF would put in a form: the session's raw token, signed.
@@ -83,9 +87,11 @@ class CsrfClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(database_url_for_tests):
-    app = create_app(testing_config(database_url_for_tests))
+    app = create_app(config_for(database_url_for_tests))
     app.test_client_class = CsrfClient
-    return app
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
 
 
 class ConnectionBoundSession(Session):

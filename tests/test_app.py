@@ -1,0 +1,130 @@
+"""The application factory, configuration, health check, headers and error pages."""
+
+import pytest
+
+from app import create_app
+from config import ProductionConfig, config_from_environment
+from tests.conftest import config_for
+
+
+def test_creating_the_app_writes_and_connects_to_nothing(tmp_path):
+    database = tmp_path / "never" / "attest.db"
+
+    create_app(config_for(f"sqlite:///{database}"))
+
+    assert not database.parent.exists()
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        ProductionConfig()
+
+
+def test_production_refuses_the_development_secret_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "attest-development-only-not-secret")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+        ProductionConfig()
+
+
+def test_production_refuses_per_process_rate_limit_counts(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+
+    with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI is memory://"):
+        ProductionConfig()
+
+
+def test_production_config_reads_the_environment(monkeypatch):
+    monkeypatch.setenv("ATTEST_CONFIG", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://attest@db.internal/attest")
+
+    config = config_from_environment()
+
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://attest@db.internal/attest"
+    assert config.SESSION_COOKIE_SECURE is True
+
+
+def test_unknown_config_name_is_refused(monkeypatch):
+    monkeypatch.setenv("ATTEST_CONFIG", "staging")
+
+    with pytest.raises(RuntimeError, match="ATTEST_CONFIG='staging' is not one of"):
+        config_from_environment()
+
+
+def test_healthz_answers_200_when_the_database_is_reachable(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_not(tmp_path):
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'missing-dir' / 'attest.db'}"))
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/sign-in")
+
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client, create_user):
+    user = create_user("candidate")
+
+    response = client.post("/sign-in", data={"email": user.email, "password": "correct horse battery"})
+
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_load_nothing_from_outside_the_app(client, login_as):
+    login_as("admin")
+
+    for path in ("/sign-in", "/home/admin", "/admin/users", "/admin/audit"):
+        page = client.get(path).get_data(as_text=True)
+        assert "http://" not in page and "https://" not in page and "//cdn" not in page, path
+        assert "<script>" not in page and " style=" not in page, path
+
+
+def test_unknown_page_is_a_404_page_in_the_layout(client):
+    response = client.get("/no/such/page")
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in page and 'href="#main"' in page
+
+
+def test_forbidden_page_is_a_403_page(client, login_as):
+    login_as("candidate")
+
+    response = client.get("/admin/users")
+
+    assert response.status_code == 403
+    assert "Your account does not have access to this page." in response.get_data(as_text=True)
+
+
+def test_unexpected_error_is_a_500_page(database_url_for_tests):
+    app = create_app(config_for(database_url_for_tests, TESTING=False))
+    app.add_url_rule("/boom", "boom", lambda: 1 / 0)
+
+    response = app.test_client().get("/boom")
+
+    assert response.status_code == 500
+    assert "An unexpected error occurred." in response.get_data(as_text=True)
