@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from accounts.roles import Role
 from accounts.users import create_user as create_user_service
@@ -36,6 +36,17 @@ def reset_postgresql(url):
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def create_database_if_missing(url):
+    """A PostgreSQL database beside the test one, for tests that need their own."""
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from extensions import db
-from tests.conftest import config_for, reset_postgresql
+from tests.conftest import config_for, create_database_if_missing, reset_postgresql
 
 
 def test_models_and_migrations_agree(app):
@@ -34,14 +34,3 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_test
         assert "users" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
 
-
-def create_database_if_missing(url):
-    from sqlalchemy import create_engine, make_url, text
-
-    target = make_url(url)
-    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
-    engine.dispose()

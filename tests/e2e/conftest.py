@@ -1,0 +1,76 @@
+"""Browser tests: the app served on localhost, driven in headless Chromium.
+
+The server is the real app in a thread, over its own database (migrated and
+loaded with the demo data by the same commands `make run` uses). Chromium is
+Debian's /usr/bin/chromium; no browser is ever downloaded. Without it, these
+tests skip and say why.
+"""
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from app import create_app
+from tests.conftest import config_for, create_database_if_missing, reset_postgresql
+
+CHROMIUM = "/usr/bin/chromium"
+# Chromium's own network chatter is refused on this closed network; turn it off.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.path.parent.name == "e2e":
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url_for_tests, tmp_path_factory):
+    """Base URL of the app served over a database of its own, with the demo data."""
+    if database_url_for_tests.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'attest.db'}"
+    else:
+        url = database_url_for_tests + "_e2e"
+        create_database_if_missing(url)
+        reset_postgresql(url)
+    app = create_app(config_for(url))
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+    with app.app_context():
+        from extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server)
+    page = context.new_page()
+    yield page
+    context.close()
