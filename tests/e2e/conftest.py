@@ -32,7 +32,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def chromium():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser tests")
+        reason = f"no Chromium at {CHROMIUM}: install Debian's chromium package to run the browser tests"
+        if os.environ.get("ATTEST_REQUIRE_BROWSER"):
+            pytest.fail(reason + " (ATTEST_REQUIRE_BROWSER is set, as in CI)")
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
