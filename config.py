@@ -77,6 +77,7 @@ class TestingConfig(Config):
     def __init__(self):
         super().__init__()
         self.SECRET_KEY = "attest-tests"
+        self.RATELIMIT_STORAGE_URI = "memory://"  # each test resets its counts
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite://")
         )
