@@ -39,15 +39,22 @@ def reset_postgresql(url):
     engine.dispose()
 
 
-def create_database_if_missing(url):
-    """A PostgreSQL database beside the test one, for tests that need their own."""
+def empty_database_beside(url, name, directory):
+    """An empty database of the same backend as `url`, for tests that need their
+    own: a file in `directory` for SQLite, `<database>_<name>` for PostgreSQL."""
+    if url.startswith("sqlite"):
+        return f"sqlite:///{directory / (name + '.db')}"
     target = make_url(url)
+    target = target.set(database=f"{target.database}_{name}")
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     engine.dispose()
+    url = target.render_as_string(hide_password=False)
+    reset_postgresql(url)
+    return url
 
 
 def config_for(url, **overrides):

@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from extensions import db
-from tests.conftest import config_for, create_database_if_missing, reset_postgresql
+from tests.conftest import config_for, empty_database_beside
 
 
 def test_models_and_migrations_agree(app):
@@ -18,13 +18,7 @@ def test_models_and_migrations_agree(app):
 
 
 def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_tests, tmp_path):
-    if database_url_for_tests.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'roundtrip.db'}"
-    else:
-        url = database_url_for_tests + "_roundtrip"
-        create_database_if_missing(url)
-        reset_postgresql(url)
-    app = create_app(config_for(url))
+    app = create_app(config_for(empty_database_beside(database_url_for_tests, "roundtrip", tmp_path)))
 
     with app.app_context():
         flask_migrate.upgrade()

@@ -10,10 +10,12 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from app import create_app
-from tests.conftest import config_for, create_database_if_missing, reset_postgresql
+from extensions import db
+from tests.conftest import config_for, empty_database_beside
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own network chatter is refused on this closed network; turn it off.
@@ -36,8 +38,6 @@ def chromium():
         if os.environ.get("ATTEST_REQUIRE_BROWSER"):
             pytest.fail(reason + " (ATTEST_REQUIRE_BROWSER is set, as in CI)")
         pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -47,12 +47,7 @@ def chromium():
 @pytest.fixture(scope="session")
 def live_server(database_url_for_tests, tmp_path_factory):
     """Base URL of the app served over a database of its own, with the demo data."""
-    if database_url_for_tests.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'attest.db'}"
-    else:
-        url = database_url_for_tests + "_e2e"
-        create_database_if_missing(url)
-        reset_postgresql(url)
+    url = empty_database_beside(database_url_for_tests, "e2e", tmp_path_factory.mktemp("e2e"))
     app = create_app(config_for(url))
     runner = app.test_cli_runner()
     for command in (["db", "upgrade"], ["demo", "load"]):
@@ -66,8 +61,6 @@ def live_server(database_url_for_tests, tmp_path_factory):
     thread.join()
     server.server_close()
     with app.app_context():
-        from extensions import db
-
         db.engine.dispose()
 
 
