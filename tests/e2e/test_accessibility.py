@@ -1,0 +1,48 @@
+"""Every page so far meets WCAG 2.1 AA as axe-core checks it, in each role."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.e2e.accessibility import violations
+from tests.e2e.test_smoke import DEMO, sign_in
+
+ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/users?q=zzz-nobody"]
+
+
+def test_sign_in_page_and_its_error_state(page):
+    page.goto("/sign-in")
+    assert violations(page) == []
+
+    sign_in(page, "candidate@example.org", "wrong password")
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+def test_each_role_home_page(page, role):
+    sign_in(page, *DEMO[role])
+
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages(page, path):
+    sign_in(page, *DEMO[Role.ADMIN])
+    page.goto(path)
+
+    assert violations(page) == []
+
+
+def test_user_form_with_errors(page):
+    sign_in(page, *DEMO[Role.ADMIN])
+    page.goto("/admin/users/new")
+    page.get_by_role("button", name="Create user").click()
+    page.wait_for_selector(".error-summary")
+
+    assert violations(page) == []
+
+
+def test_error_pages(page):
+    sign_in(page, *DEMO[Role.CANDIDATE])
+    for path in ("/admin/users", "/no/such/page"):
+        page.goto(path)
+        assert violations(page) == [], path
