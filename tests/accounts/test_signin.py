@@ -118,3 +118,14 @@ def test_anonymous_visitor_of_a_protected_page_is_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+def test_a_login_session_expires_after_its_lifetime(app, client, create_user, time_machine):
+    user = create_user("candidate")
+    time_machine.move_to("2026-03-02 08:00:00+00:00", tick=False)
+    sign_in(client, user.email)
+
+    time_machine.shift(app.config["PERMANENT_SESSION_LIFETIME"] - 60)
+    assert client.get("/home/candidate").status_code == 200
+    time_machine.shift(120)
+    assert client.get("/home/candidate").status_code == 302
