@@ -16,6 +16,7 @@ from errors import register_errorhandlers
 from extensions import csrf, db, limiter, login_manager, migrate
 from health import bp as health_bp
 from home.views import bp as home_bp
+from item_bank.cli import item_bank_cli
 from security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -55,6 +56,7 @@ def register_blueprints(app):
 def register_commands(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(item_bank_cli)
 
 
 def register_template_context(app):

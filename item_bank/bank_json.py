@@ -1,0 +1,143 @@
+"""Attest's native item-bank JSON: reading into a Bundle, writing from the bank.
+
+The format is documented in docs/item-bank-json.md.
+"""
+
+import json
+import re
+
+from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem
+from item_bank.models import Status
+
+FORMAT = "attest-item-bank"
+FORMAT_VERSION = 1
+
+
+def _line_of(text, identifier):
+    """The line where an item's identifier is declared, to point a reader at it."""
+    match = re.search(r'"identifier"\s*:\s*' + re.escape(json.dumps(identifier)), text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _where(text, identifier, index):
+    line = _line_of(text, identifier) if identifier else None
+    label = f"item {identifier}" if identifier else f"items[{index}]"
+    return f"line {line}, {label}" if line else label
+
+
+def read(text, source):
+    """Parse one native JSON document into a Bundle; problems name the line."""
+    bundle = Bundle()
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        bundle.problems.append(Problem(source, f"line {error.lineno}, column {error.colno}", "", f"not valid JSON: {error.msg}"))
+        return bundle
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        bundle.problems.append(Problem(source, "line 1", "format", f'must be "{FORMAT}"'))
+        return bundle
+    if document.get("version") != FORMAT_VERSION:
+        bundle.problems.append(Problem(source, "line 1", "version", f"must be {FORMAT_VERSION}"))
+        return bundle
+    for index, entry in enumerate(document.get("domains", [])):
+        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) or not isinstance(entry.get("name"), str):
+            bundle.problems.append(Problem(source, f"domains[{index}]", "code", "each domain needs a code and a name"))
+            continue
+        bundle.domains.append(
+            {"code": entry["code"], "name": entry["name"], "description": entry.get("description", "")}
+        )
+    items = document.get("items")
+    if not isinstance(items, list):
+        bundle.problems.append(Problem(source, "", "items", "must be a list"))
+        return bundle
+    for index, entry in enumerate(items):
+        item = _read_item(entry, index, text, source, bundle.problems)
+        if item is not None:
+            bundle.items.append(item)
+    return bundle
+
+
+def _read_item(entry, index, text, source, problems):
+    identifier = entry.get("identifier") if isinstance(entry, dict) else None
+    where = _where(text, identifier if isinstance(identifier, str) else None, index)
+
+    def problem(field, message):
+        problems.append(Problem(source, where, field, message))
+
+    if not isinstance(entry, dict):
+        problem("", "each item must be an object")
+        return None
+    if not isinstance(identifier, str) or not identifier.strip():
+        problem("identifier", "is required")
+        return None
+    versions = entry.get("versions")
+    if not isinstance(versions, list) or not versions:
+        problem("versions", "needs at least one version")
+        return None
+    incoming = []
+    for position, version in enumerate(versions):
+        label = f"versions[{position}]"
+        if not isinstance(version, dict) or not isinstance(version.get("content"), dict):
+            problem(f"{label}.content", "is required")
+            continue
+        number = version.get("number", position + 1)
+        status = version.get("status", Status.DRAFT.value)
+        if not isinstance(number, int) or number < 1:
+            problem(f"{label}.number", "must be a whole number from 1")
+            continue
+        if status not in {s.value for s in Status}:
+            problem(f"{label}.status", f"{status!r} is not one of {', '.join(s.value for s in Status)}")
+            continue
+        incoming.append(
+            IncomingVersion(
+                number=number,
+                status=status,
+                content=version["content"],
+                primary_domain=version.get("primary_domain"),
+                secondary_domains=list(version.get("secondary_domains", [])),
+                tags=list(version.get("tags", [])),
+                source=version.get("source", ""),
+                notes=version.get("notes", ""),
+                author=version.get("author"),
+            )
+        )
+    return IncomingItem(
+        identifier=identifier.strip(),
+        kind=entry.get("kind", ""),
+        versions=incoming,
+        enemies=list(entry.get("enemies", [])),
+        origin=source,
+        where=where,
+    )
+
+
+def dump(items, domains, enemies_of):
+    """The bank as a native JSON document (a dict); `enemies_of(item)` lists an item's enemies."""
+    return {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "domains": [{"code": d.code, "name": d.name, "description": d.description} for d in domains],
+        "items": [
+            {
+                "identifier": item.identifier,
+                "kind": item.kind,
+                "enemies": [enemy.identifier for enemy in enemies_of(item)],
+                "versions": [_dump_version(version) for version in item.versions],
+            }
+            for item in items
+        ],
+    }
+
+
+def _dump_version(version):
+    return {
+        "number": version.number,
+        "status": version.status,
+        "primary_domain": version.primary_domain.code if version.primary_domain else None,
+        "secondary_domains": [domain.code for domain in version.secondary_domains],
+        "tags": version.tags,
+        "author": version.author.email if version.author else None,
+        "source": version.source,
+        "notes": version.notes,
+        "content": version.content,
+    }
