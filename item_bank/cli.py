@@ -21,7 +21,8 @@ def report(plan, dry_run):
     verb = "would be" if dry_run else "were"
     lines.append(
         f"{len(plan.created)} items {verb} created, {len(plan.updated)} updated, "
-        f"{len(plan.unchanged)} unchanged; {len(plan.new_domains)} new domains."
+        f"{len(plan.unchanged)} unchanged; {len(plan.new_domains)} new domains, "
+        f"{len(plan.new_enemies)} new enemy pairs."
     )
     for identifier in plan.created:
         lines.append(f"  create {identifier}")

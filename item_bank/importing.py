@@ -18,7 +18,7 @@ from extensions import db
 from item_bank import bank_json, qti
 from item_bank.bundle import Bundle, Problem
 from item_bank.domains import create_domain
-from item_bank.items import apply_fields, editable_in_place, mark_enemies, normalise_tags
+from item_bank.items import apply_fields, editable_in_place, enemy_pairs, mark_enemies, normalise_tags
 from item_bank.kinds import KINDS, kind_of
 from item_bank.models import Domain, Item, ItemVersion, StatusChange, Status
 
@@ -73,6 +73,7 @@ class Plan:
     updated: list = field(default_factory=list)  # (identifier, [version numbers added or changed])
     unchanged: list = field(default_factory=list)
     new_domains: list = field(default_factory=list)
+    new_enemies: list = field(default_factory=list)  # (identifier, identifier) pairs not yet recorded
     problems: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
     untagged: list = field(default_factory=list)
@@ -82,6 +83,10 @@ class Plan:
     @property
     def ok(self):
         return not self.problems
+
+    @property
+    def changes_anything(self):
+        return bool(self.created or self.updated or self.new_domains or self.new_enemies)
 
 
 def plan_import(bundle, default_domain=None):
@@ -103,14 +108,27 @@ def plan_import(bundle, default_domain=None):
             continue
         seen[incoming.identifier] = f"{incoming.origin} {incoming.where}".strip()
         _plan_item(incoming, plan, known_codes, default_domain)
-    all_identifiers = set(seen) | {identifier for (identifier,) in db.session.execute(select(Item.identifier))}
+    _plan_enemies(bundle, plan, set(seen))
+    return plan
+
+
+def _plan_enemies(bundle, plan, incoming_identifiers):
+    bank = dict(db.session.execute(select(Item.identifier, Item.id)).all())
+    recorded = {frozenset(pair) for pair in enemy_pairs()}
+    planned = set()
     for incoming in bundle.items:
         for enemy in incoming.enemies:
-            if enemy not in all_identifiers:
+            if enemy not in incoming_identifiers and enemy not in bank:
                 plan.problems.append(
-                    Problem(incoming.origin, incoming.where, "enemies", f"names {enemy}, which is in neither the import nor the bank")
+                    Problem(incoming.origin, incoming.where, "enemies",
+                            f"names {enemy}, which is in neither the import nor the bank")
                 )
-    return plan
+                continue
+            pair = frozenset((incoming.identifier, enemy))
+            ids = frozenset(bank.get(identifier) for identifier in pair)
+            if pair not in planned and ids not in recorded:
+                planned.add(pair)
+                plan.new_enemies.append(tuple(sorted(pair)))
 
 
 def _plan_item(incoming, plan, known_codes, default_domain):
@@ -214,6 +232,8 @@ def apply_import(plan, by, source_name):
     """Write a plan that has no problems. Returns the items written."""
     if not plan.ok:
         raise ValueError("a plan with problems cannot be applied")
+    if not plan.changes_anything:
+        return []
     for entry in plan.new_domains:
         create_domain(entry["code"], entry["name"], entry.get("description", ""), by)
     domains = {domain.code: domain for domain in db.session.scalars(select(Domain))}
@@ -224,12 +244,13 @@ def apply_import(plan, by, source_name):
         db.session.add(item)
         current = {version.number: version for version in item.versions}
         for version in versions:
+            author_id = _author_id(version.author, authors)
             target = current.get(version.number)
             if target is None:
                 target = ItemVersion(number=version.number)
                 item.versions.append(target)
             target.status = version.status
-            target.author_id = _author_id(version.author, authors)
+            target.author_id = author_id
             apply_fields(
                 target, version.content, domains.get(version.primary_domain),
                 [domains[code] for code in version.secondary_domains], version.tags, version.source, version.notes,
@@ -242,9 +263,8 @@ def apply_import(plan, by, source_name):
         written.append(item)
     db.session.flush()
     identifiers = {item.identifier: item for item in db.session.scalars(select(Item))}
-    for incoming, _, _ in plan.writes:
-        for enemy in incoming.enemies:
-            mark_enemies(identifiers[incoming.identifier], identifiers[enemy], by)
+    for first, second in plan.new_enemies:
+        mark_enemies(identifiers[first], identifiers[second], by)
     log.record(
         "item_bank.imported", by, object_type="item_bank", source=source_name,
         created=len(plan.created), updated=len(plan.updated), unchanged=len(plan.unchanged),

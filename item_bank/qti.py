@@ -72,7 +72,7 @@ def _parse(data, source):
         return SafeET.fromstring(data), None
     except ET.ParseError as error:
         line, column = error.position
-        return None, Problem(source, f"line {line}, column {column}", "", f"malformed XML: {error.msg.split(':')[0]}")
+        return None, Problem(source, f"line {line}, column {column}", "", f"malformed XML: {str(error).split(':')[0]}")
     except DefusedXmlException as error:
         return None, Problem(source, "", "", f"refused XML: {error}")
 

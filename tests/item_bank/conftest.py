@@ -1,0 +1,86 @@
+"""Item bank factories: domains, items in any status, blueprints."""
+
+import pytest
+
+from audit.log import Actor
+from item_bank import items as item_service
+from item_bank.blueprints import create_blueprint
+from item_bank.domains import all_domains, load_standard_domains
+from item_bank.models import Status
+
+
+def sr_content(stem="Which response best supports the parent-infant relationship?", key="B", options=4):
+    return {
+        "stem": stem,
+        "options": [{"id": letter, "text": f"Option {letter} for: {stem}"} for letter in "ABCDE"[:options]],
+        "key": [key],
+        "rationale": "Because it follows the infant's cues.",
+        "references": ["Zeanah (ed.), Handbook of Infant Mental Health"],
+    }
+
+
+def cr_content(scenario="A home visitor describes a tense visit.", prompts=("What do you notice?",)):
+    return {
+        "scenario": scenario,
+        "prompts": list(prompts),
+        "expected_length": {"min_words": 200, "max_words": 600},
+        "rubric": {"criteria": [
+            {"id": "C1", "name": "Infant's perspective",
+             "levels": [{"points": p, "descriptor": f"level {p}"} for p in range(4)]},
+            {"id": "C2", "name": "Reflection",
+             "levels": [{"points": p, "descriptor": f"level {p}"} for p in range(4)]},
+        ]},
+    }
+
+
+@pytest.fixture
+def domains(db):
+    load_standard_domains(Actor(None, "tests"))
+    db.session.commit()
+    return {domain.code: domain for domain in all_domains()}
+
+
+@pytest.fixture
+def writer(create_user):
+    user = create_user("item_writer")
+    return Actor(user.id, "tests")
+
+
+@pytest.fixture
+def reviewer(create_user):
+    user = create_user("item_writer")
+    return Actor(user.id, "tests")
+
+
+@pytest.fixture
+def make_item(db, domains, writer, reviewer):
+    """make_item(kind="selected_response", domain="TF", status="approved", **content overrides)."""
+
+    def make(kind="selected_response", domain="TF", status=Status.APPROVED, content=None, identifier=None, **fields):
+        content = content or (sr_content() if kind == "selected_response" else cr_content())
+        item = item_service.create_item(
+            kind, content, writer, primary_domain=domains[domain], identifier=identifier, **fields
+        )
+        version = item.latest
+        path = {
+            Status.DRAFT: [],
+            Status.IN_REVIEW: [Status.IN_REVIEW],
+            Status.APPROVED: [Status.IN_REVIEW, Status.APPROVED],
+            Status.RETIRED: [Status.IN_REVIEW, Status.APPROVED, Status.RETIRED],
+        }[Status(status)]
+        for step in path:
+            item_service.move(version, step, reviewer)
+        db.session.commit()
+        return item
+
+    return make
+
+
+@pytest.fixture
+def make_blueprint(db, domains):
+    def make(sections, name="Test blueprint"):
+        blueprint = create_blueprint({"name": name, "sections": sections}, Actor(None, "tests"))
+        db.session.commit()
+        return blueprint
+
+    return make

@@ -1,0 +1,305 @@
+"""Importing native JSON and IMS QTI 2.1: all or nothing, problems named by file, line or item, and field."""
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from audit.log import Actor
+from item_bank import exporting, importing
+from item_bank.models import Item, ItemVersion
+from tests.item_bank.conftest import cr_content, sr_content
+
+BY = Actor(None, "tests")
+
+
+def native(*items, domains=()):
+    return {"format": "attest-item-bank", "version": 1, "domains": list(domains), "items": list(items)}
+
+
+def sr_item(identifier, status="approved", domain="TF", **content):
+    return {"identifier": identifier, "kind": "selected_response",
+            "versions": [{"number": 1, "status": status, "primary_domain": domain, "content": sr_content() | content}]}
+
+
+def write_json(tmp_path, document, name="bank.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
+def run(path, default_domain=None, apply=True):
+    plan = importing.plan_import(importing.read_path(path), default_domain)
+    if apply and plan.ok:
+        importing.apply_import(plan, BY, str(path))
+    return plan
+
+
+def count_items(db):
+    return db.session.scalar(db.select(db.func.count()).select_from(Item))
+
+
+def test_a_native_file_is_imported_with_versions_domains_tags_and_enemies(tmp_path, domains, db):
+    first = sr_item("Q-1") | {"enemies": ["Q-2"]}
+    first["versions"][0] |= {"secondary_domains": ["ref"], "tags": ["Grief", "loss"]}
+    path = write_json(tmp_path, native(first, sr_item("Q-2", status="draft")))
+
+    plan = run(path)
+
+    assert plan.ok and plan.created == ["Q-1", "Q-2"]
+    item = db.session.scalar(db.select(Item).where(Item.identifier == "Q-1"))
+    version = item.latest
+    assert (version.status, version.primary_domain.code, [d.code for d in version.secondary_domains]) == (
+        "approved", "TF", ["REF"])
+    assert version.tags == ["grief", "loss"]
+    assert plan.new_enemies == [("Q-1", "Q-2")]
+
+
+def test_a_dry_run_reports_and_writes_nothing(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1")))
+
+    plan = run(path, apply=False)
+
+    assert plan.created == ["Q-1"]
+    assert count_items(db) == 0
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1"), sr_item("Q-2")))
+    run(path)
+
+    plan = run(path)
+
+    assert plan.unchanged == ["Q-1", "Q-2"] and not plan.changes_anything
+
+
+def test_malformed_json_names_line_and_column(tmp_path, domains):
+    path = tmp_path / "bad.json"
+    path.write_text('{"format": "attest-item-bank",\n "version": 1,\n "items": [\n  {"identifier": "Q-1",,}\n ]}')
+
+    plan = run(path)
+
+    assert [str(p) for p in plan.problems] == [f"{path}, line 4, column 24: not valid JSON: Expecting property name enclosed in double quotes"]
+
+
+def test_one_bad_item_leaves_the_bank_untouched_and_is_named(tmp_path, domains, db):
+    bad = sr_item("Q-BAD", key=["Z"])
+    path = write_json(tmp_path, native(sr_item("Q-1"), bad, sr_item("Q-3")))
+
+    plan = run(path)
+
+    line = path.read_text().splitlines().index('      "identifier": "Q-BAD",') + 1
+    assert [str(p) for p in plan.problems] == [f"{path}, line {line}, item Q-BAD: versions[0].content.key: names no option: Z"]
+    assert count_items(db) == 0
+
+
+@pytest.mark.parametrize(
+    "items, message",
+    [
+        ([sr_item("Q-1"), sr_item("Q-1")], "identifier: Q-1 is also used at"),
+        ([sr_item("Q-1", domain="NOPE")], "versions[0].domains: unknown domain code NOPE"),
+        ([sr_item("Q-1", domain=None)], "versions[0].primary_domain: a approved version needs a competency domain"),
+        ([sr_item("Q-1") | {"kind": "essay"}], "kind: 'essay' is not one of"),
+        ([sr_item("Q-1") | {"enemies": ["Q-404"]}], "enemies: names Q-404, which is in neither the import nor the bank"),
+        ([{"kind": "selected_response", "versions": []}], "identifier: is required"),
+    ],
+)
+def test_problems_name_the_item_and_field(tmp_path, domains, db, items, message):
+    plan = run(write_json(tmp_path, native(*items)))
+
+    assert any(message in str(problem) for problem in plan.problems), [str(p) for p in plan.problems]
+    assert count_items(db) == 0
+
+
+def test_an_approved_version_cannot_be_rewritten_but_a_new_version_can_be_added(tmp_path, domains, db):
+    run(write_json(tmp_path, native(sr_item("Q-1"))))
+    changed = sr_item("Q-1", stem="Rewritten?")
+
+    refused = run(write_json(tmp_path, native(changed), "changed.json"))
+    changed["versions"][0]["number"] = 2
+    accepted = run(write_json(tmp_path, native(changed), "v2.json"))
+
+    assert "version 1 is approved in the bank and cannot change" in str(refused.problems[0])
+    assert accepted.updated == [("Q-1", [2])]
+    assert [v.number for v in db.session.scalar(db.select(Item)).versions] == [1, 2]
+
+
+def test_new_domains_in_the_file_are_created(tmp_path, domains, db):
+    document = native(sr_item("Q-1", domain="XTRA"), domains=[{"code": "XTRA", "name": "Extra", "description": "d"}])
+
+    plan = run(write_json(tmp_path, document))
+
+    assert plan.ok and plan.new_domains[0]["code"] == "XTRA"
+    assert db.session.scalar(db.select(Item)).latest.primary_domain.name == "Extra"
+
+
+QTI_NS = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
+
+
+def choice_item(identifier, key="ChoiceB", cardinality="single", correct=True):
+    correct_block = f"<correctResponse><value>{key}</value></correctResponse>" if correct else ""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<assessmentItem {QTI_NS} identifier="{identifier}" title="Foreign item" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="{cardinality}" baseType="identifier">{correct_block}</responseDeclaration>
+  <outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>
+  <itemBody>
+    <p>A toddler <em>repeatedly</em> looks back at the caregiver while exploring.</p>
+    <choiceInteraction responseIdentifier="RESPONSE" shuffle="true" maxChoices="1">
+      <prompt>What does this behaviour most likely show?</prompt>
+      <simpleChoice identifier="ChoiceA">Avoidance of the caregiver</simpleChoice>
+      <simpleChoice identifier="ChoiceB">Use of the caregiver as a secure base</simpleChoice>
+      <simpleChoice identifier="ChoiceC">Separation distress</simpleChoice>
+      <simpleChoice identifier="ChoiceD" fixed="true">Stranger wariness</simpleChoice>
+    </choiceInteraction>
+  </itemBody>
+  <responseProcessing template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct"/>
+</assessmentItem>"""
+
+
+def text_entry_item(identifier):
+    return f"""<?xml version="1.0"?>
+<assessmentItem {QTI_NS} identifier="{identifier}" title="Gap" adaptive="false" timeDependent="false">
+  <responseDeclaration identifier="RESPONSE" cardinality="single" baseType="string"/>
+  <itemBody><p>Fill in: <textEntryInteraction responseIdentifier="RESPONSE"/></p></itemBody>
+</assessmentItem>"""
+
+
+def qti_package(files, manifest_metadata=""):
+    resources = "".join(
+        f'<resource identifier="R{n}" type="imsqti_item_xmlv2p1" href="{name}">{manifest_metadata}<file href="{name}"/></resource>'
+        for n, name in enumerate(files)
+    )
+    manifest = f"""<?xml version="1.0"?>
+<manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1" identifier="M"><organizations/><resources>{resources}</resources></manifest>"""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("imsmanifest.xml", manifest)
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def test_a_single_qti_choice_item_arrives_as_an_untagged_draft(tmp_path, domains, db):
+    path = tmp_path / "item.xml"
+    path.write_text(choice_item("FOREIGN-1"))
+
+    plan = run(path)
+
+    assert plan.ok and plan.untagged == ["FOREIGN-1"]
+    version = db.session.scalar(db.select(ItemVersion))
+    assert (version.status, version.primary_domain) == ("draft", None)
+    assert version.content["stem"] == (
+        "A toddler repeatedly looks back at the caregiver while exploring.\n\nWhat does this behaviour most likely show?"
+    )
+    assert version.content["key"] == ["ChoiceB"] and version.content["shuffle"] is True
+    assert [o["fixed"] for o in version.content["options"]] == [False, False, False, True]
+
+
+def test_domain_option_tags_items_that_arrive_without_one(tmp_path, domains, db):
+    path = tmp_path / "item.xml"
+    path.write_text(choice_item("FOREIGN-1"))
+
+    plan = run(path, default_domain=domains["DSS"])
+
+    assert plan.untagged == []
+    assert db.session.scalar(db.select(ItemVersion)).primary_domain.code == "DSS"
+
+
+def test_a_package_with_an_unknown_interaction_imports_the_rest_and_reports_it(tmp_path, domains, db):
+    path = tmp_path / "package.zip"
+    path.write_bytes(qti_package({"a.xml": choice_item("FOREIGN-1"), "b.xml": text_entry_item("GAP-1")}))
+
+    plan = run(path)
+
+    assert plan.ok and plan.created == ["FOREIGN-1"]
+    assert [str(s) for s in plan.skipped] == [
+        f"{path}/b.xml, item GAP-1: interaction: textEntryInteraction is not supported; item not imported"
+    ]
+
+
+def test_lom_classification_names_the_domain(tmp_path, domains, db):
+    metadata = """<metadata><lom xmlns="http://ltsc.ieee.org/xsd/LOM"><general><keyword><string>attachment</string></keyword></general>
+      <classification><taxonPath><taxon><id>TF</id></taxon></taxonPath></classification></lom></metadata>"""
+    path = tmp_path / "package.zip"
+    path.write_bytes(qti_package({"a.xml": choice_item("FOREIGN-1")}, metadata))
+
+    run(path)
+
+    version = db.session.scalar(db.select(ItemVersion))
+    assert version.primary_domain.code == "TF" and version.tags == ["attachment"]
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"a.xml": choice_item("F-1").replace("</itemBody>", "")}, "a.xml, line 16, column 2: malformed XML: mismatched tag"),
+        ({"a.xml": choice_item("F-1", correct=False)}, "a.xml, item F-1: correctResponse: is missing: the item has no key"),
+        ({"a.xml": choice_item("F-1"), "b.xml": choice_item("F-1")}, "b.xml, item F-1: identifier: F-1 is also used by"),
+        ({"a.xml": choice_item("F-1", key="ChoiceZ")}, "a.xml, item F-1: versions[0].content.key: names no option: ChoiceZ"),
+    ],
+)
+def test_broken_qti_leaves_the_bank_untouched(tmp_path, domains, db, files, message):
+    path = tmp_path / "package.zip"
+    path.write_bytes(qti_package({"ok.xml": choice_item("F-OK"), **files}))
+
+    plan = run(path)
+
+    assert any(message in str(problem) for problem in plan.problems), [str(p) for p in plan.problems]
+    assert count_items(db) == 0
+
+
+def test_a_zip_without_a_manifest_is_refused(tmp_path, domains):
+    path = tmp_path / "package.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.xml", choice_item("F-1"))
+
+    plan = run(path)
+
+    assert "imsmanifest.xml: is missing: not a QTI content package" in str(plan.problems[0])
+
+
+def test_xml_entities_are_refused_not_expanded(tmp_path, domains):
+    path = tmp_path / "bomb.xml"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>')
+
+    plan = run(path)
+
+    assert "refused XML" in str(plan.problems[0])
+
+
+def test_a_folder_of_files_is_imported(tmp_path, domains, db):
+    (tmp_path / "a.xml").write_text(choice_item("F-1"))
+    write_json(tmp_path, native(sr_item("Q-1")), "more.json")
+
+    plan = run(tmp_path, default_domain=domains["TF"])
+
+    assert sorted(plan.created) == ["F-1", "Q-1"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "qti"])
+def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_item, writer, domains, db, tmp_path, app):
+    from item_bank import items as item_service
+
+    first = make_item(secondary_domains=[domains["REF"]], tags=["attachment"], source="demo", notes="n")
+    item_service.edit_item(first, sr_content(stem="Second version?"), writer, primary_domain=domains["TF"],
+                           tags=["revised"])
+    second = make_item(kind="constructed_response", domain="REF", content=cr_content(prompts=("One?", "Two?")))
+    item_service.mark_enemies(first, make_item(status="draft"), writer)
+    db.session.commit()
+    before = exporting.bank_document()
+    if fmt == "json":
+        path = write_json(tmp_path, before, "export.json")
+    else:
+        path = tmp_path / "export.zip"
+        path.write_bytes(exporting.qti_package()[0])
+    for entry in db.session.scalars(db.select(Item)):
+        db.session.delete(entry)
+    db.session.flush()
+
+    plan = run(path)
+
+    assert plan.ok, [str(p) for p in plan.problems]
+    after = exporting.bank_document()
+    assert after == before
+    assert second.identifier in plan.created
