@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 WORKERS ?= 4
+# gunicorn listens on loopback for the reverse proxy in front of it: with
+# PROXY_COUNT set, a client reaching gunicorn directly could forge its address.
+BIND ?= 127.0.0.1:$(PORT)
 export FLASK_APP := app:create_app
 
 .PHONY: run test serve install install-dev db demo bench clean
@@ -12,13 +15,14 @@ run: demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI and a
 # SECRET_KEY in the environment; the app refuses to start without them.
 serve: install
 	ATTEST_CONFIG=production $(BIN)/flask db upgrade
-	ATTEST_CONFIG=production $(BIN)/gunicorn --workers $(WORKERS) --bind 0.0.0.0:$(PORT) \
+	ATTEST_CONFIG=production $(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) \
 		--access-logfile - 'app:create_app()'
 
 $(BIN)/python:

@@ -1,6 +1,7 @@
 """The application factory. `flask --app app run`, `gunicorn 'app:create_app()'`."""
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, request, url_for
 from flask_login import current_user
@@ -36,6 +37,7 @@ def create_app(config=None):
 
 
 def register_extensions(app):
+    init_security(app)  # first: plain HTTP is redirected before anything else runs
     db.init_app(app)
     init_database(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -45,7 +47,6 @@ def register_extensions(app):
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     limiter.init_app(app)
-    init_security(app)
 
 
 def register_blueprints(app):
@@ -68,4 +69,5 @@ def register_template_context(app):
     @app.template_global()
     def page_url(number):
         """This page's URL, with its query kept, at another page number."""
-        return url_for(request.endpoint, **{**request.view_args, **request.args.to_dict(), "page": number})
+        query = {**request.args.to_dict(), "page": number}
+        return url_for(request.endpoint, **request.view_args) + "?" + urlencode(query)

@@ -39,9 +39,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
     # Sign-in limits count failed attempts only, so a room of candidates
-    # behind one address can all sign in at once.
+    # behind one address can all sign in at once: wrong passwords per account,
+    # and attempts on accounts that do not exist per address.
     SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute"
-    SIGN_IN_LIMIT_PER_ADDRESS = "100 per minute"
+    SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "100 per minute"
     PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
     USERS_PER_PAGE = 50
 
@@ -57,10 +58,11 @@ class ProductionConfig(Config):
         super().__init__()
         # TLS usually ends at the proxy; FORCE_HTTPS=0 when the proxy redirects itself.
         self.FORCE_HTTPS = os.environ.get("FORCE_HTTPS", "1") == "1"
-        if self.SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+        if self.SECRET_KEY.strip() in ("", DEVELOPMENT_SECRET_KEY) or len(self.SECRET_KEY.strip()) < 32:
             raise RuntimeError(
-                "SECRET_KEY is not set: production refuses to start with no secret key "
-                "or the development default. Set SECRET_KEY to a long random string."
+                "SECRET_KEY is not set, or is the development default or shorter than 32 characters: "
+                "production refuses to start. Set SECRET_KEY to a long random string, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'."
             )
         if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
             raise RuntimeError(

@@ -5,12 +5,14 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from extensions import db, limiter
+from security import allow_plain_http
 
 bp = Blueprint("health", __name__)
 
 
 @bp.route("/healthz")
 @limiter.exempt
+@allow_plain_http  # load balancers check over plain HTTP
 def healthz():
     """Anyone, unauthenticated."""
     try:

@@ -20,15 +20,19 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+UNKNOWN_ACCOUNT = "unknown account"
+
+
 def authenticate(email, password, origin):
-    """The active user with these credentials, or None. Both outcomes are audited."""
+    """(the active user with these credentials, None), or (None, why not).
+    A failure is audited; a success is, once its login session starts."""
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
         spend_verification_time(password)
     elif verify_password(user.password_hash, password) and user.active:
-        return user
-    reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
+        return user, None
+    reason = UNKNOWN_ACCOUNT if user is None else ("inactive" if not user.active else "wrong password")
     log.record(
         "user.sign_in_failed",
         log.Actor(None, origin),
@@ -37,7 +41,7 @@ def authenticate(email, password, origin):
         email=email,
         reason=reason,
     )
-    return None
+    return None, reason
 
 
 def start_login_session(user, origin, user_agent):

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from accounts import signin, users
@@ -27,6 +27,10 @@ def _sign_in_failed(response):
     return response.status_code != 302
 
 
+def _unknown_account(response):
+    return g.get("sign_in_failure") == signin.UNKNOWN_ACCOUNT
+
+
 def _safe_next(target):
     """Only a path on this site: an absolute URL in ?next= would be an open redirect."""
     if not target:
@@ -46,19 +50,23 @@ def _safe_next(target):
     error_message="Too many failed sign-ins for this account. Wait a minute, then try again.",
 )
 @limiter.limit(
-    lambda: current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"],
+    lambda: current_app.config["SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS"],
     key_func=_address_key,
     methods=["POST"],
-    deduct_when=_sign_in_failed,
-    error_message="Too many failed sign-ins from this address. Wait a minute, then try again.",
+    deduct_when=_unknown_account,
+    error_message="Too many sign-ins for unknown accounts from this address. Wait a minute, then try again.",
 )
 def sign_in():
-    """Anyone."""
+    """Anyone. Failed attempts are limited per account; attempts on accounts
+    that do not exist are limited per address too. Wrong passwords for real
+    accounts never count against the address, so one person behind a shared
+    address cannot lock a room of candidates out."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = SignInForm()
+    # Form data only: the per-account limit is keyed on the form's email field.
+    form = SignInForm(request.form)
     if form.validate_on_submit():
-        user = signin.authenticate(form.email.data, form.password.data, client_address())
+        user, g.sign_in_failure = signin.authenticate(form.email.data, form.password.data, client_address())
         if user is not None:
             # A fresh session on every sign-in: nothing planted before survives it.
             session.clear()
@@ -88,9 +96,9 @@ def sign_out():
 def list_users():
     """Admin."""
     form = UserSearchForm(request.args)
-    form.validate()
-    role = Role(form.role.data) if form.role.data else None
-    active = {"active": True, "inactive": False}.get(form.status.data)
+    filters_valid = form.validate()
+    role = Role(form.role.data) if filters_valid and form.role.data else None
+    active = {"active": True, "inactive": False}.get(form.status.data) if filters_valid else None
     page = db.paginate(
         users.find_users(form.q.data or "", role, active), per_page=current_app.config["USERS_PER_PAGE"]
     )

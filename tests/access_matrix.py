@@ -58,6 +58,7 @@ CHECKS = [
     Check("GET", "/admin/users/new", "accounts.create_user", only(ADMIN)),
     Check("POST", "/admin/users/new", "accounts.create_user", only(ADMIN)),
     Check("GET", "/admin/users/{owner_id}", "accounts.edit_user", only(ADMIN)),
+    Check("GET", "/admin/users/999999999", "accounts.edit_user", only(ADMIN, status=404)),
     # An empty post keeps every field as it was: saved, redirected.
     Check("POST", "/admin/users/{owner_id}", "accounts.edit_user", only(ADMIN, status=302)),
     Check("GET", "/admin/audit", "audit.list_entries", only(ADMIN)),

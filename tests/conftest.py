@@ -112,6 +112,22 @@ def app(database_url_for_tests):
         _db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(database_url_for_tests):
+    """make_app(**config overrides): another app over the test database (or
+    DATABASE to point elsewhere), its connections closed after the test."""
+    made = []
+
+    def make(database=None, **overrides):
+        made.append(create_app(config_for(database or database_url_for_tests, **overrides)))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            _db.engine.dispose()
+
+
 class ConnectionBoundSession(Session):
     """Flask-SQLAlchemy's session picks the engine per table; bound to one
     connection for a test, it must use that connection."""

@@ -1,5 +1,7 @@
 """The application factory, configuration, health check, headers and error pages."""
 
+from html.parser import HTMLParser
+
 import pytest
 
 from app import create_app
@@ -23,11 +25,12 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         ProductionConfig()
 
 
-def test_production_refuses_the_development_secret_key(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "attest-development-only-not-secret")
+@pytest.mark.parametrize("key", ["attest-development-only-not-secret", "short-key", " " * 40])
+def test_production_refuses_the_development_or_a_short_secret_key(monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
 
-    with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set, or is the development default or shorter than 32"):
         ProductionConfig()
 
 
@@ -65,13 +68,26 @@ def test_healthz_answers_200_when_the_database_is_reachable(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_answers_503_when_the_database_is_not(tmp_path):
-    app = create_app(config_for(f"sqlite:///{tmp_path / 'missing-dir' / 'attest.db'}"))
+def test_healthz_answers_503_when_the_database_is_not(tmp_path, make_app):
+    app = make_app(f"sqlite:///{tmp_path / 'missing-dir' / 'attest.db'}")
 
     response = app.test_client().get("/healthz")
 
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_forced_https_redirects_pages_but_answers_health_checks_over_http(make_app):
+    client = make_app(FORCE_HTTPS=True).test_client()
+
+    page = client.get("/sign-in")
+    form = client.post("/sign-in")
+    secure = client.get("/sign-in", base_url="https://localhost")
+
+    assert (page.status_code, page.headers["Location"]) == (301, "https://localhost/sign-in")
+    assert form.status_code == 308
+    assert client.get("/healthz").status_code == 200
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
 
 
 def test_every_response_carries_the_security_headers(client):
@@ -94,13 +110,31 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, create_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_pages_load_nothing_from_outside_the_app(client, login_as):
+class AssetParser(HTMLParser):
+    """Every script, stylesheet, image and inline style or handler in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.external, self.inline = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("src", "href"):
+            value = attrs.get(name) or ""
+            if tag in ("script", "link", "img", "iframe") and value and not value.startswith("/"):
+                self.external.append(f"<{tag} {name}={value}>")
+        if tag == "script" and not attrs.get("src"):
+            self.inline.append("<script> without src")
+        self.inline += [f"{tag} {name}" for name in attrs if name == "style" or name.startswith("on")]
+
+
+def test_pages_load_nothing_from_outside_the_app_and_have_no_inline_code(client, login_as):
     login_as("admin")
 
-    for path in ("/sign-in", "/home/admin", "/admin/users", "/admin/audit"):
-        page = client.get(path).get_data(as_text=True)
-        assert "http://" not in page and "https://" not in page and "//cdn" not in page, path
-        assert "<script>" not in page and " style=" not in page, path
+    for path in ("/sign-in", "/home/admin", "/admin/users", "/admin/users/new", "/admin/audit", "/nowhere"):
+        parser = AssetParser()
+        parser.feed(client.get(path).get_data(as_text=True))
+        assert parser.external == [] and parser.inline == [], path
 
 
 def test_unknown_page_is_a_404_page_in_the_layout(client):
@@ -120,8 +154,8 @@ def test_forbidden_page_is_a_403_page(client, login_as):
     assert "Your account does not have access to this page." in response.get_data(as_text=True)
 
 
-def test_unexpected_error_is_a_500_page(database_url_for_tests):
-    app = create_app(config_for(database_url_for_tests, TESTING=False))
+def test_unexpected_error_is_a_500_page(make_app):
+    app = make_app(TESTING=False)
     app.add_url_rule("/boom", "boom", lambda: 1 / 0)
 
     response = app.test_client().get("/boom")

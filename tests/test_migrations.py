@@ -4,9 +4,8 @@ import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app import create_app
 from extensions import db
-from tests.conftest import config_for, empty_database_beside
+from tests.conftest import empty_database_beside
 
 
 def test_models_and_migrations_agree(app):
@@ -17,8 +16,24 @@ def test_models_and_migrations_agree(app):
     assert differences == []
 
 
-def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_tests, tmp_path):
-    app = create_app(config_for(empty_database_beside(database_url_for_tests, "roundtrip", tmp_path)))
+def test_check_constraints_and_triggers_come_from_the_migrations(app):
+    # compare_metadata does not look at CHECK constraints or triggers.
+    with app.app_context():
+        inspector = db.inspect(db.engine)
+        for table in db.metadata.sorted_tables:
+            declared = {c.name for c in table.constraints if c.__class__.__name__ == "CheckConstraint"}
+            reflected = {c["name"] for c in inspector.get_check_constraints(table.name)}
+            assert declared == reflected, table.name
+        if db.engine.dialect.name == "sqlite":
+            query = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+        else:
+            query = "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entries'::regclass AND NOT tgisinternal"
+        with db.engine.connect() as connection:
+            assert connection.execute(db.text(query)).scalars().all()
+
+
+def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_tests, tmp_path, make_app):
+    app = make_app(empty_database_beside(database_url_for_tests, "roundtrip", tmp_path))
 
     with app.app_context():
         flask_migrate.upgrade()
@@ -26,5 +41,4 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_test
         assert sorted(db.inspect(db.engine).get_table_names()) == ["alembic_version"]
         flask_migrate.upgrade()
         assert "users" in db.inspect(db.engine).get_table_names()
-        db.engine.dispose()
 

@@ -20,7 +20,7 @@ def test_sign_in_lands_on_the_role_home_page(client, create_user):
 
 
 def test_sign_in_with_upper_case_email_and_spaces(client, create_user):
-    user = create_user("rater", email="mixed@example.org")
+    create_user("rater", email="mixed@example.org")
 
     response = sign_in(client, "  MIXED@Example.org ")
 

@@ -95,16 +95,22 @@ def test_admin_cannot_remove_their_own_admin_role_or_deactivate_themselves(clien
     assert admin.active and admin.roles == {Role.ADMIN}
 
 
-def test_setting_a_password_lets_the_user_sign_in_with_it(app, client, login_as, create_user):
+def test_setting_a_password_lets_the_user_sign_in_with_it_and_signs_them_out_elsewhere(
+    app, client, login_as, create_user, db
+):
     login_as("admin")
     user = create_user("rater")
+    their_browser = app.test_client()
+    sign_in(their_browser, user.email)
 
     client.post(
         f"/admin/users/{user.id}",
         data={"email": user.email, "name": user.name, "roles": ["rater"], "active": "y", "password": "brand new secret"},
     )
 
+    assert their_browser.get("/home/rater").status_code == 302
     assert sign_in(app.test_client(), user.email, "brand new secret").status_code == 302
+    assert entries(db, "user.password_set")[-1].object_id == str(user.id)
 
 
 def test_user_list_filters_by_role_and_status(client, login_as, create_user, db):
@@ -119,6 +125,29 @@ def test_user_list_filters_by_role_and_status(client, login_as, create_user, db)
 
     assert "pat@example.org" in active_proctors and "gone@example.org" not in active_proctors
     assert "gone@example.org" in inactive and "pat@example.org" not in inactive
+
+
+def test_an_unknown_role_filter_is_a_message_not_an_error(client, login_as):
+    login_as("admin")
+
+    response = client.get("/admin/users?role=wizard")
+
+    assert response.status_code == 200
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_pagination_links_keep_the_search_and_nothing_else(client, login_as, create_user, app):
+    login_as("admin")
+    for n in range(3):
+        create_user("candidate", email=f"page{n}@example.org")
+    app.config["USERS_PER_PAGE"] = 2
+    try:
+        page = client.get("/admin/users?q=page&endpoint=x&_anchor=evil&_external=1").get_data(as_text=True)
+    finally:
+        app.config["USERS_PER_PAGE"] = 50
+
+    assert 'href="/admin/users?q=page&amp;endpoint=x&amp;_anchor=evil&amp;_external=1&amp;page=2"' in page
+    assert "#evil" not in page and "http://" not in page
 
 
 def test_editing_an_unknown_user_is_404(client, login_as):

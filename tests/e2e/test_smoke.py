@@ -1,6 +1,7 @@
 """Each role signs in with its demo account in a real browser and lands at home."""
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.demo import demo_accounts
 from accounts.roles import Role
@@ -29,7 +30,7 @@ def test_each_role_lands_on_its_home_page_and_sees_only_its_navigation(page, rol
     assert ("Audit log" in links) == (role is Role.ADMIN)
 
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_text("You are signed out.").is_visible()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
     page.goto(f"/home/{role.value.replace('_', '-')}")
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
 
@@ -49,7 +50,7 @@ def test_admin_creates_a_user_who_then_signs_in(page):
     page.get_by_label("Proctor").check()
     page.get_by_label("Password").fill("made in chromium")
     page.get_by_role("button", name="Create user").click()
-    assert page.get_by_text("Created browser.made@example.org.").is_visible()
+    expect(page.get_by_text("Created browser.made@example.org.")).to_be_visible()
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, "browser.made@example.org", "made in chromium")
