@@ -6,17 +6,24 @@ from flask.cli import AppGroup
 from accounts.cli import command_line_actor
 from accounts.demo import load_demo_users
 from extensions import db
+from item_bank.demo import load_demo_bank
 
 demo_cli = AppGroup("demo", help="Demo data for trying Attest.")
 
 
 @demo_cli.command("load")
 def load_command():
-    """Load the demo accounts (one per role). Running it again changes nothing."""
-    loaded = load_demo_users(command_line_actor())
+    """Load the demo accounts (one per role) and the demo item bank with its
+    blueprint and two published forms. Running it again changes nothing."""
+    by = command_line_actor()
+    loaded = load_demo_users(by)
+    bank_lines = load_demo_bank(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")
     click.echo("Demo accounts (email / password / roles):")
     for (email, roles, password), _ in loaded:
         click.echo(f"  {email:32} {password:22} {', '.join(sorted(role.value for role in roles))}")
+    click.echo("Demo item bank:")
+    for line in bank_lines:
+        click.echo(f"  {line}")

@@ -20,7 +20,7 @@ from item_bank.bundle import Bundle, Problem
 from item_bank.domains import create_domain
 from item_bank.items import apply_fields, editable_in_place, enemy_pairs, mark_enemies, normalise_tags
 from item_bank.kinds import KINDS, kind_of
-from item_bank.models import Domain, Item, ItemVersion, StatusChange, Status
+from item_bank.models import Domain, Item, ItemVersion, Status, StatusChange
 
 
 def read_path(path):

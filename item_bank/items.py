@@ -8,7 +8,7 @@ from sqlalchemy import exists, or_, select
 from audit import log
 from extensions import db
 from item_bank.kinds import kind_of
-from item_bank.models import EnemyPair, FormItem, Item, ItemTag, ItemVersion, StatusChange, Status
+from item_bank.models import EnemyPair, FormItem, Item, ItemTag, ItemVersion, Status, StatusChange
 
 # Which status may follow which; anything else is refused.
 TRANSITIONS = {
