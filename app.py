@@ -18,6 +18,7 @@ from extensions import csrf, db, limiter, login_manager, migrate
 from health import bp as health_bp
 from home.views import bp as home_bp
 from item_bank.cli import item_bank_cli
+from item_bank.views import bp as item_bank_bp
 from security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -50,7 +51,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, audit_bp, health_bp, home_bp):
+    for blueprint in (accounts_bp, audit_bp, health_bp, home_bp, item_bank_bp):
         app.register_blueprint(blueprint)
 
 

@@ -35,6 +35,21 @@ NAVIGATION = {
     Role.ADMIN: (
         NavLink("Users", "accounts.list_users"),
         NavLink("Audit log", "audit.list_entries"),
+        NavLink("Items", "item_bank.list_items"),
+        NavLink("Forms", "item_bank.list_forms"),
+        NavLink("Domains", "item_bank.list_domains"),
+    ),
+    Role.COORDINATOR: (NavLink("Domains", "item_bank.list_domains"),),
+    Role.PSYCHOMETRICIAN: (
+        NavLink("Items", "item_bank.list_items"),
+        NavLink("Review queue", "item_bank.review_queue"),
+        NavLink("Blueprints", "item_bank.list_blueprints"),
+        NavLink("Forms", "item_bank.list_forms"),
+    ),
+    Role.ITEM_WRITER: (
+        NavLink("Items", "item_bank.list_items"),
+        NavLink("Review queue", "item_bank.review_queue"),
+        NavLink("Import", "item_bank.import_items"),
     ),
 }
 
@@ -53,6 +68,7 @@ def navigation(roles):
     """Each held role's home, then its links, in precedence order."""
     links = []
     for role in ordered(roles):
-        links.append(NavLink(f"{role.label} home", HOME_ENDPOINTS[role]))
-        links.extend(NAVIGATION.get(role, ()))
+        for link in (NavLink(f"{role.label} home", HOME_ENDPOINTS[role]), *NAVIGATION.get(role, ())):
+            if link.endpoint not in {held.endpoint for held in links}:
+                links.append(link)
     return links

@@ -71,8 +71,8 @@ def _parse(data, source):
     try:
         return SafeET.fromstring(data), None
     except ET.ParseError as error:
-        line, column = error.position
-        return None, Problem(source, f"line {line}, column {column}", "", f"malformed XML: {str(error).split(':')[0]}")
+        line, column = error.position  # expat counts columns from 0
+        return None, Problem(source, f"line {line}, column {column + 1}", "", f"malformed XML: {str(error).split(':')[0]}")
     except DefusedXmlException as error:
         return None, Problem(source, "", "", f"refused XML: {error}")
 

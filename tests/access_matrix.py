@@ -1,8 +1,11 @@
 """Who may use which route: the declared answer for every principal.
 
 Every route of the app must appear here (test_access_matrix checks it). When
-an issue adds a route, it adds a line. Paths may name `{owner_id}`: the id of
-a candidate who is not the signed-in principal ("another candidate's" object).
+an issue adds a route, it adds a line. Paths may name objects that exist for
+every check: `{owner_id}`, a candidate who is not the signed-in principal
+("another candidate's" object); `{item_id}` and `{enemy_id}`, approved items;
+`{domain_id}`; `{blueprint_id}`; `{form_id}`, a draft form of the blueprint,
+and `{form_item_id}`, its first item.
 """
 
 from dataclasses import dataclass, field
@@ -42,6 +45,9 @@ def role_home(role):
 
 
 ADMIN = [Role.ADMIN]
+WRITERS = [Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN]
+FORM_BUILDERS = [Role.PSYCHOMETRICIAN, Role.ADMIN]
+DOMAIN_EDITORS = [Role.COORDINATOR, Role.ADMIN]
 
 CHECKS = [
     Check("GET", "/", "home.index", everyone(302)),
@@ -62,6 +68,40 @@ CHECKS = [
     # An empty post keeps every field as it was: saved, redirected.
     Check("POST", "/admin/users/{owner_id}", "accounts.edit_user", only(ADMIN, status=302)),
     Check("GET", "/admin/audit", "audit.list_entries", only(ADMIN)),
+    Check("GET", "/items", "item_bank.list_items", only(WRITERS)),
+    Check("GET", "/items/new/selected_response", "item_bank.create_item", only(WRITERS)),
+    Check("GET", "/items/new/constructed_response", "item_bank.create_item", only(WRITERS)),
+    Check("GET", "/items/new/essay", "item_bank.create_item", only(WRITERS, status=404)),
+    Check("POST", "/items/new/selected_response", "item_bank.create_item", only(WRITERS)),
+    Check("GET", "/items/{item_id}", "item_bank.show_item", only(WRITERS)),
+    Check("GET", "/items/999999999", "item_bank.show_item", only(WRITERS, status=404)),
+    Check("GET", "/items/{item_id}/edit", "item_bank.edit_item", only(WRITERS)),
+    Check("POST", "/items/{item_id}/edit", "item_bank.edit_item", only(WRITERS)),
+    Check("GET", "/items/{item_id}/versions/1/preview", "item_bank.preview_item", only(WRITERS)),
+    Check("GET", "/items/{item_id}/versions/9/preview", "item_bank.preview_item", only(WRITERS, status=404)),
+    Check("POST", "/items/{item_id}/versions/1/status", "item_bank.move_item", only(WRITERS, status=302)),
+    Check("POST", "/items/{item_id}/enemies", "item_bank.add_enemy", only(WRITERS, status=302)),
+    Check("POST", "/items/{item_id}/enemies/{enemy_id}/remove", "item_bank.remove_enemy", only(WRITERS, status=302)),
+    Check("GET", "/review", "item_bank.review_queue", only(WRITERS)),
+    Check("GET", "/items/import", "item_bank.import_items", only(WRITERS)),
+    Check("POST", "/items/import", "item_bank.import_items", only(WRITERS)),
+    Check("GET", "/items/export.json", "item_bank.export_items", only(WRITERS)),
+    Check("GET", "/items/export.zip", "item_bank.export_items", only(WRITERS)),
+    Check("GET", "/items/export.xml", "item_bank.export_items", only(WRITERS, status=404)),
+    Check("GET", "/domains", "item_bank.list_domains", only(DOMAIN_EDITORS + WRITERS)),
+    Check("GET", "/domains/new", "item_bank.edit_domain", only(DOMAIN_EDITORS)),
+    Check("POST", "/domains/new", "item_bank.edit_domain", only(DOMAIN_EDITORS)),
+    Check("GET", "/domains/{domain_id}", "item_bank.edit_domain", only(DOMAIN_EDITORS)),
+    # An empty post keeps the domain as it was: saved, redirected.
+    Check("POST", "/domains/{domain_id}", "item_bank.edit_domain", only(DOMAIN_EDITORS, status=302)),
+    Check("GET", "/blueprints", "item_bank.list_blueprints", only(FORM_BUILDERS)),
+    Check("GET", "/blueprints/{blueprint_id}", "item_bank.show_blueprint", only(FORM_BUILDERS)),
+    Check("POST", "/blueprints/{blueprint_id}", "item_bank.show_blueprint", only(FORM_BUILDERS)),
+    Check("GET", "/forms", "item_bank.list_forms", only(FORM_BUILDERS)),
+    Check("GET", "/forms/{form_id}", "item_bank.show_form", only(FORM_BUILDERS)),
+    Check("GET", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
+    Check("POST", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
+    Check("POST", "/forms/{form_id}/publish", "item_bank.publish_form", only(FORM_BUILDERS, status=302)),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

@@ -3,6 +3,8 @@
 import pytest
 
 from accounts.roles import Role
+from audit.log import Actor
+from item_bank.assembly import assemble_forms
 from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, PRINCIPALS
 from tests.conftest import sign_in
 
@@ -20,17 +22,30 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def as_principal(client, create_user):
-    """Sign `client` in as the principal; return the candidate who owns `{owner_id}`."""
+def objects(create_user, make_item, make_blueprint, db):
+    """The objects the matrix's paths name, by placeholder."""
+    owner = create_user(Role.CANDIDATE)
+    item, enemy = make_item(domain="TF"), make_item(domain="TF")
+    blueprint = make_blueprint([{"title": "Part", "time_limit_minutes": 10, "rows": [
+        {"domain": "TF", "kind": "selected_response", "count": 1}]}])
+    (form,) = assemble_forms(blueprint, ["MATRIX"], Actor(None, "tests"), seed=1)
+    db.session.commit()
+    return {
+        "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
+        "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,
+    }
+
+
+@pytest.fixture
+def as_principal(client, create_user, objects):
+    """Sign `client` in as the principal; return the objects the paths name."""
 
     def sign_in_as(principal):
-        owner = create_user(Role.CANDIDATE)
-        if principal == ANONYMOUS:
-            return owner
-        roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,)}.get(principal, (principal,))
-        user = create_user(*roles)
-        assert sign_in(client, user.email).status_code == 302
-        return owner
+        if principal != ANONYMOUS:
+            roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,)}.get(principal, (principal,))
+            user = create_user(*roles)
+            assert sign_in(client, user.email).status_code == 302
+        return objects
 
     return sign_in_as
 
@@ -38,9 +53,9 @@ def as_principal(client, create_user):
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: f"{check.method} {check.path}")
 def test_route_gives_the_declared_answer(client, as_principal, check, principal):
-    owner = as_principal(principal)
+    objects = as_principal(principal)
 
-    response = client.open(check.path.format(owner_id=owner.id), method=check.method, data={})
+    response = client.open(check.path.format(**objects), method=check.method, data={})
     response.close()
 
     assert response.status_code == check.status_for(principal)

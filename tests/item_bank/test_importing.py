@@ -9,7 +9,7 @@ import pytest
 from audit.log import Actor
 from item_bank import exporting, importing
 from item_bank.models import Item, ItemVersion
-from tests.item_bank.conftest import cr_content, sr_content
+from tests.item_bank_fixtures import cr_content, sr_content
 
 BY = Actor(None, "tests")
 
@@ -233,7 +233,7 @@ def test_lom_classification_names_the_domain(tmp_path, domains, db):
 @pytest.mark.parametrize(
     "files, message",
     [
-        ({"a.xml": choice_item("F-1").replace("</itemBody>", "")}, "a.xml, line 16, column 2: malformed XML: mismatched tag"),
+        ({"a.xml": choice_item("F-1").replace("</itemBody>", "")}, "a.xml, line 16, column 3: malformed XML: mismatched tag"),
         ({"a.xml": choice_item("F-1", correct=False)}, "a.xml, item F-1: correctResponse: is missing: the item has no key"),
         ({"a.xml": choice_item("F-1"), "b.xml": choice_item("F-1")}, "b.xml, item F-1: identifier: F-1 is also used by"),
         ({"a.xml": choice_item("F-1", key="ChoiceZ")}, "a.xml, item F-1: versions[0].content.key: names no option: ChoiceZ"),

@@ -7,7 +7,7 @@ from item_bank import items as item_service
 from item_bank.items import ItemError
 from item_bank.kinds import KINDS
 from item_bank.models import Status
-from tests.item_bank.conftest import cr_content, sr_content
+from tests.item_bank_fixtures import cr_content, sr_content
 
 
 def test_a_new_item_is_a_draft_version_one_with_its_tags(make_item, domains):
