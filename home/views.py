@@ -10,6 +10,7 @@ from accounts import users
 from accounts.access import roles_required
 from accounts.roles import Role, landing_endpoint
 from audit import queries as audit_queries
+from item_bank import queries as item_queries
 
 bp = Blueprint("home", __name__)
 
@@ -40,6 +41,22 @@ def admin():
     )
 
 
+@bp.route("/home/item-writer")
+@roles_required(Role.ITEM_WRITER)
+def item_writer():
+    """Item writers."""
+    return render_template("home/item_writer.html", summary=item_queries.writer_summary(current_user.id),
+                           counts=item_queries.status_counts())
+
+
+@bp.route("/home/psychometrician")
+@roles_required(Role.PSYCHOMETRICIAN)
+def psychometrician():
+    """Psychometricians."""
+    return render_template("home/psychometrician.html", forms=item_queries.all_forms(),
+                           to_review=len(item_queries.review_queue(current_user.id)))
+
+
 def _simple_home(role):
     @roles_required(role)
     def view():
@@ -50,5 +67,5 @@ def _simple_home(role):
 
 
 for _role in Role:
-    if _role is not Role.ADMIN:
+    if _role not in (Role.ADMIN, Role.ITEM_WRITER, Role.PSYCHOMETRICIAN):
         bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

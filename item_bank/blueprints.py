@@ -30,6 +30,8 @@ def create_blueprint(spec, by):
         raise BlueprintError(f"a blueprint named {spec['name']!r} already exists")
     blueprint = Blueprint(name=spec["name"], description=spec.get("description", ""))
     for position, section_spec in enumerate(spec["sections"], start=1):
+        if section_spec.get("navigation", "free") not in {n.value for n in Navigation}:
+            raise BlueprintError(f"{section_spec['title']}: navigation must be free or linear")
         section = BlueprintSection(
             position=position,
             title=section_spec["title"],

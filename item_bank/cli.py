@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from accounts.cli import command_line_actor
 from extensions import db
 from item_bank import exporting, importing
+from item_bank.blueprints import BlueprintError, create_blueprint
 from item_bank.domains import domain_by_code, load_standard_domains
 
 item_bank_cli = AppGroup("item-bank", help="Import, export and seed the item bank.")
@@ -92,3 +93,23 @@ def load_domains_command():
     created = load_standard_domains(command_line_actor())
     db.session.commit()
     click.echo(f"{created} competency domains created.")
+
+
+@item_bank_cli.command("load-blueprint")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_blueprint_command(path):
+    """Create a blueprint from a JSON file (see docs/item-bank-json.md, "Blueprints"):
+    its sections, their time limits and navigation, and how many items of each
+    kind each takes from each competency domain."""
+    try:
+        spec = json.loads(path.read_text())
+        blueprint = create_blueprint(spec, command_line_actor())
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{path}, line {error.lineno}, column {error.colno}: not valid JSON: {error.msg}")
+    except (KeyError, TypeError) as error:
+        raise click.ClickException(f"{path}: a blueprint needs name and sections; missing or malformed: {error}")
+    except BlueprintError as error:
+        raise click.ClickException(f"{path}: {error}")
+    db.session.commit()
+    click.echo(f"Created the blueprint {blueprint.name!r}: "
+               + "; ".join(f"{s.title}, {s.item_count} items" for s in blueprint.sections))

@@ -76,7 +76,7 @@ class SelectedResponseForm(TaggingForm):
     stem = TextAreaField("Stem", validators=[DataRequired(), Length(max=10000)],
                          description="The question. Separate paragraphs with a blank line.")
     options = FieldList(FormField(OptionForm), min_entries=5, max_entries=5)
-    key = RadioField("Correct option", choices=[SelectChoice(letter, f"Option {letter}") for letter in OPTION_LETTERS],
+    key = RadioField("Correct option", choices=[SelectChoice(letter, letter) for letter in OPTION_LETTERS],
                      validators=[InputRequired(message="Choose the correct option.")])
     shuffle = BooleanField("Shuffle options for each candidate (when the form shuffles)", default=True)
     rationale = TextAreaField("Rationale", validators=[Length(max=5000)],

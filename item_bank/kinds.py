@@ -114,12 +114,14 @@ class SelectedResponse(ItemKind):
         key = content.get("key")
         if not _strings(key) or not key:
             errors.append(ContentError("key", "names no correct option"))
+        elif len(key) > 1:
+            # Single best answer; accepting a second key is a psychometric
+            # decision made at scoring, not something an item is written with.
+            errors.append(ContentError("key", "must name exactly one correct option"))
         else:
             unknown = [entry for entry in key if entry not in ids]
             if unknown:
                 errors.append(ContentError("key", f"names no option: {', '.join(unknown)}"))
-            if len(set(key)) != len(key):
-                errors.append(ContentError("key", "names an option twice"))
         if "references" in content and not _strings(content["references"]):
             errors.append(ContentError("references", "must be a list of texts"))
         return errors

@@ -77,6 +77,40 @@ def _parse(data, source):
         return None, Problem(source, "", "", f"refused XML: {error}")
 
 
+# The parts of the QTI 2.1 schema that Attest reads and writes: the order of
+# assessmentItem's children and the attributes the schema requires.
+ITEM_CHILD_ORDER = ["responseDeclaration", "outcomeDeclaration", "templateDeclaration", "templateProcessing",
+                    "stylesheet", "itemBody", "responseProcessing", "modalFeedback"]
+REQUIRED_ATTRIBUTES = {
+    "assessmentItem": ("identifier", "title", "adaptive", "timeDependent"),
+    "responseDeclaration": ("identifier", "cardinality"),
+    "outcomeDeclaration": ("identifier", "cardinality"),
+    "choiceInteraction": ("responseIdentifier",),
+    "simpleChoice": ("identifier",),
+    "extendedTextInteraction": ("responseIdentifier",),
+    "rubricBlock": ("view",),
+    "modalFeedback": ("outcomeIdentifier", "identifier", "showHide"),
+}
+
+
+def structure_problems(root):
+    """Where an assessmentItem departs from the QTI 2.1 structure: child order
+    and required attributes. Empty when it conforms."""
+    problems = []
+    ranks = [ITEM_CHILD_ORDER.index(_local(child.tag)) if _local(child.tag) in ITEM_CHILD_ORDER else -1 for child in root]
+    for child, rank in zip(root, ranks):
+        if rank < 0:
+            problems.append(f"assessmentItem may not contain {_local(child.tag)}")
+    known = [rank for rank in ranks if rank >= 0]
+    if known != sorted(known):
+        problems.append("assessmentItem's children are out of order: " + ", ".join(ITEM_CHILD_ORDER))
+    for element in root.iter():
+        for attribute in REQUIRED_ATTRIBUTES.get(_local(element.tag), ()):
+            if not element.get(attribute):
+                problems.append(f"{_local(element.tag)} has no {attribute}")
+    return problems
+
+
 # Reading
 
 def read_item_file(data, source, metadata=None):
@@ -94,6 +128,10 @@ def read_item_file(data, source, metadata=None):
         bundle.problems.append(Problem(source, "assessmentItem", "identifier", "is required"))
         return bundle
     where = f"item {identifier}"
+    structure = structure_problems(root)
+    if structure:
+        bundle.problems += [Problem(source, where, "QTI 2.1", problem) for problem in structure]
+        return bundle
     ns = root.tag.split("}")[0] + "}"
     body = root.find(f"{ns}itemBody")
     if body is None:

@@ -75,3 +75,13 @@ def forms_holding(version):
     return db.session.scalars(
         select(Form.code).join(FormSection).join(FormItem).where(FormItem.item_version_id == version.id).distinct()
     ).all()
+
+
+def writer_summary(user_id):
+    """What an item writer has on their plate: their drafts, theirs in review, others' waiting for them."""
+    mine = select(func.count()).select_from(ItemVersion).where(ItemVersion.author_id == user_id)
+    return {
+        "drafts": db.session.scalar(mine.where(ItemVersion.status == Status.DRAFT.value)),
+        "in_review": own_in_review(user_id),
+        "to_review": len(review_queue(user_id)),
+    }

@@ -303,3 +303,35 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_ite
     after = exporting.bank_document()
     assert after == before
     assert second.identifier in plan.created
+
+
+def test_exported_qti_conforms_to_the_qti_21_structure(make_item, db):
+    from defusedxml import ElementTree
+
+    from item_bank import qti
+
+    make_item()
+    make_item(kind="constructed_response", domain="REF")
+    with zipfile.ZipFile(io.BytesIO(exporting.qti_package()[0])) as archive:
+        documents = [archive.read(name) for name in archive.namelist() if name.startswith("items/")]
+
+    assert len(documents) == 2
+    for document in documents:
+        root = ElementTree.fromstring(document)
+        assert root.tag == "{http://www.imsglobal.org/xsd/imsqti_v2p1}assessmentItem"
+        assert qti.structure_problems(root) == []
+
+
+def test_qti_out_of_structure_is_refused_naming_what_is_wrong(tmp_path, domains):
+    path = tmp_path / "item.xml"
+    path.write_text(choice_item("F-1").replace('title="Foreign item" ', "").replace(
+        '<outcomeDeclaration identifier="SCORE" cardinality="single" baseType="float"/>', ""
+    ).replace("</itemBody>", '</itemBody><outcomeDeclaration identifier="X" cardinality="single"/>', 1))
+
+    plan = run(path)
+
+    assert [str(p).split(": ", 1)[1] for p in plan.problems] == [
+        "QTI 2.1: assessmentItem's children are out of order: responseDeclaration, outcomeDeclaration, "
+        "templateDeclaration, templateProcessing, stylesheet, itemBody, responseProcessing, modalFeedback",
+        "QTI 2.1: assessmentItem has no title",
+    ]

@@ -154,3 +154,9 @@ def test_candidate_view_never_holds_the_key_rationale_or_rubric():
 
     assert set(selected) == {"stem", "options"} and all(set(o) == {"id", "text"} for o in selected["options"])
     assert set(constructed) == {"scenario", "prompts", "expected_length"}
+
+
+def test_an_item_is_written_with_exactly_one_key(writer, domains):
+    with pytest.raises(ItemError, match="must name exactly one correct option"):
+        item_service.create_item("selected_response", sr_content() | {"key": ["A", "B"]}, writer,
+                                 primary_domain=domains["TF"])
