@@ -1,6 +1,9 @@
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEntry
+from item_bank.assembly import check_form
+from item_bank.items import enemy_pairs
+from item_bank.models import Form, Item
 from tests.conftest import sign_in
 
 
@@ -38,3 +41,19 @@ def test_printed_demo_passwords_sign_in(runner, client):
     assert sign_in(client, "psychometrician@example.org", "demo-psychometrician").headers["Location"] == (
         "/home/psychometrician"
     )
+
+
+def test_demo_bank_has_the_items_blueprint_and_two_published_forms(runner, db):
+    runner.invoke(args=["demo", "load"])
+
+    kinds = db.session.scalars(db.select(Item.kind)).all()
+    assert kinds.count("selected_response") >= 80 and kinds.count("constructed_response") >= 4
+    forms = db.session.scalars(db.select(Form).order_by(Form.code)).all()
+    assert [(f.code, f.status) for f in forms] == [("MENTOR-A", "published"), ("MENTOR-B", "published")]
+    for form in forms:
+        assert check_form(form).problems == []
+        assert [len(s.form_items) for s in form.sections] == [60, 3]
+        assert [s.answer_count for s in form.sections] == [None, 2]
+        on_form = {fi.item_version.item_id for fi in form.form_items}
+        assert not any(pair <= on_form for pair in enemy_pairs())
+    assert enemy_pairs()
