@@ -20,8 +20,10 @@ from item_bank.kinds import KINDS
 from item_bank.models import Status
 
 OPTION_LETTERS = "ABCDE"
-MAX_PROMPTS = 4
-MAX_CRITERIA = 6
+# Empty slots shown for a new vignette; an item with more gets more.
+PROMPT_SLOTS = 4
+CRITERION_SLOTS = 6
+MAX_ENTRIES = 30
 
 
 def domain_choices(domains, blank=None):
@@ -132,11 +134,11 @@ class CriterionForm(FlaskForm):
 class ConstructedResponseForm(TaggingForm):
     scenario = TextAreaField("Scenario", validators=[DataRequired(), Length(max=20000)],
                              description="The vignette. Separate paragraphs with a blank line.")
-    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)]), min_entries=MAX_PROMPTS,
-                        max_entries=MAX_PROMPTS)
+    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)]), min_entries=PROMPT_SLOTS,
+                        max_entries=MAX_ENTRIES)
     min_words = IntegerField("Expected length: at least (words)", validators=[Optional(), NumberRange(min=0)])
     max_words = IntegerField("Expected length: at most (words)", validators=[Optional(), NumberRange(min=1)])
-    criteria = FieldList(FormField(CriterionForm), min_entries=MAX_CRITERIA, max_entries=MAX_CRITERIA)
+    criteria = FieldList(FormField(CriterionForm), min_entries=CRITERION_SLOTS, max_entries=MAX_ENTRIES)
 
     def content(self):
         criteria = []
@@ -165,12 +167,16 @@ class ConstructedResponseForm(TaggingForm):
     def fill(self, version):
         content = version.content
         self.scenario.data = content["scenario"]
-        for index, prompt in enumerate(content["prompts"][:MAX_PROMPTS]):
+        while len(self.prompts.entries) < len(content["prompts"]):
+            self.prompts.append_entry()
+        for index, prompt in enumerate(content["prompts"]):
             self.prompts.entries[index].data = prompt
         length = content.get("expected_length")
         if length:
             self.min_words.data, self.max_words.data = length["min_words"], length["max_words"]
-        for index, criterion in enumerate(content["rubric"]["criteria"][:MAX_CRITERIA]):
+        while len(self.criteria.entries) < len(content["rubric"]["criteria"]):
+            self.criteria.append_entry()
+        for index, criterion in enumerate(content["rubric"]["criteria"]):
             entry = self.criteria.entries[index].form
             entry.name.data = criterion["name"]
             entry.levels.data = "\n".join(f"{level['points']}: {level['descriptor']}" for level in criterion["levels"])

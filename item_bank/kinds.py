@@ -82,6 +82,26 @@ def _strings(value):
     return isinstance(value, list) and all(isinstance(entry, str) for entry in value)
 
 
+def _check_entries(entries, prefix, text_field, noun):
+    """Each entry an object with a unique id and a non-empty text field.
+    Returns the errors and the ids seen."""
+    errors, ids = [], []
+    for index, entry in enumerate(entries):
+        where = f"{prefix}[{index}]"
+        if not isinstance(entry, dict):
+            errors.append(ContentError(where, f"must be an object with id and {text_field}"))
+            continue
+        if not isinstance(entry.get("id"), str) or not entry["id"].strip():
+            errors.append(ContentError(f"{where}.id", "is required"))
+        elif entry["id"] in ids:
+            errors.append(ContentError(f"{where}.id", f"{entry['id']!r} is used by another {noun}"))
+        else:
+            ids.append(entry["id"])
+        if not isinstance(entry.get(text_field), str) or not entry[text_field].strip():
+            errors.append(ContentError(f"{where}.{text_field}", "is required"))
+    return errors, ids
+
+
 class SelectedResponse(ItemKind):
     name = "selected_response"
     label = "Selected response"
@@ -97,20 +117,8 @@ class SelectedResponse(ItemKind):
                 ContentError("options", f"needs {self.MIN_OPTIONS} to {self.MAX_OPTIONS} options, has {count}")
             )
             options = options if isinstance(options, list) else []
-        ids = []
-        for index, option in enumerate(options):
-            where = f"options[{index}]"
-            if not isinstance(option, dict):
-                errors.append(ContentError(where, "must be an object with id and text"))
-                continue
-            if not isinstance(option.get("id"), str) or not option["id"].strip():
-                errors.append(ContentError(f"{where}.id", "is required"))
-            elif option["id"] in ids:
-                errors.append(ContentError(f"{where}.id", f"{option['id']!r} is used by another option"))
-            else:
-                ids.append(option["id"])
-            if not isinstance(option.get("text"), str) or not option["text"].strip():
-                errors.append(ContentError(f"{where}.text", "is required"))
+        option_errors, ids = _check_entries(options, "options", "text", "option")
+        errors += option_errors
         key = content.get("key")
         if not _strings(key) or not key:
             errors.append(ContentError("key", "names no correct option"))
@@ -188,20 +196,11 @@ class ConstructedResponse(ItemKind):
         criteria = rubric.get("criteria") if isinstance(rubric, dict) else None
         if not isinstance(criteria, list) or not criteria:
             return [ContentError("rubric", "needs at least one criterion")]
-        errors, ids = [], set()
+        errors, _ = _check_entries(criteria, "rubric.criteria", "name", "criterion")
         for index, criterion in enumerate(criteria):
             where = f"rubric.criteria[{index}]"
             if not isinstance(criterion, dict):
-                errors.append(ContentError(where, "must be an object"))
                 continue
-            if not isinstance(criterion.get("id"), str) or not criterion["id"].strip():
-                errors.append(ContentError(f"{where}.id", "is required"))
-            elif criterion["id"] in ids:
-                errors.append(ContentError(f"{where}.id", f"{criterion['id']!r} is used by another criterion"))
-            else:
-                ids.add(criterion["id"])
-            if not isinstance(criterion.get("name"), str) or not criterion["name"].strip():
-                errors.append(ContentError(f"{where}.name", "is required"))
             levels = criterion.get("levels")
             if not isinstance(levels, list) or len(levels) < 2:
                 errors.append(ContentError(f"{where}.levels", "needs at least two score levels"))

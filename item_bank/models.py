@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from accounts.models import User
 from clock import UTCDateTime, utcnow
@@ -204,6 +204,13 @@ class Blueprint(db.Model):
 class SectionRules:
     """Delivery settings shared by a blueprint's section and a form's section."""
 
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            CheckConstraint(f"navigation IN ({_values(Navigation)})", name="known_navigation"),
+            CheckConstraint("time_limit_minutes > 0", name="positive_time"),
+        )
+
     title: Mapped[str] = mapped_column(String(200))
     instructions: Mapped[str] = mapped_column(Text, default="")
     time_limit_minutes: Mapped[int] = mapped_column(Integer)
@@ -214,10 +221,6 @@ class SectionRules:
 
 class BlueprintSection(SectionRules, db.Model):
     __tablename__ = "blueprint_sections"
-    __table_args__ = (
-        CheckConstraint(f"navigation IN ({_values(Navigation)})", name="known_navigation"),
-        CheckConstraint("time_limit_minutes > 0", name="positive_time"),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     blueprint_id: Mapped[int] = mapped_column(ForeignKey("blueprints.id", ondelete="CASCADE"), index=True)
@@ -290,10 +293,6 @@ class Form(db.Model):
 
 class FormSection(SectionRules, db.Model):
     __tablename__ = "form_sections"
-    __table_args__ = (
-        CheckConstraint(f"navigation IN ({_values(Navigation)})", name="known_navigation"),
-        CheckConstraint("time_limit_minutes > 0", name="positive_time"),
-    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     form_id: Mapped[int] = mapped_column(ForeignKey("forms.id", ondelete="CASCADE"), index=True)

@@ -4,7 +4,7 @@ import io
 import json
 
 from item_bank.models import Domain, Form, Item
-from tests.item_bank_fixtures import sr_content
+from tests.item_bank_fixtures import cr_content, sr_content
 
 SR_FORM = {
     "stem": "A parent says her 6-month-old 'cries to manipulate her'. Which response is most helpful?",
@@ -267,3 +267,17 @@ def test_assembling_from_too_small_a_bank_says_which_row(client, login_as, make_
     page = client.post(f"/blueprints/{blueprint.id}", data={"codes": "X"}).get_data(as_text=True)
 
     assert "Part One: TF selected_response needs 2 items, only 1 approved items qualify" in page
+
+
+def test_editing_a_vignette_keeps_every_prompt_and_criterion(client, login_as, make_item, db):
+    content = cr_content(prompts=[f"Prompt {n}?" for n in range(1, 7)])
+    content["rubric"]["criteria"] = [
+        {"id": f"C{n}", "name": f"Criterion {n}", "levels": [{"points": 0, "descriptor": "no"}, {"points": 1, "descriptor": "yes"}]}
+        for n in range(1, 9)
+    ]
+    item = make_item(kind="constructed_response", domain="REF", content=content)
+    login_as("item_writer")
+
+    page = client.get(f"/items/{item.id}/edit").get_data(as_text=True)
+
+    assert "Prompt 6?" in page and "Criterion 8" in page
