@@ -14,6 +14,8 @@ from config import INSTANCE_DIR, config_from_environment
 from database import init_database
 from demo import demo_cli
 from errors import register_errorhandlers
+from exam.cli import exam_cli
+from exam.views import bp as exam_bp
 from extensions import csrf, db, limiter, login_manager, migrate
 from health import bp as health_bp
 from home.views import bp as home_bp
@@ -51,7 +53,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, audit_bp, health_bp, home_bp, item_bank_bp):
+    for blueprint in (accounts_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp):
         app.register_blueprint(blueprint)
 
 
@@ -59,6 +61,7 @@ def register_commands(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(item_bank_cli)
+    app.cli.add_command(exam_cli)
 
 
 def register_template_context(app):

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from accounts.cli import command_line_actor
 from accounts.demo import load_demo_users
+from exam.demo import load_demo_session
 from extensions import db
 from item_bank.demo import load_demo_bank
 
@@ -13,11 +14,13 @@ demo_cli = AppGroup("demo", help="Demo data for trying Attest.")
 
 @demo_cli.command("load")
 def load_command():
-    """Load the demo accounts (one per role) and the demo item bank with its
-    blueprint and two published forms. Running it again changes nothing."""
+    """Load the demo accounts (one per role), the demo item bank with its
+    blueprint and two published forms, and a demo exam session both demo
+    candidates are enrolled in. Running it again changes nothing."""
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
+    session_line = load_demo_session(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")
@@ -27,3 +30,4 @@ def load_command():
     click.echo("Demo item bank:")
     for line in bank_lines:
         click.echo(f"  {line}")
+    click.echo(f"Demo exam: {session_line}")

@@ -10,6 +10,8 @@ from accounts import users
 from accounts.access import roles_required
 from accounts.roles import Role, landing_endpoint
 from audit import queries as audit_queries
+from clock import utcnow
+from exam import delivery
 from item_bank import queries as item_queries
 
 bp = Blueprint("home", __name__)
@@ -41,6 +43,13 @@ def admin():
     )
 
 
+@bp.route("/home/candidate")
+@roles_required(Role.CANDIDATE)
+def candidate():
+    """Candidates: their exam sessions, and what they can do in each now."""
+    return render_template("home/candidate.html", sittings=delivery.enrolled_sessions(current_user.id), now=utcnow())
+
+
 @bp.route("/home/item-writer")
 @roles_required(Role.ITEM_WRITER)
 def item_writer():
@@ -67,5 +76,5 @@ def _simple_home(role):
 
 
 for _role in Role:
-    if _role not in (Role.ADMIN, Role.ITEM_WRITER, Role.PSYCHOMETRICIAN):
+    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PSYCHOMETRICIAN):
         bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

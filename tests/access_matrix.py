@@ -5,7 +5,9 @@ an issue adds a route, it adds a line. Paths may name objects that exist for
 every check: `{owner_id}`, a candidate who is not the signed-in principal
 ("another candidate's" object); `{item_id}` and `{enemy_id}`, approved items;
 `{domain_id}`; `{blueprint_id}`; `{form_id}`, a draft form of the blueprint,
-and `{form_item_id}`, its first item.
+and `{form_item_id}`, its first item; `{session_id}`, an open session with
+the owner enrolled, and `{attempt_id}`, the owner's attempt in it, started.
+A candidate reaching another's session or attempt gets 404, as for none.
 """
 
 from dataclasses import dataclass, field
@@ -102,6 +104,22 @@ CHECKS = [
     Check("GET", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
     Check("POST", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
     Check("POST", "/forms/{form_id}/publish", "item_bank.publish_form", only(FORM_BUILDERS, status=302)),
+    *(
+        Check(method, path, endpoint, only([Role.CANDIDATE], status=404) | {OTHER_CANDIDATE: 404})
+        for method, path, endpoint in [
+            ("GET", "/exam/sessions/{session_id}/join", "exam.join_session"),
+            ("POST", "/exam/sessions/{session_id}/join", "exam.join_session"),
+            ("GET", "/exam/attempts/{attempt_id}/agreement", "exam.agree"),
+            ("POST", "/exam/attempts/{attempt_id}/agreement", "exam.agree"),
+            ("GET", "/exam/attempts/{attempt_id}", "exam.sit"),
+            ("GET", "/exam/attempts/{attempt_id}/review", "exam.review"),
+            ("POST", "/exam/attempts/{attempt_id}/sections/1/finish", "exam.finish_section"),
+            ("GET", "/exam/attempts/{attempt_id}/state", "exam.state"),
+            ("POST", "/exam/attempts/{attempt_id}/claim", "exam.claim"),
+            ("POST", "/exam/attempts/{attempt_id}/saves", "exam.save"),
+            ("GET", "/exam/attempts/{attempt_id}/result", "exam.result"),
+        ]
+    ),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

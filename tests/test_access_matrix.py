@@ -1,10 +1,14 @@
 """Every route x every principal gives its declared answer."""
 
+from datetime import timedelta
+
 import pytest
 
 from accounts.roles import Role
 from audit.log import Actor
-from item_bank.assembly import assemble_forms
+from clock import utcnow
+from exam import delivery, sessions
+from item_bank.assembly import assemble_forms, publish_form
 from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, PRINCIPALS
 from tests.conftest import sign_in
 
@@ -28,11 +32,20 @@ def objects(create_user, make_item, make_blueprint, db):
     item, enemy = make_item(domain="TF"), make_item(domain="TF")
     blueprint = make_blueprint([{"title": "Part", "time_limit_minutes": 10, "rows": [
         {"domain": "TF", "kind": "selected_response", "count": 1}]}])
-    (form,) = assemble_forms(blueprint, ["MATRIX"], Actor(None, "tests"), seed=1)
+    by = Actor(None, "tests")
+    form, delivered = assemble_forms(blueprint, ["MATRIX", "MATRIX-S"], by, seed=1)
+    publish_form(delivered, by)
+    now = utcnow()
+    session = sessions.create_session("Matrix", delivered, now - timedelta(hours=1), now + timedelta(hours=3),
+                                      "online", "CODE", 30, by)
+    sessions.enroll(session, owner, by)
+    attempt = delivery.join(session, owner.id, "CODE", now, by)
+    delivery.agree(attempt, now, by)
     db.session.commit()
     return {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
         "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,
+        "session_id": session.id, "attempt_id": attempt.id,
     }
 
 

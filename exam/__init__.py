@@ -1,0 +1,1 @@
+"""Exam sessions, attempts, timing, responses and their saving: the candidate's sitting."""

@@ -1,0 +1,95 @@
+"""`flask exam ...`: schedule sessions, enrol candidates, finish overdue attempts."""
+
+from datetime import timedelta, timezone
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from accounts.cli import command_line_actor
+from accounts.users import user_by_email
+from clock import utcnow
+from exam import delivery, sessions
+from exam.models import ExamSession
+from extensions import db
+from item_bank.models import Form
+
+exam_cli = AppGroup("exam", help="Exam sessions, enrolment and timing.")
+
+
+@exam_cli.command("finish-overdue")
+def finish_overdue_command():
+    """Finish every attempt whose time has run out, at its deadline, with its
+    saved answers. Safe to run from cron as often as you like."""
+    finished = delivery.finish_overdue(utcnow(), command_line_actor())
+    db.session.commit()
+    click.echo(f"{finished} overdue attempt(s) finished.")
+
+
+def _utc(value):
+    return value.replace(tzinfo=timezone.utc)
+
+
+@exam_cli.command("create-session")
+@click.argument("name")
+@click.option("--form", "form_code", required=True, help="Code of a published form, e.g. MENTOR-A.")
+@click.option("--opens", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]), help="UTC; default now.")
+@click.option("--hours", type=click.IntRange(1, 24 * 30), default=4, show_default=True, help="How long it stays open.")
+@click.option("--location", default="online", show_default=True)
+@click.option("--access-code", help="Default: eight random letters and digits.")
+@click.option("--grace-seconds", type=click.IntRange(0, 600), default=30, show_default=True,
+              help="Saves this long after a section's deadline still count.")
+def create_session_command(name, form_code, opens, hours, location, access_code, grace_seconds):
+    """Schedule the exam session NAME for a published form; prints its access code."""
+    form = db.session.scalar(select(Form).where(Form.code == form_code.upper()))
+    if form is None:
+        raise click.BadParameter(f"no form has the code {form_code!r}", param_hint="--form")
+    opens_at = _utc(opens) if opens else utcnow()
+    try:
+        session = sessions.create_session(name, form, opens_at, opens_at + timedelta(hours=hours), location,
+                                          access_code, grace_seconds, command_line_actor())
+    except sessions.SessionError as error:
+        raise click.ClickException(str(error))
+    db.session.commit()
+    click.echo(f"Session {session.id} {name!r}: form {form.code}, open {session.opens_at:%Y-%m-%d %H:%M} to "
+               f"{session.closes_at:%Y-%m-%d %H:%M} UTC, access code {session.access_code}")
+
+
+@exam_cli.command("enroll")
+@click.argument("session_id", type=int)
+@click.argument("emails", nargs=-1, required=True)
+@click.option("--time-multiplier", type=click.FloatRange(1, 4), default=1.0, show_default=True,
+              help="Accommodation: each section's time is multiplied by this.")
+@click.option("--extra-minutes", type=click.IntRange(0, 600), default=0, show_default=True,
+              help="Accommodation: minutes added to each section.")
+@click.option("--large-text", is_flag=True, help="Accommodation: larger text.")
+@click.option("--high-contrast", is_flag=True, help="Accommodation: high contrast.")
+def enroll_command(session_id, emails, time_multiplier, extra_minutes, large_text, high_contrast):
+    """Enrol candidates (by email) in a session, with the accommodations given.
+    All or nothing: an unknown email or a non-candidate enrols no one."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        raise click.BadParameter(f"no session has the id {session_id}", param_hint="SESSION_ID")
+    candidates = []
+    for email in emails:
+        user = user_by_email(email)
+        if user is None or not user.has_role("candidate"):
+            raise click.BadParameter(f"{email} is not a candidate's account", param_hint="EMAILS")
+        candidates.append(user)
+    for user in candidates:
+        sessions.enroll(session, user, command_line_actor(), time_multiplier=time_multiplier,
+                        extra_minutes=extra_minutes, large_text=large_text, high_contrast=high_contrast)
+    db.session.commit()
+    click.echo(f"Enrolled {len(candidates)} candidate(s) in session {session.id}.")
+
+
+@exam_cli.command("release-results")
+@click.argument("session_id", type=int)
+def release_results_command(session_id):
+    """Let the session's candidates see their results (outcome, total, per domain)."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        raise click.BadParameter(f"no session has the id {session_id}", param_hint="SESSION_ID")
+    sessions.release_results(session, utcnow(), command_line_actor())
+    db.session.commit()
+    click.echo(f"Results of session {session.id} are released.")

@@ -1,0 +1,219 @@
+"""A candidate's sitting from joining to finishing: join with the code, agree,
+be admitted, move through the timed sections, and finish, by choice or by time.
+
+`settle` brings an attempt up to date with the clock: every section whose
+deadline (plus grace) has passed is closed at its deadline, the next one
+starts then, and after the last the attempt is finished at its deadline,
+whether or not the candidate is still there. Functions flush, never commit.
+"""
+
+import hmac
+import random
+import secrets
+
+from sqlalchemy import select
+
+from audit import log
+from exam import timing
+from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Response
+from extensions import db
+
+
+class DeliveryError(ValueError):
+    pass
+
+
+def enrollment_for(session, candidate_id):
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.session_id == session.id, Enrollment.candidate_id == candidate_id)
+    )
+
+
+def window_open(session, now):
+    return session.opens_at <= now <= session.closes_at
+
+
+def join(session, candidate_id, code, now, by):
+    """Check the candidate in with the session's access code; returns the attempt."""
+    enrollment = enrollment_for(session, candidate_id)
+    if enrollment is None:
+        raise DeliveryError("You are not enrolled in this session.")
+    if enrollment.attempt is not None:
+        return enrollment.attempt
+    if not window_open(session, now):
+        raise DeliveryError(
+            f"This session can be joined from {session.opens_at:%Y-%m-%d %H:%M} to {session.closes_at:%Y-%m-%d %H:%M} UTC."
+        )
+    if not hmac.compare_digest(code.strip().upper().encode(), session.access_code.upper().encode()):
+        raise DeliveryError("That access code is not this session's. Check it with your proctor.")
+    attempt = Attempt(enrollment=enrollment, status=AttemptStatus.CHECKED_IN.value, checked_in_at=now)
+    db.session.add(attempt)
+    db.session.flush()
+    log.record("attempt.checked_in", by, attempt, session=session.id)
+    return attempt
+
+
+def agree(attempt, now, by):
+    """The candidate has read the instructions and agreed to the confidentiality terms."""
+    if attempt.status != AttemptStatus.CHECKED_IN:
+        return attempt
+    attempt.agreed_at = now
+    attempt.status = AttemptStatus.AWAITING_ADMISSION.value
+    log.record("attempt.agreed", by, attempt)
+    if attempt.session.auto_admit:
+        start(attempt, now, by)
+    db.session.flush()
+    return attempt
+
+
+def _option_order(form_item, shuffle_form, rng):
+    content = form_item.item_version.content
+    if form_item.item_version.item.kind != "selected_response":
+        return None
+    ids = [option["id"] for option in content["options"]]
+    if not (shuffle_form and content.get("shuffle", True)):
+        return ids
+    # Fixed options keep their places; the others are shuffled among the rest.
+    movable = [option["id"] for option in content["options"] if not option.get("fixed")]
+    rng.shuffle(movable)
+    shuffled = iter(movable)
+    return [option["id"] if option.get("fixed") else next(shuffled) for option in content["options"]]
+
+
+def start(attempt, now, by):
+    """Admit the candidate: lay out the sections and responses, start section 1."""
+    if attempt.status != AttemptStatus.AWAITING_ADMISSION:
+        raise DeliveryError(f"An attempt {attempt.status.replace('_', ' ')} cannot start.")
+    form = attempt.session.form
+    rng = random.Random(secrets.randbits(64))
+    position = 0
+    with db.session.no_autoflush:
+        for form_section in form.sections:
+            section = AttemptSection(form_section=form_section, position=form_section.position,
+                                     paused_seconds=0, extension_seconds=0)
+            attempt.sections.append(section)
+            for form_item in form_section.form_items:
+                position += 1
+                response = Response(form_item=form_item, position=position,
+                                    option_order=_option_order(form_item, form.shuffle_options, rng))
+                attempt.responses.append(response)
+                section.responses.append(response)
+    attempt.status = AttemptStatus.IN_PROGRESS.value
+    attempt.started_at = now
+    attempt.current_position = attempt.sections[0].position
+    _open_section(attempt.sections[0], attempt.enrollment, now)
+    db.session.flush()
+    log.record("attempt.started", by, attempt)
+    return attempt
+
+
+def _open_section(section, enrollment, at):
+    section.started_at = at
+    timing.recompute_deadline(section, enrollment)
+
+
+def _next_section(attempt, section):
+    return next((s for s in attempt.sections if s.position > section.position), None)
+
+
+def _close_section(attempt, section, at, by, reason):
+    """Close a section at `at`; open the next, or finish the attempt."""
+    section.closed_at = at
+    log.record("attempt.section_closed", by, attempt, section=section.position, reason=reason, at=at.isoformat())
+    following = _next_section(attempt, section)
+    if following is None:
+        _finish(attempt, at, by, reason)
+    else:
+        attempt.current_position = following.position
+        _open_section(following, attempt.enrollment, at)
+
+
+def _finish(attempt, at, by, reason):
+    attempt.status = AttemptStatus.SUBMITTED.value
+    attempt.finished_at = at
+    attempt.finish_reason = reason
+    log.record("attempt.finished", by, attempt, reason=reason, at=at.isoformat())
+
+
+def settle(attempt, now, by):
+    """Close every section whose time ran out; finish the attempt after the last."""
+    grace = attempt.session.grace_seconds
+    while attempt.status == AttemptStatus.IN_PROGRESS:
+        section = attempt.current_section
+        if section is None or not timing.overdue(section, now, grace):
+            break
+        _close_section(attempt, section, section.deadline_at, by, "time")
+    db.session.flush()
+    return attempt
+
+
+def finish_section(attempt, position, now, by):
+    """The candidate leaves the current section (after the review screen); the
+    next opens now, or the attempt is submitted."""
+    settle(attempt, now, by)
+    if attempt.status not in OPEN_STATUSES:
+        raise DeliveryError("This attempt is finished.")
+    section = attempt.current_section
+    if section.position != position:
+        raise DeliveryError("That section is already closed.")
+    _close_section(attempt, section, now, by, "submitted" if _next_section(attempt, section) is None else "candidate")
+    db.session.flush()
+    return attempt
+
+
+def pause(attempt, now, by, reason=""):
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise DeliveryError("Only an attempt in progress can be paused.")
+    attempt.status = AttemptStatus.PAUSED.value
+    attempt.paused_at = now
+    log.record("attempt.paused", by, attempt, reason=reason)
+    db.session.flush()
+
+
+def resume(attempt, now, by):
+    """The clock starts again: the time spent paused moves the deadline on."""
+    if attempt.status != AttemptStatus.PAUSED:
+        raise DeliveryError("Only a paused attempt can be resumed.")
+    section = attempt.current_section
+    section.paused_seconds += int((now - attempt.paused_at).total_seconds())
+    timing.recompute_deadline(section, attempt.enrollment)
+    attempt.status = AttemptStatus.IN_PROGRESS.value
+    attempt.paused_at = None
+    log.record("attempt.resumed", by, attempt, deadline=section.deadline_at.isoformat())
+    db.session.flush()
+
+
+def extend(attempt, minutes, reason, by):
+    """Give the current section more time."""
+    section = attempt.current_section
+    if section is None or not section.open:
+        raise DeliveryError("There is no open section to extend.")
+    before = section.deadline_at
+    section.extension_seconds += minutes * 60
+    timing.recompute_deadline(section, attempt.enrollment)
+    log.record("attempt.extended", by, attempt, minutes=minutes, reason=reason,
+               before=before.isoformat(), after=section.deadline_at.isoformat())
+    db.session.flush()
+
+
+def finish_overdue(now, by):
+    """Settle every open attempt whose time has run out; returns how many finished."""
+    finished = 0
+    open_attempts = db.session.scalars(select(Attempt).where(Attempt.status == AttemptStatus.IN_PROGRESS.value))
+    for attempt in open_attempts:
+        settle(attempt, now, by)
+        finished += attempt.finished
+    return finished
+
+
+def enrolled_sessions(candidate_id):
+    """(enrollment, session) for every session the candidate is enrolled in, soonest first."""
+    return db.session.execute(
+        select(Enrollment, ExamSession).join(ExamSession).where(Enrollment.candidate_id == candidate_id)
+        .order_by(ExamSession.opens_at)
+    ).all()
+
+
+def new_access_code():
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+    return "".join(secrets.choice(alphabet) for _ in range(8))

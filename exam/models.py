@@ -1,0 +1,201 @@
+"""Exam sessions, enrollments with accommodations, attempts, their timed sections, responses and the save journal."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from clock import UTCDateTime, utcnow
+from extensions import db
+from item_bank.models import Form, FormItem, FormSection
+
+
+class AttemptStatus(enum.StrEnum):
+    CHECKED_IN = "checked_in"  # joined with the code, not yet agreed and started
+    AWAITING_ADMISSION = "awaiting_admission"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    SUBMITTED = "submitted"
+    TERMINATED = "terminated"
+
+    @property
+    def label(self):
+        return self.value.replace("_", " ").capitalize()
+
+
+OPEN_STATUSES = (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED)
+FINISHED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.TERMINATED)
+
+
+class ExamSession(db.Model):
+    """One scheduled sitting of a published form."""
+
+    __tablename__ = "exam_sessions"
+    __table_args__ = (
+        CheckConstraint("opens_at < closes_at", name="window_order"),
+        CheckConstraint("grace_seconds >= 0", name="grace_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), index=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(200), default="online")
+    access_code: Mapped[str] = mapped_column(String(32))
+    # Until the proctor console exists, sessions admit candidates as they start.
+    auto_admit: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Saves this many seconds after a section's deadline still count (network latency).
+    grace_seconds: Mapped[int] = mapped_column(Integer, default=30)
+    results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    form: Mapped[Form] = relationship()
+    enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="session", cascade="all, delete-orphan")
+
+
+class Enrollment(db.Model):
+    """A candidate's place in a session, with the accommodations staff set."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("session_id", "candidate_id", name="one_per_session"),
+        CheckConstraint("time_multiplier >= 1", name="multiplier_at_least_one"),
+        CheckConstraint("extra_minutes >= 0", name="extra_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    time_multiplier: Mapped[float] = mapped_column(Float, default=1.0)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)  # added to every section
+    large_text: Mapped[bool] = mapped_column(Boolean, default=False)
+    high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[ExamSession] = relationship(back_populates="enrollments")
+    candidate: Mapped[User] = relationship()
+    attempt: Mapped["Attempt | None"] = relationship(back_populates="enrollment", uselist=False)
+
+
+class Attempt(db.Model):
+    """One candidate's sitting of the session's form."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in AttemptStatus)})", name="known_status"),
+        CheckConstraint("(status IN ('submitted', 'terminated')) = (finished_at IS NOT NULL)", name="finished_when_dated"),
+        CheckConstraint("(status = 'paused') = (paused_at IS NOT NULL)", name="paused_when_dated"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(24), default=AttemptStatus.CHECKED_IN.value)
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finish_reason: Mapped[str | None] = mapped_column(String(32))
+    current_position: Mapped[int] = mapped_column(Integer, default=1)
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The browser tab that holds the attempt; a tab that takes over gets the next
+    # epoch, and its sequence numbers are above every earlier tab's.
+    active_tab: Mapped[str | None] = mapped_column(String(64))
+    tab_epoch: Mapped[int] = mapped_column(Integer, default=0)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="attempt")
+    sections: Mapped[list["AttemptSection"]] = relationship(
+        back_populates="attempt", order_by="AttemptSection.position", cascade="all, delete-orphan"
+    )
+    responses: Mapped[list["Response"]] = relationship(
+        back_populates="attempt", order_by="Response.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def session(self):
+        return self.enrollment.session
+
+    @property
+    def candidate(self):
+        return self.enrollment.candidate
+
+    @property
+    def finished(self):
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def current_section(self):
+        return next((s for s in self.sections if s.position == self.current_position), None)
+
+
+class AttemptSection(db.Model):
+    """One section of an attempt, with its own server-side deadline."""
+
+    __tablename__ = "attempt_sections"
+    __table_args__ = (UniqueConstraint("attempt_id", "position", name="attempt_position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    form_section_id: Mapped[int] = mapped_column(ForeignKey("form_sections.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    extension_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="sections")
+    form_section: Mapped[FormSection] = relationship()
+    responses: Mapped[list["Response"]] = relationship(back_populates="attempt_section", order_by="Response.position")
+
+    @property
+    def open(self):
+        return self.started_at is not None and self.closed_at is None
+
+
+class Response(db.Model):
+    """A candidate's answer to one item in one attempt. It exists from the start
+    (empty); the highest-sequence save is the answer."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "form_item_id", name="one_per_item"),
+        UniqueConstraint("attempt_id", "position", name="attempt_position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    attempt_section_id: Mapped[int] = mapped_column(ForeignKey("attempt_sections.id", ondelete="CASCADE"), index=True)
+    form_item_id: Mapped[int] = mapped_column(ForeignKey("form_items.id"))
+    position: Mapped[int] = mapped_column(Integer)  # across the whole attempt, 1..n
+    option_order: Mapped[list | None] = mapped_column(JSON)  # option ids as this candidate sees them
+    answer: Mapped[dict | None] = mapped_column(JSON)
+    answer_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    flag_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # in an "answer k of n" section
+    choose_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+    attempt_section: Mapped[AttemptSection] = relationship(back_populates="responses")
+    form_item: Mapped[FormItem] = relationship()
+
+
+class SaveRecord(db.Model):
+    """The journal: every save as it arrived, once per sequence number."""
+
+    __tablename__ = "save_records"
+    __table_args__ = (UniqueConstraint("attempt_id", "seq", name="attempt_seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    field: Mapped[str] = mapped_column(String(16))  # answer, flag, choose
+    value: Mapped[dict | None] = mapped_column(JSON)
+    tab: Mapped[str] = mapped_column(String(64), default="")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted: Mapped[bool] = mapped_column(Boolean)

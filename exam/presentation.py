@@ -1,0 +1,74 @@
+"""What a candidate's browser is sent: built from candidate views only, so no
+page, JSON or script can carry a key, rationale, rubric or statistic."""
+
+from exam import scoring, timing
+from exam.models import AttemptStatus
+from item_bank.kinds import kind_of
+
+
+def _candidate_view(response):
+    version = response.form_item.item_version
+    view = kind_of(version.item.kind).candidate_view(version.content)
+    if response.option_order:
+        by_id = {option["id"]: option for option in view["options"]}
+        view["options"] = [by_id[option_id] for option_id in response.option_order]
+    return view
+
+
+def _answered(response):
+    answer = response.answer
+    if not answer:
+        return False
+    if "option" in answer:
+        return True
+    return any(text.strip() for text in answer.get("texts", []))
+
+
+def section_page(attempt, now):
+    section = attempt.current_section
+    form_section = section.form_section
+    items = [
+        {
+            "response_id": response.id,
+            "number": number,
+            "kind": response.form_item.item_version.item.kind,
+            "view": _candidate_view(response),
+            "answer": response.answer,
+            "answered": _answered(response),
+            "flagged": response.flagged,
+            "chosen": response.chosen,
+        }
+        for number, response in enumerate(section.responses, start=1)
+    ]
+    return {
+        "section": section,
+        "title": form_section.title,
+        "instructions": form_section.instructions,
+        "navigation": form_section.navigation,
+        "answer_count": form_section.answer_count,
+        "section_count": len(attempt.sections),
+        "last": section.position == attempt.sections[-1].position,
+        "items": items,
+        "unanswered": [item for item in items if not item["answered"]],
+        "flagged": [item for item in items if item["flagged"]],
+        "chosen": [item for item in items if item["chosen"]],
+        "seconds_left": timing.seconds_left(section, now, attempt.paused_at),
+    }
+
+
+def state(attempt, now, tab):
+    section = attempt.current_section
+    open_section = attempt.status in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) and section is not None
+    return {
+        "status": attempt.status,
+        "position": attempt.current_position if open_section else None,
+        "seconds_left": timing.seconds_left(section, now, attempt.paused_at) if open_section else None,
+        "deadline": section.deadline_at.isoformat() if open_section else None,
+        "server_now": now.isoformat(),
+        "paused": attempt.status == AttemptStatus.PAUSED,
+        "superseded": bool(tab) and attempt.active_tab not in (None, tab),
+    }
+
+
+def result(attempt):
+    return scoring.score_attempt(attempt)

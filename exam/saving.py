@@ -1,0 +1,121 @@
+"""Saving answers: idempotent, highest sequence number wins, every save journaled.
+
+A browser tab sends saves numbered within the attempt. Each is written to the
+journal once (a repeat of a sequence number is acknowledged again, not
+applied twice); it changes the response only if its number is higher than
+the one that last changed that field, so saves arriving out of order end in
+the same state. Tabs number their saves from `epoch x EPOCH_SPAN`: a tab that
+takes the attempt over (a second tab, another machine) outnumbers every
+earlier tab, and the earlier tab is told so.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from audit import log
+from exam import timing
+from exam.delivery import settle
+from exam.models import OPEN_STATUSES, Response, SaveRecord
+from extensions import db
+
+EPOCH_SPAN = 1_000_000_000
+MAX_TEXT = 50_000
+FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
+
+
+@dataclass(frozen=True)
+class Ack:
+    seq: int
+    status: str  # saved, duplicate, stale (journaled, a newer save holds), refused
+    reason: str = ""
+
+
+def claim(attempt, tab, by):
+    """A tab opens the attempt and holds it; returns the base of its sequence numbers."""
+    attempt.tab_epoch += 1
+    if attempt.active_tab and attempt.active_tab != tab:
+        log.record("attempt.taken_over", by, attempt, tab=tab, previous=attempt.active_tab)
+    attempt.active_tab = tab
+    db.session.flush()
+    return attempt.tab_epoch * EPOCH_SPAN
+
+
+def _check_value(response, field, value):
+    """None when the value is acceptable for the field and item, else why not."""
+    if field in ("flag", "choose"):
+        return None if isinstance(value, bool) else "must be true or false"
+    kind = response.form_item.item_version.item.kind
+    if value is None:
+        return None  # a cleared answer
+    if kind == "selected_response":
+        if not isinstance(value, dict) or value.get("option") not in (response.option_order or []):
+            return "is not one of this item's options"
+        return None
+    texts = value.get("texts") if isinstance(value, dict) else None
+    prompts = len(response.form_item.item_version.content["prompts"])
+    if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
+        return f"must give {prompts} texts, one per prompt"
+    if any(len(text) > MAX_TEXT for text in texts):
+        return f"a text is longer than {MAX_TEXT} characters"
+    return None
+
+
+def _choose_refusal(response, value):
+    """The k-of-n rule: at most k items of the section chosen at once."""
+    k = response.attempt_section.form_section.answer_count
+    if not value:
+        return None
+    if k is None:
+        return "this section has no choice to make"
+    chosen = sum(1 for other in response.attempt_section.responses if other.chosen and other.id != response.id)
+    return f"you may choose {k} of these; unchoose one first" if chosen >= k else None
+
+
+def _apply(attempt, entry, tab, now):
+    seq, field, value = entry.get("seq"), entry.get("field"), entry.get("value")
+    if not isinstance(seq, int) or seq <= 0 or field not in FIELDS:
+        return Ack(seq if isinstance(seq, int) else 0, "refused", "a save needs a positive seq and a field")
+    existing = db.session.scalar(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id, SaveRecord.seq == seq))
+    if existing is not None:
+        return Ack(seq, "duplicate")
+    response = db.session.get(Response, entry.get("response"))
+    if response is None or response.attempt_id != attempt.id:
+        return Ack(seq, "refused", "no such item in this attempt")
+    reason = _check_value(response, field, value)
+    if reason is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
+                                                   attempt.paused_at):
+        reason = "this section's time is over"
+    if reason is None and field == "choose":
+        reason = _choose_refusal(response, value)
+    newer = reason is None and seq > getattr(response, FIELDS[field])
+    db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field, value=value,
+                              tab=tab[:64], received_at=now, accepted=newer))
+    if reason is not None:
+        return Ack(seq, "refused", reason)
+    if not newer:
+        return Ack(seq, "stale")
+    setattr(response, FIELDS[field], seq)
+    if field == "answer":
+        response.answer = value
+    elif field == "flag":
+        response.flagged = value
+    else:
+        response.chosen = value
+    response.saved_at = now
+    return Ack(seq, "saved")
+
+
+def save(attempt, entries, tab, now, by):
+    """Apply a batch of saves in sequence order; returns an Ack per save."""
+    settle(attempt, now, by)
+    attempt.last_contact_at = now
+    if attempt.status not in OPEN_STATUSES:
+        return [Ack(entry.get("seq", 0), "refused", "this attempt is finished") for entry in entries]
+    acks = [_apply(attempt, entry, tab, now) for entry in sorted(entries, key=lambda e: e.get("seq") or 0)]
+    db.session.flush()
+    return acks
+
+
+def max_seq(attempt):
+    return db.session.scalar(select(func.max(SaveRecord.seq)).where(SaveRecord.attempt_id == attempt.id)) or 0

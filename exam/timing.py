@@ -1,0 +1,44 @@
+"""Deadline arithmetic. Time is the server's: a section's deadline is a stored
+timestamp, and time left is computed from it at every request.
+
+deadline = start + limit x multiplier + extra minutes + extensions + time paused
+"""
+
+from datetime import timedelta
+
+
+def allowed_seconds(form_section, enrollment):
+    """The section's time with the candidate's accommodations."""
+    return round(form_section.time_limit_minutes * 60 * enrollment.time_multiplier) + enrollment.extra_minutes * 60
+
+
+def deadline(section, enrollment):
+    seconds = allowed_seconds(section.form_section, enrollment) + section.extension_seconds + section.paused_seconds
+    return section.started_at + timedelta(seconds=seconds)
+
+
+def recompute_deadline(section, enrollment):
+    section.deadline_at = deadline(section, enrollment)
+    return section.deadline_at
+
+
+def seconds_left(section, now, paused_at=None):
+    """Time left on the section's clock; it stands still while the attempt is paused."""
+    if section.deadline_at is None:
+        return None
+    reference = paused_at or now
+    return max(0, int((section.deadline_at - reference).total_seconds()))
+
+
+def accepts_saves(section, now, grace_seconds, paused_at=None):
+    """Saves count until the deadline plus the grace period; a paused clock never runs out."""
+    if section.started_at is None or section.closed_at is not None:
+        return False
+    if paused_at is not None:
+        return True
+    return now <= section.deadline_at + timedelta(seconds=grace_seconds)
+
+
+def overdue(section, now, grace_seconds, paused_at=None):
+    """The section's time, grace included, has run out while its clock was running."""
+    return section.open and paused_at is None and now > section.deadline_at + timedelta(seconds=grace_seconds)

@@ -1,0 +1,145 @@
+"""The candidate's sitting: join, agree, sit each section, review, finish; the save and state endpoints."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from accounts.access import current_actor, roles_required
+from accounts.roles import Role
+from clock import utcnow
+from exam import delivery, presentation, saving
+from exam.forms import AgreementForm, FinishSectionForm, JoinForm
+from exam.models import Attempt, AttemptStatus, ExamSession
+from extensions import db
+
+bp = Blueprint("exam", __name__)
+
+
+def _own_attempt(attempt_id, lock=False):
+    """The signed-in candidate's attempt; another's is as good as missing (404)."""
+    attempt = db.session.get(Attempt, attempt_id, with_for_update=lock)
+    if attempt is None or attempt.enrollment.candidate_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.route("/exam/sessions/<int:session_id>/join", methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def join_session(session_id):
+    """Candidates enrolled in the session."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or delivery.enrollment_for(session, current_user.id) is None:
+        abort(404)
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            attempt = delivery.join(session, current_user.id, form.access_code.data, utcnow(), current_actor())
+        except delivery.DeliveryError as error:
+            form.access_code.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect(url_for("exam.sit", attempt_id=attempt.id))
+    return render_template("exam/join.html", session=session, form=form)
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/agreement", methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def agree(attempt_id):
+    """The attempt's candidate: instructions and the confidentiality agreement."""
+    attempt = _own_attempt(attempt_id)
+    if attempt.status != AttemptStatus.CHECKED_IN:
+        return redirect(url_for("exam.sit", attempt_id=attempt.id))
+    form = AgreementForm()
+    if form.validate_on_submit():
+        delivery.agree(attempt, utcnow(), current_actor())
+        db.session.commit()
+        return redirect(url_for("exam.sit", attempt_id=attempt.id))
+    return render_template("exam/agreement.html", attempt=attempt, form=form)
+
+
+@bp.route("/exam/attempts/<int:attempt_id>")
+@roles_required(Role.CANDIDATE)
+def sit(attempt_id):
+    """The attempt's candidate: the page for wherever the attempt stands."""
+    attempt = _own_attempt(attempt_id)
+    delivery.settle(attempt, utcnow(), current_actor())
+    db.session.commit()
+    if attempt.status == AttemptStatus.CHECKED_IN:
+        return redirect(url_for("exam.agree", attempt_id=attempt.id))
+    if attempt.status == AttemptStatus.AWAITING_ADMISSION:
+        return render_template("exam/waiting.html", attempt=attempt)
+    if attempt.finished:
+        return render_template("exam/finished.html", attempt=attempt)
+    return render_template("exam/section.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/review")
+@roles_required(Role.CANDIDATE)
+def review(attempt_id):
+    """The attempt's candidate: unanswered and flagged items before leaving the section."""
+    attempt = _own_attempt(attempt_id)
+    delivery.settle(attempt, utcnow(), current_actor())
+    db.session.commit()
+    if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED):
+        return redirect(url_for("exam.sit", attempt_id=attempt.id))
+    return render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()),
+                           form=FinishSectionForm())
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/sections/<int:position>/finish", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def finish_section(attempt_id, position):
+    """The attempt's candidate, after the review screen's confirmation."""
+    attempt = _own_attempt(attempt_id, lock=True)
+    if FinishSectionForm().validate_on_submit():
+        try:
+            delivery.finish_section(attempt, position, utcnow(), current_actor())
+        except delivery.DeliveryError as error:
+            flash(str(error), "error")
+        db.session.commit()
+    return redirect(url_for("exam.sit", attempt_id=attempt.id))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/state")
+@roles_required(Role.CANDIDATE)
+def state(attempt_id):
+    """The attempt's candidate (JSON): status, section and the server's clock."""
+    attempt = _own_attempt(attempt_id)
+    delivery.settle(attempt, utcnow(), current_actor())
+    db.session.commit()
+    return jsonify(presentation.state(attempt, utcnow(), request.args.get("tab", "")))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def claim(attempt_id):
+    """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
+    attempt = _own_attempt(attempt_id, lock=True)
+    tab = str((request.get_json(silent=True) or {}).get("tab", ""))[:64]
+    base = saving.claim(attempt, tab, current_actor())
+    db.session.commit()
+    return jsonify(seq_base=base, **presentation.state(attempt, utcnow(), tab))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/saves", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def save(attempt_id):
+    """The attempt's candidate (JSON): a batch of saves, acknowledged once committed."""
+    attempt = _own_attempt(attempt_id, lock=True)
+    body = request.get_json(silent=True) or {}
+    entries = body.get("saves")
+    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+        return jsonify(error="Bad request", message="saves must be a list of objects"), 400
+    tab = str(body.get("tab", ""))[:64]
+    acks = saving.save(attempt, entries, tab, utcnow(), current_actor())
+    db.session.commit()
+    return jsonify(acks=[ack.__dict__ for ack in acks], **presentation.state(attempt, utcnow(), tab))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/result")
+@roles_required(Role.CANDIDATE)
+def result(attempt_id):
+    """The attempt's candidate, once the session's results are released."""
+    attempt = _own_attempt(attempt_id)
+    if not attempt.finished or attempt.session.results_released_at is None:
+        abort(404)
+    return render_template("exam/result.html", attempt=attempt, result=presentation.result(attempt))

@@ -1,0 +1,355 @@
+// The exam runner: one question at a time, every change saved to the server,
+// nothing lost while offline, and a countdown the server's clock corrects.
+//
+// Saves are numbered: this tab claims the attempt and gets a base from the
+// server; each change takes the next number. Unacknowledged saves live in
+// localStorage (the journal) until the server acknowledges them after its
+// commit, so a reload, a crash or a lost network loses nothing: the journal
+// is replayed onto the page and sent again. The server keeps the highest
+// number per field, so repeats and reordering are harmless.
+
+const root = document.getElementById("runner");
+const config = root.dataset;
+const attemptId = config.attempt;
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const journalKey = `attest-journal-${attemptId}`;
+const TEXT_DEBOUNCE_MS = 1500;
+const STATE_POLL_MS = 30000;
+const WARNINGS = [600, 60];
+
+const tab = sessionStorage.getItem(`attest-tab-${attemptId}`) || crypto.randomUUID();
+sessionStorage.setItem(`attest-tab-${attemptId}`, tab);
+
+let nextSeq = 0;
+let inflight = false;
+let retryDelay = 1000;
+let retryTimer = null;
+let superseded = false;
+let memoryJournal = [];
+
+// The journal: saves not yet acknowledged, in localStorage when it allows.
+
+function readJournal() {
+  try {
+    return JSON.parse(localStorage.getItem(journalKey) || "[]");
+  } catch {
+    return memoryJournal;
+  }
+}
+
+function writeJournal(entries) {
+  memoryJournal = entries;
+  try {
+    localStorage.setItem(journalKey, JSON.stringify(entries));
+  } catch {
+    // Storage full or refused: the in-memory journal still holds them.
+  }
+}
+
+// What the candidate sees of saving.
+
+const status = document.getElementById("save-status");
+
+function showStatus(text, state) {
+  if (status.textContent !== text) status.textContent = text;
+  status.dataset.state = state;
+}
+
+function refreshStatus() {
+  const pending = readJournal().length;
+  if (!navigator.onLine || retryTimer) {
+    showStatus(`Not saved: reconnecting (${pending} change${pending === 1 ? "" : "s"} kept on this computer)`, "offline");
+  } else if (pending) {
+    showStatus("Saving…", "saving");
+  } else {
+    showStatus("All answers saved", "saved");
+  }
+}
+
+// Reading and writing the page's answers.
+
+function questionOf(element) {
+  return element.closest(".question");
+}
+
+function answerOf(question) {
+  if (question.dataset.kind === "selected_response") {
+    const checked = question.querySelector('input[type="radio"]:checked');
+    return checked ? { option: checked.value } : null;
+  }
+  return { texts: [...question.querySelectorAll("textarea[data-prompt]")].map((area) => area.value) };
+}
+
+function showValue(question, field, value) {
+  if (field === "flag") {
+    question.querySelector('[data-field="flag"]').checked = value;
+  } else if (field === "choose") {
+    const box = question.querySelector('[data-field="choose"]');
+    if (box) box.checked = value;
+  } else if (question.dataset.kind === "selected_response") {
+    question.querySelectorAll('input[type="radio"]').forEach((radio) => {
+      radio.checked = Boolean(value) && radio.value === value.option;
+    });
+  } else if (value) {
+    question.querySelectorAll("textarea[data-prompt]").forEach((area) => {
+      area.value = value.texts[Number(area.dataset.prompt)] ?? "";
+    });
+  }
+  updateQuestionState(question);
+}
+
+function questionByResponse(responseId) {
+  return root.querySelector(`.question[data-response="${responseId}"]`);
+}
+
+// Saving.
+
+function record(question, field, value) {
+  if (superseded) return;
+  const response = Number(question.dataset.response);
+  // A newer change to the same field makes any pending one moot.
+  const entries = readJournal().filter((entry) => !(entry.response === response && entry.field === field));
+  // Before the claim answers there is no sequence base yet: numbered then.
+  entries.push({ seq: nextSeq ? ++nextSeq : null, response, field, value });
+  writeJournal(entries);
+  refreshStatus();
+  flush();
+}
+
+function numberUnnumbered() {
+  writeJournal(readJournal().map((entry) => (entry.seq === null ? { ...entry, seq: ++nextSeq } : entry)));
+}
+
+async function flush() {
+  const pending = readJournal();
+  if (inflight || !pending.length || superseded || nextSeq === 0) return;
+  inflight = true;
+  const batch = pending.slice(0, 50);
+  try {
+    const response = await fetch(config.saveUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify({ tab, saves: batch.map(({ seq, response, field, value }) => ({ seq, response, field, value })) }),
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`save answered ${response.status}`);
+    const body = await response.json();
+    acknowledge(body.acks);
+    retryDelay = 1000;
+    clearTimeout(retryTimer);
+    retryTimer = null;
+    applyState(body);
+  } catch {
+    retryTimer = setTimeout(() => { retryTimer = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 15000);
+  } finally {
+    inflight = false;
+    refreshStatus();
+  }
+  if (readJournal().length && !retryTimer) flush();
+}
+
+function acknowledge(acks) {
+  const done = new Set(acks.map((ack) => ack.seq));
+  writeJournal(readJournal().filter((entry) => !done.has(entry.seq)));
+  for (const ack of acks.filter((a) => a.status === "refused")) {
+    announce(`Not saved: ${ack.reason}.`);
+    if (ack.reason.startsWith("you may choose")) undoChoice();
+  }
+}
+
+function undoChoice() {
+  // The server refused a choice beyond k: show the choices it holds.
+  fetchState();
+}
+
+// The clock: the server's seconds left, counted down locally and corrected.
+
+const countdown = document.getElementById("countdown");
+const warning = document.getElementById("time-warning");
+let secondsAtSync = Number(config.secondsLeft);
+let syncedAt = performance.now();
+let paused = config.paused === "true";
+const warned = new Set(WARNINGS.filter((limit) => secondsAtSync <= limit));
+
+function secondsLeft() {
+  if (paused) return secondsAtSync;
+  return Math.max(0, Math.round(secondsAtSync - (performance.now() - syncedAt) / 1000));
+}
+
+function formatTime(total) {
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  return hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
+}
+
+function announce(text) {
+  warning.hidden = false;
+  warning.textContent = text;
+}
+
+function tick() {
+  const left = secondsLeft();
+  countdown.textContent = formatTime(left);
+  for (const limit of WARNINGS) {
+    if (left <= limit && !warned.has(limit)) {
+      warned.add(limit);
+      announce(limit >= 120 ? `${limit / 60} minutes left in this part.` : "1 minute left in this part.");
+    }
+  }
+  if (left === 0 && !paused) {
+    // The server closes the section at its deadline; go where it says.
+    flush().finally(() => setTimeout(fetchState, 1000));
+  }
+}
+
+function applyState(state) {
+  if (state.superseded) {
+    superseded = true;
+    document.getElementById("superseded").hidden = false;
+    root.querySelectorAll("input, textarea").forEach((input) => { input.disabled = true; });
+    return;
+  }
+  if (state.status !== "in_progress" && state.status !== "paused") {
+    window.location.assign(config.sitUrl);
+    return;
+  }
+  if (String(state.position) !== config.position) {
+    window.location.assign(config.sitUrl);
+    return;
+  }
+  paused = state.paused;
+  document.getElementById("paused").hidden = !paused;
+  secondsAtSync = state.seconds_left;
+  syncedAt = performance.now();
+}
+
+async function fetchState() {
+  try {
+    const response = await fetch(`${config.stateUrl}?tab=${encodeURIComponent(tab)}`, { credentials: "same-origin" });
+    if (response.ok) applyState(await response.json());
+  } catch {
+    refreshStatus();
+  }
+}
+
+// Moving between questions.
+
+const questions = [...root.querySelectorAll(".question")];
+const linear = config.navigation === "linear";
+let current = 0;
+
+function show(index, focus = true) {
+  if (index < 0 || index >= questions.length) return;
+  questions[current].hidden = true;
+  current = index;
+  questions[current].hidden = false;
+  root.querySelectorAll(".nav-item").forEach((button, i) => {
+    if (i === current) button.setAttribute("aria-current", "step");
+    else button.removeAttribute("aria-current");
+    if (linear) button.disabled = i !== current;
+  });
+  const previous = document.getElementById("previous");
+  if (previous) previous.disabled = current === 0;
+  document.getElementById("next").disabled = current === questions.length - 1;
+  if (focus) questions[current].querySelector("h2").focus();
+}
+
+function updateQuestionState(question) {
+  const index = questions.indexOf(question);
+  const button = root.querySelectorAll(".nav-item")[index];
+  const answer = answerOf(question);
+  const answered = question.dataset.kind === "selected_response"
+    ? answer !== null
+    : answer.texts.some((text) => text.trim());
+  const flagged = question.querySelector('[data-field="flag"]').checked;
+  button.classList.toggle("answered", answered);
+  button.classList.toggle("flagged", flagged);
+  button.querySelector(".nav-state").textContent =
+    `${answered ? ", answered" : ", not answered"}${flagged ? ", flagged" : ""}`;
+  question.querySelectorAll("textarea[data-prompt]").forEach((area) => {
+    const words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
+    area.closest(".field").querySelector("[data-words]").textContent = words;
+  });
+  const chosenCount = document.getElementById("chosen-count");
+  if (chosenCount) chosenCount.textContent = root.querySelectorAll('[data-field="choose"]:checked').length;
+}
+
+// Wiring.
+
+const textTimers = new Map();
+
+root.addEventListener("change", (event) => {
+  const field = event.target.dataset.field;
+  if (!field) return;
+  const question = questionOf(event.target);
+  updateQuestionState(question);
+  if (field === "answer" && event.target.tagName === "TEXTAREA") return;
+  record(question, field, field === "answer" ? answerOf(question) : event.target.checked);
+});
+
+root.addEventListener("input", (event) => {
+  if (event.target.tagName !== "TEXTAREA") return;
+  const question = questionOf(event.target);
+  updateQuestionState(question);
+  clearTimeout(textTimers.get(question));
+  textTimers.set(question, setTimeout(() => record(question, "answer", answerOf(question)), TEXT_DEBOUNCE_MS));
+});
+
+root.querySelectorAll(".nav-item").forEach((button, index) => {
+  button.addEventListener("click", () => show(index));
+});
+document.getElementById("next").addEventListener("click", () => show(current + 1));
+document.getElementById("previous")?.addEventListener("click", () => show(current - 1));
+document.getElementById("review-link").addEventListener("click", (event) => {
+  // Leave only once everything typed is saved.
+  event.preventDefault();
+  textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
+  textTimers.clear();
+  const href = event.currentTarget.href;
+  const leave = () => (readJournal().length ? setTimeout(leave, 300) : window.location.assign(href));
+  flush();
+  leave();
+});
+
+window.addEventListener("online", () => { clearTimeout(retryTimer); retryTimer = null; flush(); });
+window.addEventListener("offline", refreshStatus);
+window.addEventListener("pagehide", () => {
+  textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
+});
+
+async function claim() {
+  try {
+    const response = await fetch(config.claimUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
+      body: JSON.stringify({ tab }),
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`claim answered ${response.status}`);
+    const body = await response.json();
+    nextSeq = body.seq_base;
+    numberUnnumbered();
+    applyState(body);
+    flush();
+  } catch {
+    refreshStatus();
+    setTimeout(claim, 3000);
+  }
+}
+
+// Start: replay the journal onto the page, take the attempt, send what is pending.
+for (const entry of readJournal()) {
+  const question = questionByResponse(entry.response);
+  if (question) showValue(question, entry.field, entry.value);
+}
+questions.forEach(updateQuestionState);
+const wanted = questions.findIndex((question) => `#${question.id}` === window.location.hash);
+show(wanted > 0 ? wanted : 0, false);
+refreshStatus();
+tick();
+setInterval(tick, 1000);
+setInterval(fetchState, STATE_POLL_MS);
+claim();
