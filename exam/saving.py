@@ -11,7 +11,7 @@ earlier tab, and the earlier tab is told so.
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from audit import log
 from exam import timing
@@ -115,7 +115,3 @@ def save(attempt, entries, tab, now, by):
     acks = [_apply(attempt, entry, tab, now) for entry in sorted(entries, key=lambda e: e.get("seq") or 0)]
     db.session.flush()
     return acks
-
-
-def max_seq(attempt):
-    return db.session.scalar(select(func.max(SaveRecord.seq)).where(SaveRecord.attempt_id == attempt.id)) or 0

@@ -44,7 +44,8 @@ def score_attempt(attempt):
     for response in attempt.responses:
         version = response.form_item.item_version
         if kind_of(version.item.kind).rated:
-            pending += response.chosen or response.attempt_section.form_section.answer_count is None
+            # Raters score these; until they have, the outcome waits for them.
+            pending += 1
             continue
         domain = version.primary_domain
         result = domains.setdefault(domain.code, DomainResult(domain.code, domain.name))

@@ -1,0 +1,150 @@
+"""The candidate's sitting through the test client: joining, agreeing, saving over hours, results, secrecy."""
+
+import re
+from datetime import timedelta
+
+from exam import delivery, saving, sessions
+from exam.models import Attempt
+from item_bank.models import ItemVersion
+from tests.conftest import sign_in
+from tests.exam_fixtures import BY, T0
+
+
+def own_attempt_page(client, create_user, exam_session, db, time_machine):
+    time_machine.move_to(T0, tick=False)
+    candidate = create_user("candidate")
+    sessions.enroll(exam_session, candidate, BY)
+    db.session.commit()
+    sign_in(client, candidate.email)
+    return candidate
+
+
+def test_a_candidate_joins_agrees_and_sits(client, create_user, exam_session, db, time_machine):
+    own_attempt_page(client, create_user, exam_session, db, time_machine)
+    home = client.get("/home/candidate").get_data(as_text=True)
+    assert "Test sitting" in home and "Join with the access code" in home
+
+    wrong = client.post(f"/exam/sessions/{exam_session.id}/join", data={"access_code": "NOPE"})
+    assert "That access code is not this session&#39;s." in wrong.get_data(as_text=True)
+    joined = client.post(f"/exam/sessions/{exam_session.id}/join", data={"access_code": "sit123"})
+    attempt = db.session.scalar(db.select(Attempt))
+    assert joined.headers["Location"] == f"/exam/attempts/{attempt.id}"
+
+    assert client.get(f"/exam/attempts/{attempt.id}").headers["Location"] == f"/exam/attempts/{attempt.id}/agreement"
+    refused = client.post(f"/exam/attempts/{attempt.id}/agreement", data={})
+    assert "You must agree before you start." in refused.get_data(as_text=True)
+    client.post(f"/exam/attempts/{attempt.id}/agreement", data={"agree": "y"})
+    page = client.get(f"/exam/attempts/{attempt.id}").get_data(as_text=True)
+    assert "Part One" in page and "Question 1 of 3" in page and 'data-seconds-left="600"' in page
+
+
+def test_a_save_four_hours_into_a_session_still_counts(client, create_user, exam_session, db, time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    exam_session.grace_seconds = 30
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    delivery.extend(attempt, 300, "long accommodation", BY)
+    db.session.commit()
+    base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
+    time_machine.shift(timedelta(hours=4))
+
+    response = client.post(f"/exam/attempts/{attempt.id}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1, "response": attempt.responses[0].id, "field": "flag", "value": True}]})
+
+    assert response.status_code == 200
+    assert response.get_json()["acks"] == [{"seq": base + 1, "status": "saved", "reason": ""}]
+
+
+def test_the_state_endpoint_reports_the_servers_clock(client, create_user, exam_session, db, time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    db.session.commit()
+    time_machine.shift(timedelta(minutes=4))
+
+    state = client.get(f"/exam/attempts/{attempt.id}/state").get_json()
+
+    assert (state["status"], state["position"], state["seconds_left"]) == ("in_progress", 1, 360)
+
+
+def test_results_appear_only_once_released(client, create_user, exam_session, db, time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    keyed = {r.id: r.form_item.item_version.content["key"][0] for r in attempt.responses if r.option_order}
+    for seq, (response_id, key) in enumerate(keyed.items(), start=1):
+        saving.save(attempt, [{"seq": seq, "response": response_id, "field": "answer", "value": {"option": key}}],
+                    "t", T0, BY)
+    delivery.finish_section(attempt, 1, T0, BY)
+    delivery.finish_section(attempt, 2, T0, BY)
+    db.session.commit()
+    assert client.get(f"/exam/attempts/{attempt.id}/result").status_code == 404
+
+    sessions.release_results(exam_session, T0, BY)
+    db.session.commit()
+    page = client.get(f"/exam/attempts/{attempt.id}/result").get_data(as_text=True)
+
+    assert "3 of 3 correct (100.0%)" in page
+    assert "Theoretical Foundations" in page and "the written part is still being rated" in page
+
+
+MARKER = "SECRET-{}-{}"
+
+
+def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
+    client, create_user, exam_session, exam_form, make_item, db, time_machine
+):
+    # Unique markers in every rationale, reference and rubric, and an item on no
+    # form; keys are option ids, so a key leaks only as a "key" field, looked for below.
+    for version in db.session.scalars(db.select(ItemVersion)):
+        content = dict(version.content)
+        if "key" in content:
+            content["rationale"] = MARKER.format("RATIONALE", version.id)
+            content["references"] = [MARKER.format("REFERENCE", version.id)]
+        else:
+            content["rubric"] = {"criteria": [
+                dict(c, name=MARKER.format("RUBRIC", version.id),
+                     levels=[dict(level, descriptor=MARKER.format("LEVEL", version.id)) for level in c["levels"]])
+                for c in content["rubric"]["criteria"]]}
+        version.content = content
+    make_item(content={"stem": MARKER.format("OTHER", "stem"), "options": [{"id": x, "text": x} for x in "ABC"],
+                       "key": ["A"]})
+    db.session.commit()
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+
+    pages = []
+
+    def fetch(path, **kwargs):
+        response = client.open(path, **kwargs)
+        pages.append((path, response.get_data(as_text=True)))
+        response.close()
+        return response
+
+    fetch("/home/candidate")
+    fetch(f"/exam/sessions/{exam_session.id}/join", method="POST", data={"access_code": "SIT123"})
+    attempt = db.session.scalar(db.select(Attempt).where(Attempt.enrollment.has(candidate_id=candidate.id)))
+    fetch(f"/exam/attempts/{attempt.id}/agreement")
+    fetch(f"/exam/attempts/{attempt.id}/agreement", method="POST", data={"agree": "y"})
+    base = fetch(f"/exam/attempts/{attempt.id}/claim", method="POST", json={"tab": "t"}).get_json()["seq_base"]
+    for part in (1, 2):
+        page = fetch(f"/exam/attempts/{attempt.id}")
+        ids = re.findall(r'data-response="(\d+)"', page.get_data(as_text=True))
+        saves = [{"seq": base + n, "response": int(i), "field": "flag", "value": True} for n, i in enumerate(ids, 1)]
+        base += len(saves)
+        fetch(f"/exam/attempts/{attempt.id}/saves", method="POST", json={"tab": "t", "saves": saves})
+        fetch(f"/exam/attempts/{attempt.id}/saves", method="POST", json={"tab": "t", "saves": [{"seq": "bad"}]})
+        fetch(f"/exam/attempts/{attempt.id}/state")
+        fetch(f"/exam/attempts/{attempt.id}/review")
+        fetch(f"/exam/attempts/{attempt.id}/sections/{part}/finish", method="POST")
+    sessions.release_results(exam_session, T0, BY)
+    db.session.commit()
+    fetch(f"/exam/attempts/{attempt.id}")
+    fetch(f"/exam/attempts/{attempt.id}/result")
+    fetch("/static/js/runner.js")
+    fetch("/nowhere")
+
+    assert len(pages) > 15
+    leaks = [(path, marker) for path, body in pages for marker in re.findall(r"SECRET-\w+-\w+", body)]
+    assert leaks == []
+    assert [path for path, body in pages if re.search(r'"key"|data-key|\bkey=', body)] == []
+    assert "Question 1 of 3" in pages[5][1]
