@@ -45,8 +45,9 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def live_server(database_url_for_tests, tmp_path_factory):
-    """Base URL of the app served over a database of its own, with the demo data."""
+def live_app(database_url_for_tests, tmp_path_factory):
+    """The app served on localhost over a database of its own, with the demo data;
+    `live_app.url` is its address. Tests may set data up in its app context."""
     url = empty_database_beside(database_url_for_tests, "e2e", tmp_path_factory.mktemp("e2e"))
     app = create_app(config_for(url))
     runner = app.test_cli_runner()
@@ -56,12 +57,18 @@ def live_server(database_url_for_tests, tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    app.url = f"http://127.0.0.1:{server.server_port}"
+    yield app
     server.shutdown()
     thread.join()
     server.server_close()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    return live_app.url
 
 
 @pytest.fixture

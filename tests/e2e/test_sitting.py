@@ -1,0 +1,224 @@
+"""Candidates sit the demo examination in headless Chromium."""
+
+import secrets
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from accounts.roles import Role
+from accounts.users import create_user, user_by_email
+from audit.log import Actor
+from clock import utcnow
+from exam import sessions
+from exam.demo import DEMO_CODE, DEMO_SESSION
+from exam.models import Attempt, ExamSession, Response
+from extensions import db
+from item_bank.models import Form
+from tests.e2e.accessibility import violations
+from tests.e2e.test_smoke import sign_in
+
+BY = Actor(None, "tests")
+PASSWORD = "a candidate's password"
+
+
+def new_candidate(live_app, session_name=DEMO_SESSION, **accommodations):
+    """A fresh candidate enrolled in a session of the live app; returns their email."""
+    email = f"sitter-{secrets.token_hex(4)}@example.org"
+    with live_app.app_context():
+        user = create_user(email, "Sitter", {Role.CANDIDATE}, PASSWORD, BY)
+        session = db.session.scalar(select(ExamSession).where(ExamSession.name == session_name))
+        sessions.enroll(session, user, BY, **accommodations)
+        db.session.commit()
+    return email
+
+
+def start_sitting(page, email, code=DEMO_CODE):
+    sign_in(page, email, PASSWORD)
+    page.get_by_role("link", name="Join with the access code").click()
+    page.get_by_label("Access code").fill(code)
+    page.get_by_role("button", name="Join").click()
+    page.get_by_role("checkbox", name="I have read the instructions").check()
+    page.get_by_role("button", name="Start the examination").click()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+
+
+def saved_answers(live_app, email):
+    with live_app.app_context():
+        candidate_id = user_by_email(email).id
+        attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment.has(candidate_id=candidate_id)))
+        responses = db.session.scalars(select(Response).where(Response.attempt_id == attempt.id)
+                                       .order_by(Response.position)).all()
+        return attempt.status, [r.answer for r in responses]
+
+
+def current_question(page):
+    return page.locator(".question:not([hidden])")
+
+
+def test_a_full_sitting_of_both_parts_by_keyboard_alone(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+
+    for number in range(1, 61):
+        heading = current_question(page).get_by_role("heading", level=2)
+        expect(heading).to_have_text(f"Question {number} of 60")
+        if number == 1:
+            heading.focus()  # where a keyboard user starts; Next moves focus here for every later question
+        expect(heading).to_be_focused()
+        page.keyboard.press("Tab")  # the first option
+        page.keyboard.press("Space")
+        if number < 60:
+            current_question(page).locator('[data-field="flag"]').focus()
+            for _ in range(2):
+                page.keyboard.press("Tab")  # past Previous to Next
+            if number == 1:
+                page.keyboard.press("Shift+Tab")  # Previous is disabled on the first question
+            page.keyboard.press("Enter")
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    page.get_by_role("link", name="Review and finish this part").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Not answered (0)")).to_be_visible()
+    page.get_by_role("button", name="Finish this part and go on").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Part Two: vignettes")
+    expect(current_question(page).get_by_role("heading", level=2)).to_have_text("Question 1 of 3")
+    current_question(page).get_by_role("heading", level=2).focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # "Answer this one"
+    page.keyboard.press("Tab")
+    page.keyboard.type("The baby's turning away may be a way of managing too much stimulation.")
+    current_question(page).locator('[data-field="flag"]').focus()
+    page.keyboard.press("Tab")  # Next: Previous is disabled on the first question
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("I would wonder with the supervisee what she felt in the room.")
+    expect(page.locator("#chosen-count")).to_have_text("2")
+    page.get_by_role("link", name="Review and submit").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You chose 2 of the 2 to answer")).to_be_visible()
+    page.get_by_role("button", name="Submit the examination").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Examination submitted")).to_be_visible()
+    status, answers = saved_answers(live_app, email)
+    assert status == "submitted"
+    assert all(answer and answer.get("option") for answer in answers[:60])
+    assert answers[60]["texts"][0].startswith("The baby's turning away")
+    assert answers[61]["texts"][0].startswith("I would wonder")
+
+
+def test_a_reload_in_the_middle_keeps_every_answer_and_the_clock(page, live_app):
+    start_sitting(page, new_candidate(live_app))
+    for index in range(3):
+        current_question(page).locator('input[type="radio"]').nth(index).check()
+        page.get_by_role("button", name="Next").click()
+    current_question(page).locator('[data-field="flag"]').check()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    before = page.locator("#countdown").inner_text()
+
+    page.reload()
+
+    expect(page.locator(".nav-item.answered")).to_have_count(3)
+    expect(page.locator(".nav-item.flagged")).to_have_count(1)
+    assert page.locator("#countdown").inner_text() <= before
+
+
+def test_thirty_seconds_offline_loses_nothing(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+
+    page.context.set_offline(True)
+    for index in range(4):
+        current_question(page).locator('input[type="radio"]').nth(index % 4).check()
+        page.get_by_role("button", name="Next").click()
+    expect(page.locator("#save-status")).to_contain_text("Not saved: reconnecting")
+    page.wait_for_timeout(30_000)
+    page.context.set_offline(False)
+
+    expect(page.get_by_text("All answers saved")).to_be_visible(timeout=20_000)
+    _, answers = saved_answers(live_app, email)
+    assert all(answer is not None for answer in answers[:4])
+
+
+def test_the_journal_survives_a_reload_while_offline(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    page.context.set_offline(True)
+    current_question(page).locator('input[type="radio"]').nth(1).check()
+    expect(page.locator("#save-status")).to_contain_text("Not saved")
+
+    page.context.set_offline(False)
+    page.reload()
+
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    expect(page.locator(".nav-item.answered")).to_have_count(1)
+    assert saved_answers(live_app, email)[1][0] is not None
+
+
+def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app):
+    with live_app.app_context():
+        form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
+        now = utcnow()
+        sessions.create_session("Timing test", form, now - timedelta(hours=1), now + timedelta(hours=2),
+                                "online", "TIMING", 0, BY)
+        db.session.commit()
+    email = new_candidate(live_app, "Timing test")
+    start_sitting(page, email, code="TIMING")
+    current_question(page).locator('input[type="radio"]').first.check()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+
+    def run_out_in(seconds):
+        with live_app.app_context():
+            attempt = db.session.scalar(select(Attempt).order_by(Attempt.id.desc()))
+            attempt.current_section.deadline_at = utcnow() + timedelta(seconds=seconds)
+            db.session.commit()
+        page.reload()
+
+    run_out_in(3)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Part Two", timeout=15_000)
+    run_out_in(3)
+    expect(page.get_by_role("heading", name="Examination submitted")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("when the time ran out")).to_be_visible()
+    status, answers = saved_answers(live_app, email)
+    assert status == "submitted" and answers[0] is not None
+
+
+def test_a_second_tab_takes_over_and_the_first_is_told(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    other = page.context.new_page()
+    other.goto(page.url)
+    expect(other.get_by_text("All answers saved")).to_be_visible()
+
+    page.locator(".question:not([hidden]) input[type='radio']").first.check()
+
+    expect(page.get_by_text("This examination is now open in another window")).to_be_visible()
+    other.close()
+
+
+def test_candidate_pages_meet_wcag_with_accommodations(page, live_app):
+    email = new_candidate(live_app, large_text=True, high_contrast=True)
+    sign_in(page, email, PASSWORD)
+    assert violations(page) == []
+    page.get_by_role("link", name="Join with the access code").click()
+    assert violations(page) == []
+    page.get_by_label("Access code").fill(DEMO_CODE)
+    page.get_by_role("button", name="Join").click()
+    assert violations(page) == []
+    page.get_by_role("checkbox", name="I have read the instructions").check()
+    page.get_by_role("button", name="Start the examination").click()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    assert "large-text" in page.locator("body").get_attribute("class")
+    assert violations(page) == []
+    page.get_by_role("link", name="Review and finish this part").click()
+    assert violations(page) == []
+    page.get_by_role("button", name="Finish this part and go on").click()
+    current_question(page).locator('[data-field="choose"]').check()
+    assert violations(page) == []
+    page.get_by_role("link", name="Review and submit").click()
+    page.get_by_role("button", name="Submit the examination").click()
+    assert violations(page) == []
