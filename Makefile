@@ -32,6 +32,14 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-bench: requirements.txt requirements-dev.txt bench/requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r bench/requirements.txt
+	touch $@
+
+# Examination-day load against gunicorn and PostgreSQL; BENCH_ARGS="--minutes 2" for a short run.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/exam_load.py $(BENCH_ARGS)
+
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.installed

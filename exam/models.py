@@ -61,7 +61,7 @@ class Enrollment(db.Model):
 
     __tablename__ = "enrollments"
     __table_args__ = (
-        UniqueConstraint("session_id", "candidate_id", name="one_per_session"),
+        UniqueConstraint("session_id", "candidate_id", name="uq_enrollments_session_candidate"),
         CheckConstraint("time_multiplier >= 1", name="multiplier_at_least_one"),
         CheckConstraint("extra_minutes >= 0", name="extra_not_negative"),
     )
@@ -134,7 +134,7 @@ class AttemptSection(db.Model):
     """One section of an attempt, with its own server-side deadline."""
 
     __tablename__ = "attempt_sections"
-    __table_args__ = (UniqueConstraint("attempt_id", "position", name="attempt_position"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "position", name="uq_attempt_sections_attempt_position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
@@ -161,8 +161,8 @@ class Response(db.Model):
 
     __tablename__ = "responses"
     __table_args__ = (
-        UniqueConstraint("attempt_id", "form_item_id", name="one_per_item"),
-        UniqueConstraint("attempt_id", "position", name="attempt_position"),
+        UniqueConstraint("attempt_id", "form_item_id", name="uq_responses_attempt_form_item"),
+        UniqueConstraint("attempt_id", "position", name="uq_responses_attempt_position"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -188,7 +188,7 @@ class SaveRecord(db.Model):
     """The journal: every save as it arrived, once per sequence number."""
 
     __tablename__ = "save_records"
-    __table_args__ = (UniqueConstraint("attempt_id", "seq", name="attempt_seq"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "seq", name="uq_save_records_attempt_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)

@@ -50,7 +50,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['candidate_id'], ['users.id'], name=op.f('fk_enrollments_candidate_id_users')),
     sa.ForeignKeyConstraint(['session_id'], ['exam_sessions.id'], name=op.f('fk_enrollments_session_id_exam_sessions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollments')),
-    sa.UniqueConstraint('session_id', 'candidate_id', name='one_per_session')
+    sa.UniqueConstraint('session_id', 'candidate_id', name='uq_enrollments_session_candidate')
     )
     with op.batch_alter_table('enrollments', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollments_candidate_id'), ['candidate_id'], unique=False)
@@ -90,7 +90,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_attempt_sections_attempt_id_attempts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['form_section_id'], ['form_sections.id'], name=op.f('fk_attempt_sections_form_section_id_form_sections')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt_sections')),
-    sa.UniqueConstraint('attempt_id', 'position', name='attempt_position')
+    sa.UniqueConstraint('attempt_id', 'position', name='uq_attempt_sections_attempt_position')
     )
     with op.batch_alter_table('attempt_sections', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_sections_attempt_id'), ['attempt_id'], unique=False)
@@ -113,8 +113,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['attempt_section_id'], ['attempt_sections.id'], name=op.f('fk_responses_attempt_section_id_attempt_sections'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['form_item_id'], ['form_items.id'], name=op.f('fk_responses_form_item_id_form_items')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_responses')),
-    sa.UniqueConstraint('attempt_id', 'form_item_id', name='one_per_item'),
-    sa.UniqueConstraint('attempt_id', 'position', name='attempt_position')
+    sa.UniqueConstraint('attempt_id', 'form_item_id', name='uq_responses_attempt_form_item'),
+    sa.UniqueConstraint('attempt_id', 'position', name='uq_responses_attempt_position')
     )
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_responses_attempt_id'), ['attempt_id'], unique=False)
@@ -133,7 +133,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_save_records_attempt_id_attempts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['response_id'], ['responses.id'], name=op.f('fk_save_records_response_id_responses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_save_records')),
-    sa.UniqueConstraint('attempt_id', 'seq', name='attempt_seq')
+    sa.UniqueConstraint('attempt_id', 'seq', name='uq_save_records_attempt_seq')
     )
     with op.batch_alter_table('save_records', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_save_records_attempt_id'), ['attempt_id'], unique=False)

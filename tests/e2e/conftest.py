@@ -55,6 +55,9 @@ def live_app(database_url_for_tests, tmp_path_factory):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Track request threads, so that closing the server waits for them and no
+    # request still holds a database connection when the engine is disposed.
+    server.daemon_threads = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.url = f"http://127.0.0.1:{server.server_port}"

@@ -1,0 +1,143 @@
+"""The kill test: gunicorn is killed with SIGKILL in the middle of a candidate's
+saves and restarted; every save it acknowledged is in the database."""
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import create_app
+from exam.models import Response, SaveRecord
+from extensions import db
+from tests.conftest import config_for, empty_database_beside
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+SECRET = "kill-test-secret-key-that-is-long-enough-0123456789"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, database_url, port):
+        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "ATTEST_CONFIG": "development"}
+        self.port = port
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
+            cwd=ROOT, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start")
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+class Candidate:
+    """A browser, as far as the server can tell: cookies, CSRF token, JSON saves."""
+
+    def __init__(self, base):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = None
+
+    def page(self, path, form=None):
+        data = urllib.parse.urlencode({**form, "csrf_token": self.token}).encode() if form is not None else None
+        with self.opener.open(self.base + path, data, timeout=10) as response:
+            body = response.read().decode()
+            self.token = re.search(r'name="csrf-token" content="([^"]+)"', body).group(1)
+            return response.geturl(), body
+
+    def post_json(self, path, payload):
+        request = urllib.request.Request(self.base + path, json.dumps(payload).encode(),
+                                         {"Content-Type": "application/json", "X-CSRFToken": self.token})
+        with self.opener.open(request, timeout=5) as response:
+            return json.loads(response.read())
+
+
+def test_every_acknowledged_save_survives_a_sigkill(database_url_for_tests, tmp_path):
+    url = empty_database_beside(database_url_for_tests, "kill", tmp_path)
+    app = create_app(config_for(url))
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        assert runner.invoke(args=command).exit_code == 0
+    server = Server(url, free_port())
+    server.start()
+    try:
+        candidate = Candidate(f"http://127.0.0.1:{server.port}")
+        candidate.page("/sign-in")
+        candidate.page("/sign-in", {"email": "candidate@example.org", "password": "demo-candidate"})
+        home = candidate.page("/home/candidate")[1]
+        join_path = re.search(r'href="(/exam/sessions/\d+/join)"', home).group(1)
+        attempt_url, _ = candidate.page(join_path, {"access_code": "MENTOR26"})
+        attempt_path = urllib.parse.urlsplit(attempt_url).path.removesuffix("/agreement")
+        candidate.page(attempt_path + "/agreement", {"agree": "y"})
+        _, runner_page = candidate.page(attempt_path)
+        responses = [int(r) for r in re.findall(r'data-response="(\d+)"', runner_page)]
+        seq = candidate.post_json(attempt_path + "/claim", {"tab": "kill"})["seq_base"]
+
+        acknowledged = {}
+        stop = threading.Event()
+
+        def keep_saving():
+            nonlocal seq
+            while not stop.is_set():
+                seq += 1
+                save = {"seq": seq, "response": responses[seq % len(responses)], "field": "flag", "value": seq % 2 == 0}
+                try:
+                    body = candidate.post_json(attempt_path + "/saves", {"tab": "kill", "saves": [save]})
+                except (OSError, urllib.error.URLError):
+                    time.sleep(0.05)
+                    continue
+                if body["acks"][0]["status"] == "saved":
+                    acknowledged[save["seq"]] = save
+
+        saver = threading.Thread(target=keep_saving)
+        saver.start()
+        time.sleep(1.5)
+        server.kill()
+        killed_after = len(acknowledged)
+        time.sleep(0.5)
+        server.start()
+        time.sleep(1.5)
+        stop.set()
+        saver.join()
+    finally:
+        server.kill()
+
+    assert killed_after > 10 and len(acknowledged) > killed_after
+    with app.app_context():
+        journal = db.session.scalars(select(SaveRecord).order_by(SaveRecord.seq)).all()
+        assert set(acknowledged) <= {record.seq for record in journal}
+        # A save committed just before the kill, its answer lost, also counts:
+        # each response holds its highest journaled save.
+        latest = {record.response_id: record.value for record in journal}
+        for response_id, flagged in latest.items():
+            assert db.session.get(Response, response_id).flagged == flagged
+        db.engine.dispose()
