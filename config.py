@@ -43,7 +43,7 @@ class Config:
     # and attempts on accounts that do not exist per address.
     SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute"
     SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "100 per minute"
-    PASSWORD_HASH_PROFILE = "RFC_9106_LOW_MEMORY"
+    PASSWORD_HASH_PROFILE = "OWASP"  # see accounts/passwords.py
     USERS_PER_PAGE = 50
 
 

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import LoginSession, User
 from accounts.passwords import spend_verification_time, verify_password
@@ -58,7 +59,9 @@ def start_login_session(user, origin, user_agent):
 def user_for_token(token, max_age):
     """The user of a live login session, or None when it ended, expired or the
     account was deactivated."""
-    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    login = db.session.scalar(
+        select(LoginSession).options(joinedload(LoginSession.user)).where(LoginSession.token_hash == _token_hash(token))
+    )
     if login is None or login.ended_at is not None or not login.user.active:
         return None
     if utcnow() - login.started_at > max_age:

@@ -12,11 +12,13 @@ import random
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
 from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Response
 from extensions import db
+from item_bank.models import FormItem, FormSection, ItemVersion
 
 
 class DeliveryError(ValueError):
@@ -85,6 +87,7 @@ def start(attempt, now, by):
     if attempt.status != AttemptStatus.AWAITING_ADMISSION:
         raise DeliveryError(f"An attempt {attempt.status.replace('_', ' ')} cannot start.")
     form = attempt.session.form
+    preload_form_items(FormSection.form_id == form.id)
     rng = random.Random(secrets.randbits(64))
     position = 0
     with db.session.no_autoflush:
@@ -105,6 +108,15 @@ def start(attempt, now, by):
     db.session.flush()
     log.record("attempt.started", by, attempt)
     return attempt
+
+
+def preload_form_items(condition):
+    """Load form items with their versions and items in one query, so that
+    walking a form's items touches the database once, not three times an item."""
+    db.session.scalars(
+        select(FormItem).join(FormSection).where(condition)
+        .options(joinedload(FormItem.item_version).joinedload(ItemVersion.item))
+    ).all()
 
 
 def _open_section(section, enrollment, at):

@@ -2,8 +2,10 @@
 page, JSON or script can carry a key, rationale, rubric or statistic."""
 
 from exam import scoring, timing
+from exam.delivery import preload_form_items
 from exam.models import AttemptStatus
 from item_bank.kinds import kind_of
+from item_bank.models import FormItem
 
 
 def _candidate_view(response):
@@ -27,6 +29,7 @@ def _answered(response):
 def section_page(attempt, now):
     section = attempt.current_section
     form_section = section.form_section
+    preload_form_items(FormItem.section_id == form_section.id)
     items = [
         {
             "response_id": response.id,

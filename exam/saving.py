@@ -12,12 +12,14 @@ earlier tab, and the earlier tab is told so.
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
 from exam.delivery import settle
 from exam.models import OPEN_STATUSES, Response, SaveRecord
 from extensions import db
+from item_bank.models import FormItem, ItemVersion
 
 EPOCH_SPAN = 1_000_000_000
 MAX_TEXT = 50_000
@@ -79,7 +81,8 @@ def _apply(attempt, entry, tab, now):
     existing = db.session.scalar(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id, SaveRecord.seq == seq))
     if existing is not None:
         return Ack(seq, "duplicate")
-    response = db.session.get(Response, entry.get("response"))
+    response = db.session.get(Response, entry.get("response"), options=[
+        joinedload(Response.form_item).joinedload(FormItem.item_version).joinedload(ItemVersion.item)])
     if response is None or response.attempt_id != attempt.id:
         return Ack(seq, "refused", "no such item in this attempt")
     reason = _check_value(response, field, value)
