@@ -87,7 +87,7 @@ def start(attempt, now, by):
     if attempt.status != AttemptStatus.AWAITING_ADMISSION:
         raise DeliveryError(f"An attempt {attempt.status.replace('_', ' ')} cannot start.")
     form = attempt.session.form
-    preload_form_items(FormSection.form_id == form.id)
+    form_items = preload_form_items(FormSection.form_id == form.id)  # held: the identity map keeps only what is referenced
     rng = random.Random(secrets.randbits(64))
     position = 0
     with db.session.no_autoflush:
@@ -106,14 +106,16 @@ def start(attempt, now, by):
     attempt.current_position = attempt.sections[0].position
     _open_section(attempt.sections[0], attempt.enrollment, now)
     db.session.flush()
-    log.record("attempt.started", by, attempt)
+    log.record("attempt.started", by, attempt, items=len(form_items))
     return attempt
 
 
 def preload_form_items(condition):
     """Load form items with their versions and items in one query, so that
-    walking a form's items touches the database once, not three times an item."""
-    db.session.scalars(
+    walking a form's items touches the database once, not three times an item.
+    The caller holds the returned list while it walks: the session's identity
+    map forgets objects nothing references."""
+    return db.session.scalars(
         select(FormItem).join(FormSection).where(condition)
         .options(joinedload(FormItem.item_version).joinedload(ItemVersion.item))
     ).all()

@@ -29,7 +29,7 @@ def _answered(response):
 def section_page(attempt, now):
     section = attempt.current_section
     form_section = section.form_section
-    preload_form_items(FormItem.section_id == form_section.id)
+    form_items = preload_form_items(FormItem.section_id == form_section.id)  # noqa: F841 (held while walking)
     items = [
         {
             "response_id": response.id,
