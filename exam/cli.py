@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from accounts.cli import command_line_actor
+from accounts.roles import Role
 from accounts.users import user_by_email
 from clock import utcnow
 from exam import delivery, sessions
@@ -73,7 +74,7 @@ def enroll_command(session_id, emails, time_multiplier, extra_minutes, large_tex
     candidates = []
     for email in emails:
         user = user_by_email(email)
-        if user is None or not user.has_role("candidate"):
+        if user is None or not user.has_role(Role.CANDIDATE):
             raise click.BadParameter(f"{email} is not a candidate's account", param_hint="EMAILS")
         candidates.append(user)
     for user in candidates:

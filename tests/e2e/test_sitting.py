@@ -1,5 +1,6 @@
 """Candidates sit the demo examination in headless Chromium."""
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -222,3 +223,17 @@ def test_candidate_pages_meet_wcag_with_accommodations(page, live_app):
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit the examination").click()
     assert violations(page) == []
+
+
+def test_the_countdown_warns_a_minute_before_the_deadline(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    with live_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment.has(candidate_id=user_by_email(email).id)))
+        attempt.current_section.deadline_at = utcnow() + timedelta(seconds=63)
+        db.session.commit()
+
+    page.reload()
+
+    expect(page.get_by_role("alert").filter(has_text="1 minute left in this part.")).to_be_visible(timeout=10_000)
+    expect(page.locator("#countdown")).to_have_text(re.compile(r"^(1:00|0:[0-5]\d)$"))
