@@ -227,6 +227,7 @@ def main():
             stored |= set(db.session.execute(select(SaveRecord.attempt_id, SaveRecord.seq).where(
                 tuple_(SaveRecord.attempt_id, SaveRecord.seq).in_(chunk))).all())
         lost = len(set(pairs) - stored)
+    with app.app_context():
         db.engine.dispose()
 
     print(f"\n{'endpoint':48} {'requests':>9} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'req/s':>7}")

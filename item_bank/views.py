@@ -144,8 +144,9 @@ def preview_item(item_id, number):
     """Item writers, psychometricians, admins: the version exactly as a candidate sees it."""
     item = _item(item_id)
     version = _version(item, number)
-    view = kind_of(item.kind).candidate_view(version.content)
-    return render_template("item_bank/preview.html", item=item, version=version, view=view, kind=KINDS[item.kind])
+    candidate_item = {"kind": item.kind, "view": kind_of(item.kind).candidate_view(version.content), "answer": None,
+                      "chosen": False}
+    return render_template("item_bank/preview.html", item=candidate_item, bank_item=item, version=version)
 
 
 @bp.route("/items/<int:item_id>/versions/<int:number>/status", methods=["POST"])

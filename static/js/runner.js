@@ -241,10 +241,17 @@ const questions = [...root.querySelectorAll(".question")];
 const linear = config.navigation === "linear";
 let current = 0;
 
+const placeKey = `attest-place-${attemptId}-${config.position}`;
+
 function show(index, focus = true) {
   if (index < 0 || index >= questions.length) return;
   questions[current].hidden = true;
   current = index;
+  try {
+    localStorage.setItem(placeKey, String(index));
+  } catch {
+    // Without storage a reload starts at the first question; nothing else is lost.
+  }
   questions[current].hidden = false;
   root.querySelectorAll(".nav-item").forEach((button, i) => {
     if (i === current) button.setAttribute("aria-current", "step");
@@ -346,8 +353,16 @@ for (const entry of readJournal()) {
   if (question) showValue(question, entry.field, entry.value);
 }
 questions.forEach(updateQuestionState);
-const wanted = questions.findIndex((question) => `#${question.id}` === window.location.hash);
-show(wanted > 0 ? wanted : 0, false);
+// Back where the candidate was: the question in the address (from the review
+// screen), else the one they last saw in this part.
+const linked = questions.findIndex((question) => `#${question.id}` === window.location.hash);
+let stored = -1;
+try {
+  stored = Number(localStorage.getItem(placeKey) ?? -1);
+} catch {
+  stored = -1;
+}
+show(linked >= 0 ? linked : Math.max(0, Math.min(stored, questions.length - 1)), false);
 refreshStatus();
 tick();
 setInterval(tick, 1000);

@@ -125,6 +125,7 @@ def test_a_reload_in_the_middle_keeps_every_answer_and_the_clock(page, live_app)
 
     expect(page.locator(".nav-item.answered")).to_have_count(3)
     expect(page.locator(".nav-item.flagged")).to_have_count(1)
+    expect(current_question(page).get_by_role("heading", level=2)).to_have_text("Question 4 of 60")
     assert page.locator("#countdown").inner_text() <= before
 
 

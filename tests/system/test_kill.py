@@ -140,4 +140,6 @@ def test_every_acknowledged_save_survives_a_sigkill(database_url_for_tests, tmp_
         latest = {record.response_id: record.value for record in journal}
         for response_id, flagged in latest.items():
             assert db.session.get(Response, response_id).flagged == flagged
+    # Disposed once the session has given its connection back, or the connection is left open.
+    with app.app_context():
         db.engine.dispose()
