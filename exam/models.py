@@ -118,10 +118,6 @@ class Attempt(db.Model):
         return self.enrollment.session
 
     @property
-    def candidate(self):
-        return self.enrollment.candidate
-
-    @property
     def finished(self):
         return self.status in FINISHED_STATUSES
 

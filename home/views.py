@@ -63,7 +63,7 @@ def item_writer():
 def psychometrician():
     """Psychometricians."""
     return render_template("home/psychometrician.html", forms=item_queries.all_forms(),
-                           to_review=len(item_queries.review_queue(current_user.id)))
+                           to_review=item_queries.review_queue_size(current_user.id))
 
 
 def _simple_home(role):

@@ -142,11 +142,6 @@ class ItemVersion(db.Model):
     def tags(self):
         return [row.tag for row in self.tag_rows]
 
-    @property
-    def untagged(self):
-        """Imported without a competency domain: cannot be approved until tagged."""
-        return self.primary_domain_id is None
-
     def __repr__(self):
         return f"<ItemVersion {self.item.identifier} v{self.number}>"
 

@@ -35,13 +35,19 @@ def find_items(text="", domain_id=None, kind=None, status=None, tag=None):
     return query
 
 
+def _awaiting(reviewer_id):
+    return (ItemVersion.status == Status.IN_REVIEW.value, ItemVersion.author_id.is_distinct_from(reviewer_id))
+
+
 def review_queue(reviewer_id):
     """Versions in review that this person did not write, oldest first."""
     return db.session.scalars(
-        select(ItemVersion)
-        .where(ItemVersion.status == Status.IN_REVIEW.value, ItemVersion.author_id.is_distinct_from(reviewer_id))
-        .order_by(ItemVersion.created_at, ItemVersion.id)
+        select(ItemVersion).where(*_awaiting(reviewer_id)).order_by(ItemVersion.created_at, ItemVersion.id)
     ).all()
+
+
+def review_queue_size(reviewer_id):
+    return db.session.scalar(select(func.count()).select_from(ItemVersion).where(*_awaiting(reviewer_id)))
 
 
 def own_in_review(author_id):
@@ -83,5 +89,5 @@ def writer_summary(user_id):
     return {
         "drafts": db.session.scalar(mine.where(ItemVersion.status == Status.DRAFT.value)),
         "in_review": own_in_review(user_id),
-        "to_review": len(review_queue(user_id)),
+        "to_review": review_queue_size(user_id),
     }
