@@ -9,12 +9,14 @@ from flask_login import current_user
 from accounts.cli import users_cli
 from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
+from audit.cli import audit_cli
 from audit.views import bp as audit_bp
 from config import INSTANCE_DIR, config_from_environment
 from database import init_database
 from demo import demo_cli
 from errors import register_errorhandlers
 from exam.cli import exam_cli
+from exam.proctor_views import bp as proctor_bp
 from exam.views import bp as exam_bp
 from extensions import csrf, db, limiter, login_manager, migrate
 from health import bp as health_bp
@@ -53,12 +55,13 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp):
+    for blueprint in (accounts_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app):
     app.cli.add_command(users_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(item_bank_cli)
     app.cli.add_command(exam_cli)

@@ -38,8 +38,10 @@ NAVIGATION = {
         NavLink("Items", "item_bank.list_items"),
         NavLink("Forms", "item_bank.list_forms"),
         NavLink("Domains", "item_bank.list_domains"),
+        NavLink("Exam sessions", "proctor.list_sessions"),
     ),
     Role.COORDINATOR: (NavLink("Domains", "item_bank.list_domains"),),
+    Role.PROCTOR: (NavLink("Exam sessions", "proctor.list_sessions"), NavLink("Schedule", "proctor.schedule_session")),
     Role.PSYCHOMETRICIAN: (
         NavLink("Items", "item_bank.list_items"),
         NavLink("Review queue", "item_bank.review_queue"),

@@ -26,11 +26,27 @@ class AuditEntry(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class AuditSeal(db.Model):
+    """An entry's link in the hash chain: its hash covers its contents and the
+    previous link's hash, so editing or removing any sealed entry breaks every
+    link after it. Written as the entry's transaction commits (`audit.chain`),
+    in commit order; append-only like the entries."""
+
+    __tablename__ = "audit_seals"
+
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("audit_entries.id"), unique=True)
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+
+
 class AuditLogIsAppendOnly(Exception):
     pass
 
 
 @event.listens_for(AuditEntry, "before_update")
 @event.listens_for(AuditEntry, "before_delete")
-def refuse_change(mapper, connection, entry):
-    raise AuditLogIsAppendOnly(f"audit entry {entry.id} cannot be changed or deleted")
+@event.listens_for(AuditSeal, "before_update")
+@event.listens_for(AuditSeal, "before_delete")
+def refuse_change(mapper, connection, row):
+    raise AuditLogIsAppendOnly(f"{row.__tablename__} row {mapper.primary_key_from_instance(row)} cannot be changed or deleted")

@@ -10,15 +10,18 @@ whether or not the candidate is still there. Functions flush, never commit.
 import hmac
 import random
 import secrets
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
-from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Response
+from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Hold, Response
 from extensions import db
 from item_bank.models import FormItem, FormSection, ItemVersion
+
+CONTACT_RESOLUTION = timedelta(seconds=10)
 
 
 class DeliveryError(ValueError):
@@ -42,6 +45,8 @@ def join(session, candidate_id, code, now, by):
         raise DeliveryError("You are not enrolled in this session.")
     if enrollment.attempt is not None:
         return enrollment.attempt
+    if session.closed:
+        raise DeliveryError("This session is closed. Ask your proctor or the association which session to join.")
     if not window_open(session, now):
         raise DeliveryError(
             f"This session can be joined from {session.opens_at:%Y-%m-%d %H:%M} to {session.closes_at:%Y-%m-%d %H:%M} UTC."
@@ -143,9 +148,7 @@ def _close_section(attempt, section, at, by, reason):
 
 
 def _finish(attempt, at, by, reason):
-    attempt.status = AttemptStatus.SUBMITTED.value
-    attempt.finished_at = at
-    attempt.finish_reason = reason
+    finish(attempt, at, reason)
     log.record("attempt.finished", by, attempt, reason=reason, at=at.isoformat())
 
 
@@ -175,39 +178,41 @@ def finish_section(attempt, position, now, by):
     return attempt
 
 
-def pause(attempt, now, by, reason=""):
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        raise DeliveryError("Only an attempt in progress can be paused.")
+def stop_clock(attempt, now, hold):
+    """Pause the attempt: its section's clock stands still until `restart_clock`."""
     attempt.status = AttemptStatus.PAUSED.value
     attempt.paused_at = now
-    log.record("attempt.paused", by, attempt, reason=reason)
-    db.session.flush()
+    attempt.hold = hold
 
 
-def resume(attempt, now, by):
+def restart_clock(attempt, now):
     """The clock starts again: the time spent paused moves the deadline on."""
-    if attempt.status != AttemptStatus.PAUSED:
-        raise DeliveryError("Only a paused attempt can be resumed.")
     section = attempt.current_section
     section.paused_seconds += int((now - attempt.paused_at).total_seconds())
     timing.recompute_deadline(section, attempt.enrollment)
     attempt.status = AttemptStatus.IN_PROGRESS.value
     attempt.paused_at = None
-    log.record("attempt.resumed", by, attempt, deadline=section.deadline_at.isoformat())
-    db.session.flush()
+    attempt.hold = None
 
 
-def extend(attempt, minutes, reason, by):
-    """Give the current section more time."""
+def hold_for_readmission(attempt, now, by, tab):
+    """The attempt was reopened elsewhere in a session that asks for
+    re-admission: it waits, clock stopped, for a proctor."""
+    stop_clock(attempt, now, Hold.READMISSION.value)
+    log.record("attempt.held_for_readmission", by, attempt, tab=tab, previous_tab=attempt.active_tab)
+
+
+def finish(attempt, at, reason, status=AttemptStatus.SUBMITTED, note=None):
+    """End the attempt at `at`, its saved answers as they are."""
     section = attempt.current_section
-    if section is None or not section.open:
-        raise DeliveryError("There is no open section to extend.")
-    before = section.deadline_at
-    section.extension_seconds += minutes * 60
-    timing.recompute_deadline(section, attempt.enrollment)
-    log.record("attempt.extended", by, attempt, minutes=minutes, reason=reason,
-               before=before.isoformat(), after=section.deadline_at.isoformat())
-    db.session.flush()
+    if section is not None and section.open:
+        section.closed_at = at
+    attempt.status = status.value
+    attempt.finished_at = at
+    attempt.finish_reason = reason
+    attempt.finish_note = note
+    attempt.paused_at = None
+    attempt.hold = None
 
 
 def finish_overdue(now, by):
@@ -218,6 +223,13 @@ def finish_overdue(now, by):
         settle(attempt, now, by)
         finished += attempt.finished
     return finished
+
+
+def note_contact(attempt, now):
+    """The candidate's browser was heard from. Written at most every few
+    seconds: each poll need not be a write, and the board's warning is at 60 s."""
+    if attempt.last_contact_at is None or now - attempt.last_contact_at >= CONTACT_RESOLUTION:
+        attempt.last_contact_at = now
 
 
 def enrolled_sessions(candidate_id):

@@ -3,13 +3,31 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
 from clock import UTCDateTime, utcnow
 from extensions import db
 from item_bank.models import Form, FormItem, FormSection
+
+
+class Hold(enum.StrEnum):
+    """Why a paused attempt is paused."""
+
+    PROCTOR = "proctor"
+    READMISSION = "readmission"  # reopened elsewhere; waits for a proctor to re-admit
 
 
 class AttemptStatus(enum.StrEnum):
@@ -45,15 +63,35 @@ class ExamSession(db.Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     location: Mapped[str] = mapped_column(String(200), default="online")
     access_code: Mapped[str] = mapped_column(String(32))
-    # Until the proctor console exists, sessions admit candidates as they start.
+    capacity: Mapped[int | None] = mapped_column(Integer)  # seats; None for no limit
+    # Admission: automatic as candidates agree, or one by one by a proctor.
     auto_admit: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A candidate who reopens a started attempt in another tab or on another
+    # machine waits, clock stopped, until a proctor re-admits them.
+    readmit_on_resume: Mapped[bool] = mapped_column(Boolean, default=False)
     # Saves this many seconds after a section's deadline still count (network latency).
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     form: Mapped[Form] = relationship()
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    proctors: Mapped[list[User]] = relationship(secondary="session_proctors", order_by=User.name)
+
+    @property
+    def closed(self):
+        return self.closed_at is not None
+
+    def proctored_by(self, user_id):
+        return any(proctor.id == user_id for proctor in self.proctors)
+
+
+session_proctors = db.Table(
+    "session_proctors",
+    db.Column("session_id", ForeignKey("exam_sessions.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
+)
 
 
 class Enrollment(db.Model):
@@ -87,6 +125,7 @@ class Attempt(db.Model):
         CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in AttemptStatus)})", name="known_status"),
         CheckConstraint("(status IN ('submitted', 'terminated')) = (finished_at IS NOT NULL)", name="finished_when_dated"),
         CheckConstraint("(status = 'paused') = (paused_at IS NOT NULL)", name="paused_when_dated"),
+        CheckConstraint("(status = 'paused') = (hold IS NOT NULL)", name="paused_with_hold"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,8 +135,10 @@ class Attempt(db.Model):
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold: Mapped[str | None] = mapped_column(String(16))  # a Hold, while paused
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finish_reason: Mapped[str | None] = mapped_column(String(32))
+    finish_note: Mapped[str | None] = mapped_column(String(500))  # a proctor's reason for terminating
     current_position: Mapped[int] = mapped_column(Integer, default=1)
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The browser tab that holds the attempt; a tab that takes over gets the next
@@ -169,6 +210,7 @@ class Response(db.Model):
     option_order: Mapped[list | None] = mapped_column(JSON)  # option ids as this candidate sees them
     answer: Mapped[dict | None] = mapped_column(JSON)
     answer_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    answered: Mapped[bool] = mapped_column(Boolean, default=False)  # the answer says something; kept for counting
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     flag_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # in an "answer k of n" section
@@ -195,3 +237,53 @@ class SaveRecord(db.Model):
     tab: Mapped[str] = mapped_column(String(64), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted: Mapped[bool] = mapped_column(Boolean)
+
+
+class IncidentCategory(enum.StrEnum):
+    IDENTITY = "identity"
+    TECHNICAL = "technical"
+    CONDUCT = "conduct"
+    ENVIRONMENT = "environment"
+    ACCOMMODATION = "accommodation"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return self.value.capitalize()
+
+
+class Incident(db.Model):
+    """What a proctor recorded about a session or one candidate's sitting.
+
+    Never changed once written: a correction or later news is a follow-up
+    (`follows_id`) that points at the incident it adds to."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint(f"category IN ({', '.join(repr(c.value) for c in IncidentCategory)})", name="known_category"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    follows_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"), index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(String(4000))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    session: Mapped[ExamSession] = relationship()
+    enrollment: Mapped[Enrollment | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+    follow_ups: Mapped[list["Incident"]] = relationship(order_by="Incident.id")
+
+
+class IncidentsAreNotEdited(Exception):
+    pass
+
+
+@event.listens_for(Incident, "before_update")
+@event.listens_for(Incident, "before_delete")
+def refuse_change(mapper, connection, incident):
+    raise IncidentsAreNotEdited(f"incident {incident.id} cannot be changed; add a follow-up")

@@ -17,15 +17,6 @@ def _candidate_view(response):
     return view
 
 
-def _answered(response):
-    answer = response.answer
-    if not answer:
-        return False
-    if "option" in answer:
-        return True
-    return any(text.strip() for text in answer.get("texts", []))
-
-
 def section_page(attempt, now):
     section = attempt.current_section
     form_section = section.form_section
@@ -37,7 +28,7 @@ def section_page(attempt, now):
             "kind": response.form_item.item_version.item.kind,
             "view": _candidate_view(response),
             "answer": response.answer,
-            "answered": _answered(response),
+            "answered": response.answered,
             "flagged": response.flagged,
             "chosen": response.chosen,
         }
@@ -69,6 +60,7 @@ def state(attempt, now, tab):
         "deadline": section.deadline_at.isoformat() if open_section else None,
         "server_now": now.isoformat(),
         "paused": attempt.status == AttemptStatus.PAUSED,
+        "hold": attempt.hold,
         "superseded": bool(tab) and attempt.active_tab not in (None, tab),
     }
 

@@ -16,8 +16,8 @@ from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
-from exam.delivery import settle
-from exam.models import OPEN_STATUSES, Response, SaveRecord
+from exam.delivery import hold_for_readmission, settle
+from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
 from extensions import db
 from item_bank.models import FormItem, ItemVersion
 
@@ -33,14 +33,29 @@ class Ack:
     reason: str = ""
 
 
-def claim(attempt, tab, by):
-    """A tab opens the attempt and holds it; returns the base of its sequence numbers."""
+def claim(attempt, tab, now, by):
+    """A tab opens the attempt and holds it; returns the base of its sequence
+    numbers. Reopened elsewhere in a session that asks for it, the attempt
+    waits for a proctor to re-admit the candidate."""
+    settle(attempt, now, by)
     attempt.tab_epoch += 1
+    attempt.last_contact_at = now
     if attempt.active_tab and attempt.active_tab != tab:
         log.record("attempt.taken_over", by, attempt, tab=tab, previous=attempt.active_tab)
+        if attempt.session.readmit_on_resume and attempt.status == AttemptStatus.IN_PROGRESS:
+            hold_for_readmission(attempt, now, by, tab)
     attempt.active_tab = tab
     db.session.flush()
     return attempt.tab_epoch * EPOCH_SPAN
+
+
+def says_something(answer):
+    """An answer that counts as answered: an option chosen, or a text not blank."""
+    if not answer:
+        return False
+    if "option" in answer:
+        return True
+    return any(text.strip() for text in answer.get("texts", []))
 
 
 def _check_value(response, field, value):
@@ -101,6 +116,7 @@ def _apply(attempt, entry, tab, now):
     setattr(response, FIELDS[field], seq)
     if field == "answer":
         response.answer = value
+        response.answered = says_something(value)
     elif field == "flag":
         response.flagged = value
     else:

@@ -104,9 +104,11 @@ def finish_section(attempt_id, position):
 def state(attempt_id):
     """The attempt's candidate (JSON): status, section and the server's clock."""
     attempt = _own_attempt(attempt_id)
-    delivery.settle(attempt, utcnow(), current_actor())
+    now = utcnow()
+    delivery.settle(attempt, now, current_actor())
+    delivery.note_contact(attempt, now)
     db.session.commit()
-    return jsonify(presentation.state(attempt, utcnow(), request.args.get("tab", "")))
+    return jsonify(presentation.state(attempt, now, request.args.get("tab", "")))
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
@@ -115,7 +117,7 @@ def claim(attempt_id):
     """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
     attempt = _own_attempt(attempt_id, lock=True)
     tab = str((request.get_json(silent=True) or {}).get("tab", ""))[:64]
-    base = saving.claim(attempt, tab, current_actor())
+    base = saving.claim(attempt, tab, utcnow(), current_actor())
     db.session.commit()
     return jsonify(seq_base=base, **presentation.state(attempt, utcnow(), tab))
 

@@ -11,7 +11,7 @@ from accounts.access import roles_required
 from accounts.roles import Role, landing_endpoint
 from audit import queries as audit_queries
 from clock import utcnow
-from exam import delivery
+from exam import delivery, proctoring
 from item_bank import queries as item_queries
 
 bp = Blueprint("home", __name__)
@@ -66,6 +66,14 @@ def psychometrician():
                            to_review=item_queries.review_queue_size(current_user.id))
 
 
+@bp.route("/home/proctor")
+@roles_required(Role.PROCTOR)
+def proctor():
+    """Proctors: the sessions they are assigned to, open ones first."""
+    return render_template("home/proctor.html", sessions=proctoring.sessions_for(current_user.id, sees_all=False),
+                           now=utcnow())
+
+
 def _simple_home(role):
     @roles_required(role)
     def view():
@@ -76,5 +84,5 @@ def _simple_home(role):
 
 
 for _role in Role:
-    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PSYCHOMETRICIAN):
+    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN):
         bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

@@ -6,8 +6,11 @@ every check: `{owner_id}`, a candidate who is not the signed-in principal
 ("another candidate's" object); `{item_id}` and `{enemy_id}`, approved items;
 `{domain_id}`; `{blueprint_id}`; `{form_id}`, a draft form of the blueprint,
 and `{form_item_id}`, its first item; `{session_id}`, an open session with
-the owner enrolled, and `{attempt_id}`, the owner's attempt in it, started.
-A candidate reaching another's session or attempt gets 404, as for none.
+the owner enrolled, `{enrollment_id}` the owner's place in it, and
+`{attempt_id}`, the owner's attempt in it, started; `{incident_id}`, an
+incident recorded in that session. A candidate reaching another's session or
+attempt gets 404, as for none. The proctor principal is assigned to the
+session; "other_proctor" is a proctor who is not, and gets 404 for it.
 """
 
 from dataclasses import dataclass, field
@@ -17,7 +20,8 @@ from accounts.roles import Role
 ANONYMOUS = "anonymous"
 NO_ROLE = "no_role"
 OTHER_CANDIDATE = "other_candidate"
-PRINCIPALS = [ANONYMOUS, NO_ROLE, OTHER_CANDIDATE, *(role.value for role in Role)]
+OTHER_PROCTOR = "other_proctor"
+PRINCIPALS = [ANONYMOUS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, *(role.value for role in Role)]
 SIGNED_IN = [p for p in PRINCIPALS if p != ANONYMOUS]
 
 
@@ -39,7 +43,13 @@ def everyone(status, anonymous=None):
 def only(allowed, status=200):
     """The given roles get `status`; other signed-in users 403; anonymous is sent to sign in."""
     allowed = {role.value for role in allowed}
-    return {p: (status if p in allowed else 403) for p in SIGNED_IN} | {ANONYMOUS: 302}
+    holds = {OTHER_PROCTOR: Role.PROCTOR.value}  # a proctor, only not this session's
+    return {p: (status if holds.get(p, p) in allowed else 403) for p in SIGNED_IN} | {ANONYMOUS: 302}
+
+
+def assigned(status=200):
+    """The session's proctor and admins get `status`; a proctor of other sessions 404."""
+    return only(PROCTOR_STAFF, status) | {OTHER_PROCTOR: 404}
 
 
 def role_home(role):
@@ -50,6 +60,8 @@ ADMIN = [Role.ADMIN]
 WRITERS = [Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN]
 FORM_BUILDERS = [Role.PSYCHOMETRICIAN, Role.ADMIN]
 DOMAIN_EDITORS = [Role.COORDINATOR, Role.ADMIN]
+PROCTOR_STAFF = [Role.PROCTOR, Role.ADMIN]
+SESSION = "/proctor/sessions/{session_id}"
 
 CHECKS = [
     Check("GET", "/", "home.index", everyone(302)),
@@ -120,6 +132,33 @@ CHECKS = [
             ("GET", "/exam/attempts/{attempt_id}/result", "exam.result"),
         ]
     ),
+    Check("GET", "/proctor/sessions", "proctor.list_sessions", only(PROCTOR_STAFF)),
+    Check("GET", "/proctor/sessions/new", "proctor.schedule_session", only(PROCTOR_STAFF)),
+    # An empty post is shown again with its errors.
+    Check("POST", "/proctor/sessions/new", "proctor.schedule_session", only(PROCTOR_STAFF)),
+    Check("GET", "/proctor/sessions/999999999", "proctor.board_page", only(PROCTOR_STAFF, status=404)),
+    Check("GET", SESSION, "proctor.board_page", assigned()),
+    Check("GET", SESSION + "/board.json", "proctor.board_json", assigned()),
+    Check("GET", SESSION + "/edit", "proctor.edit_session", assigned()),
+    Check("POST", SESSION + "/edit", "proctor.edit_session", assigned()),
+    Check("POST", SESSION + "/actions", "proctor.act", assigned(302)),
+    Check("POST", SESSION + "/session-actions", "proctor.act_on_session", assigned(302)),
+    Check("POST", SESSION + "/code", "proctor.regenerate_code", assigned(302)),
+    Check("GET", SESSION + "/close", "proctor.close_session", assigned()),
+    Check("POST", SESSION + "/close", "proctor.close_session", assigned()),
+    Check("GET", SESSION + "/enrollment", "proctor.enrollment", assigned()),
+    Check("POST", SESSION + "/enrollment", "proctor.enrollment", assigned()),
+    Check("POST", SESSION + "/enrollment/add", "proctor.enroll_candidate", assigned(302)),
+    Check("GET", SESSION + "/candidates/{enrollment_id}", "proctor.candidate", assigned()),
+    Check("GET", SESSION + "/candidates/999999999", "proctor.candidate", assigned(404)),
+    Check("POST", SESSION + "/candidates/{enrollment_id}", "proctor.candidate", assigned()),
+    Check("GET", SESSION + "/incidents/new", "proctor.record_incident", assigned()),
+    Check("POST", SESSION + "/incidents/new", "proctor.record_incident", assigned()),
+    Check("POST", SESSION + "/incidents/{incident_id}/follow-up", "proctor.follow_up", assigned(302)),
+    Check("POST", SESSION + "/incidents/999999999/follow-up", "proctor.follow_up", assigned(404)),
+    Check("GET", SESSION + "/report", "proctor.report", assigned()),
+    Check("GET", SESSION + "/report/attendance.csv", "proctor.report_csv", assigned()),
+    Check("GET", SESSION + "/report/events.csv", "proctor.report_csv", assigned()),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

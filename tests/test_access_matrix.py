@@ -7,9 +7,10 @@ import pytest
 from accounts.roles import Role
 from audit.log import Actor
 from clock import utcnow
-from exam import delivery, sessions
+from exam import delivery, incidents, sessions
+from exam.models import ExamSession
 from item_bank.assembly import assemble_forms, publish_form
-from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, PRINCIPALS
+from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS
 from tests.conftest import sign_in
 
 
@@ -41,22 +42,29 @@ def objects(create_user, make_item, make_blueprint, db):
     sessions.enroll(session, owner, by)
     attempt = delivery.join(session, owner.id, "CODE", now, by)
     delivery.agree(attempt, now, by)
+    incident = incidents.record_incident(session, "technical", "The projector failed.", now, now, by)
     db.session.commit()
     return {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
         "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,
-        "session_id": session.id, "attempt_id": attempt.id,
+        "session_id": session.id, "attempt_id": attempt.id, "enrollment_id": attempt.enrollment_id,
+        "incident_id": incident.id,
     }
 
 
 @pytest.fixture
-def as_principal(client, create_user, objects):
+def as_principal(client, create_user, objects, db):
     """Sign `client` in as the principal; return the objects the paths name."""
 
     def sign_in_as(principal):
         if principal != ANONYMOUS:
-            roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,)}.get(principal, (principal,))
+            roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,), OTHER_PROCTOR: (Role.PROCTOR,)}.get(
+                principal, (principal,))
             user = create_user(*roles)
+            if principal == Role.PROCTOR:
+                session = db.session.get(ExamSession, objects["session_id"])
+                session.proctors.append(user)
+                db.session.commit()
             assert sign_in(client, user.email).status_code == 302
         return objects
 

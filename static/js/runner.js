@@ -14,7 +14,9 @@ const attemptId = config.attempt;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const journalKey = `attest-journal-${attemptId}`;
 const TEXT_DEBOUNCE_MS = 1500;
-const STATE_POLL_MS = 30000;
+// A proctor's pause or extension shows within 5 seconds; each poll is also the
+// heartbeat behind the board's "last contact".
+const STATE_POLL_MS = 4000;
 const WARNINGS = [600, 60];
 
 const tab = sessionStorage.getItem(`attest-tab-${attemptId}`) || crypto.randomUUID();
@@ -221,9 +223,22 @@ function applyState(state) {
     return;
   }
   paused = state.paused;
-  document.getElementById("paused").hidden = !paused;
+  showPause(state.hold);
   secondsAtSync = state.seconds_left;
   syncedAt = performance.now();
+}
+
+const PAUSE_TEXT = {
+  proctor: "Paused by proctor. Your clock has stopped; it starts again when the proctor resumes. Your answers are saved.",
+  readmission: "Waiting for your proctor to re-admit you, because the examination was opened again here. "
+    + "Your clock has stopped; your answers are saved.",
+};
+
+function showPause(hold) {
+  const banner = document.getElementById("paused");
+  banner.hidden = !hold;
+  if (hold && banner.textContent !== PAUSE_TEXT[hold]) banner.textContent = PAUSE_TEXT[hold];
+  root.classList.toggle("runner-paused", Boolean(hold));
 }
 
 async function fetchState() {

@@ -76,8 +76,8 @@ def test_answer_k_of_n_allows_at_most_k_chosen(start_attempt):
 def test_a_tab_that_takes_over_outnumbers_the_first_and_the_first_is_told(start_attempt, client, db):
     attempt = start_attempt()
     response = attempt.responses[0]
-    first_base = saving.claim(attempt, "first", BY)
-    second_base = saving.claim(attempt, "second", BY)
+    first_base = saving.claim(attempt, "first", T0, BY)
+    second_base = saving.claim(attempt, "second", T0, BY)
     assert second_base > first_base
 
     saving.save(attempt, [entry(second_base + 1, response, "answer", {"option": response.option_order[0]})], "second", NOW, BY)
@@ -111,7 +111,7 @@ class Saves(RuleBasedStateMachine):
     def start(self):
         self.attempt = self.make_attempt()
         self.responses = [r for r in self.attempt.responses if r.option_order]
-        self.bases = [saving.claim(self.attempt, "tab-0", BY)]
+        self.bases = [saving.claim(self.attempt, "tab-0", T0, BY)]
         self.counters = [0]
         self.outbox = []
         self.received = {}
@@ -127,7 +127,7 @@ class Saves(RuleBasedStateMachine):
 
     @rule()
     def take_over(self):
-        self.bases.append(saving.claim(self.attempt, f"tab-{len(self.bases)}", BY))
+        self.bases.append(saving.claim(self.attempt, f"tab-{len(self.bases)}", T0, BY))
         self.counters.append(0)
 
     @rule(data=st.data())

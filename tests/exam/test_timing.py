@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from exam import delivery, saving
+from exam import delivery, proctoring, saving
 from exam.delivery import DeliveryError
 from tests.exam_fixtures import BY, T0
 
@@ -35,11 +35,11 @@ def test_accommodations_lengthen_every_section(start_attempt, accommodation, exp
 
 def test_a_pause_stops_the_clock_and_moves_the_deadline(start_attempt):
     attempt = start_attempt()
-    delivery.pause(attempt, T0 + minutes(4), BY)
+    proctoring.apply(attempt.enrollment, "pause", T0 + minutes(4), BY)
 
     delivery.settle(attempt, T0 + minutes(30), BY)
     assert attempt.status == "paused"  # no time runs out while paused
-    delivery.resume(attempt, T0 + minutes(30), BY)
+    proctoring.apply(attempt.enrollment, "resume", T0 + minutes(30), BY)
 
     assert attempt.sections[0].deadline_at == T0 + minutes(36)
     assert attempt.sections[0].paused_seconds == 26 * 60
@@ -48,7 +48,7 @@ def test_a_pause_stops_the_clock_and_moves_the_deadline(start_attempt):
 def test_an_extension_moves_the_deadline_and_is_audited(start_attempt, db):
     attempt = start_attempt()
 
-    delivery.extend(attempt, 7, "fire alarm", BY)
+    proctoring.apply(attempt.enrollment, "extend", T0 + minutes(1), BY, reason="fire alarm", minutes=7)
 
     assert attempt.sections[0].deadline_at == T0 + minutes(17)
 

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from exam import delivery, saving, sessions
+from exam import delivery, proctoring, saving, sessions
 from exam.models import Attempt
 from item_bank.models import ItemVersion
 from tests.conftest import sign_in
@@ -43,7 +43,7 @@ def test_a_save_four_hours_into_a_session_still_counts(client, create_user, exam
     exam_session.grace_seconds = 30
     attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
     delivery.agree(attempt, T0, BY)
-    delivery.extend(attempt, 300, "long accommodation", BY)
+    proctoring.apply(attempt.enrollment, "extend", T0, BY, reason="long accommodation", minutes=300)
     db.session.commit()
     base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
     time_machine.shift(timedelta(hours=4))

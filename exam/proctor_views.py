@@ -1,0 +1,385 @@
+"""The proctor console: schedule sessions, enrol candidates, run the live board,
+act on candidates, record incidents, close, report.
+
+Proctors see and act on the sessions they are assigned to, admins on all;
+anyone else's session answers 404, as if it did not exist.
+"""
+
+from datetime import timezone
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from accounts.access import current_actor, roles_required
+from accounts.roles import Role
+from clock import utcnow
+from exam import board, incidents, proctoring, reports, sessions
+from exam.forms import (
+    AccommodationsForm,
+    ActionForm,
+    AddCandidateForm,
+    CloseSessionForm,
+    CodeForm,
+    FollowUpForm,
+    IncidentForm,
+    RosterForm,
+    SessionActionForm,
+    SessionForm,
+    entity_choices,
+)
+from exam.models import Enrollment, ExamSession
+from extensions import db
+
+bp = Blueprint("proctor", __name__, url_prefix="/proctor")
+
+STAFF = (Role.PROCTOR, Role.ADMIN)
+
+
+def _sees_all():
+    return current_user.has_role(Role.ADMIN)
+
+
+def _session(session_id):
+    """A session the signed-in proctor is assigned to (an admin: any); else 404."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or not (_sees_all() or session.proctored_by(current_user.id)):
+        abort(404)
+    return session
+
+
+def _enrollment(session, enrollment_id):
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.session_id != session.id:
+        abort(404)
+    return enrollment
+
+
+def _utc(value):
+    return value.replace(tzinfo=timezone.utc) if value else None
+
+
+@bp.route("/sessions")
+@roles_required(*STAFF)
+def list_sessions():
+    """Proctors (their sessions) and admins (all)."""
+    return render_template("proctor/sessions.html", sessions=proctoring.sessions_for(current_user.id, _sees_all()),
+                           now=utcnow())
+
+
+def _session_form(form, session=None):
+    form.form.choices = entity_choices([(f.id, f"{f.code}: {f.name}") for f in sessions.published_forms()],
+                                       blank="Choose a published form")
+    form.proctors.choices = entity_choices([(p.id, f"{p.name} ({p.email})") for p in sessions.proctor_choices()])
+    if session is not None and request.method == "GET":
+        form.name.data, form.form.data = session.name, str(session.form_id)
+        form.opens_at.data, form.closes_at.data = session.opens_at, session.closes_at
+        form.location.data, form.capacity.data = session.location, session.capacity
+        form.admission.data = "auto" if session.auto_admit else "proctor"
+        form.readmit_on_resume.data, form.grace_seconds.data = session.readmit_on_resume, session.grace_seconds
+        form.proctors.data = [str(p.id) for p in session.proctors]
+    if request.method == "GET" and session is None and current_user.has_role(Role.PROCTOR):
+        form.proctors.data = [str(current_user.id)]
+
+
+def _options(form):
+    chosen = {int(value) for value in form.proctors.data or []}
+    proctors = [p for p in sessions.proctor_choices() if p.id in chosen]
+    if current_user.has_role(Role.PROCTOR) and not _sees_all() and current_user.id not in chosen:
+        proctors.append(current_user._get_current_object())  # a proctor never schedules themselves out
+    published = {str(f.id): f for f in sessions.published_forms()}
+    return sessions.Options(
+        name=form.name.data, form=published[form.form.data], opens_at=_utc(form.opens_at.data),
+        closes_at=_utc(form.closes_at.data), location=form.location.data, capacity=form.capacity.data,
+        auto_admit=form.admission.data == "auto", readmit_on_resume=form.readmit_on_resume.data,
+        grace_seconds=form.grace_seconds.data, proctors=proctors,
+    )
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def schedule_session():
+    """Proctors and admins."""
+    form = SessionForm()
+    _session_form(form)
+    if form.validate_on_submit():
+        try:
+            session = sessions.schedule(_options(form), current_actor())
+        except sessions.SessionError as error:
+            form.form_errors.append(f"{str(error).capitalize()}.")
+        else:
+            db.session.commit()
+            flash(f"Session scheduled. Its access code is {session.access_code}.", "success")
+            return redirect(url_for("proctor.board_page", session_id=session.id))
+    return render_template("proctor/session_form.html", form=form, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_session(session_id):
+    """The session's proctors and admins."""
+    session = _session(session_id)
+    form = SessionForm()
+    _session_form(form, session)
+    if form.validate_on_submit():
+        try:
+            sessions.update(session, _options(form), current_actor())
+        except sessions.SessionError as error:
+            db.session.rollback()
+            form.form_errors.append(f"{str(error).capitalize()}.")
+        else:
+            db.session.commit()
+            flash("Session saved.", "success")
+            return redirect(url_for("proctor.board_page", session_id=session.id))
+    return render_template("proctor/session_form.html", form=form, session=session)
+
+
+def _action_form(session):
+    form = ActionForm()
+    form.target.choices = entity_choices([(s.id, s.name) for s in sessions.other_open_sessions(session)],
+                                         blank="Choose a session")
+    return form
+
+
+@bp.route("/sessions/<int:session_id>")
+@roles_required(*STAFF)
+def board_page(session_id):
+    """The session's proctors and admins: the live board."""
+    session = _session(session_id)
+    data = board.board(session, utcnow(), current_actor())
+    db.session.commit()
+    return render_template("proctor/board.html", session=session, board=data, form=_action_form(session),
+                           session_form=SessionActionForm(), code_form=CodeForm(), standings=proctoring.Standing)
+
+
+@bp.route("/sessions/<int:session_id>/board.json")
+@roles_required(*STAFF)
+def board_json(session_id):
+    """The session's proctors and admins (JSON): the board's rows and counts, polled by the page."""
+    session = _session(session_id)
+    data = board.board(session, utcnow(), current_actor())
+    db.session.commit()
+    return jsonify(data)
+
+
+def _report_outcome(outcome):
+    for _, message in outcome.done:
+        flash(message, "success")
+    for _, message in outcome.refused:
+        flash(message, "error")
+
+
+@bp.route("/sessions/<int:session_id>/actions", methods=["POST"])
+@roles_required(*STAFF)
+def act(session_id):
+    """The session's proctors and admins: an action on the ticked candidates.
+    Terminating asks for confirmation on a page of its own."""
+    session = _session(session_id)
+    form = _action_form(session)
+    back = request.form.get("next") or url_for("proctor.board_page", session_id=session.id)
+    if not back.startswith("/proctor/"):
+        back = url_for("proctor.board_page", session_id=session.id)
+    if not form.validate_on_submit():
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                flash(error, "error")
+        return redirect(back)
+    if form.action.data == proctoring.Action.TERMINATE and form.confirmed.data != "yes":
+        chosen = [_enrollment(session, e) for e in form.enrollments.data]
+        return render_template("proctor/confirm_terminate.html", session=session, form=form, chosen=chosen, back=back)
+    target = db.session.get(ExamSession, int(form.target.data)) if (form.target.data or "").isdigit() else None
+    if target is not None and not (_sees_all() or target.proctored_by(current_user.id)):
+        target = None
+    try:
+        outcome = proctoring.act(session, form.enrollments.data, form.action.data, utcnow(), current_actor(),
+                                 reason=form.reason.data or "", minutes=form.minutes.data, target=target)
+    except proctoring.ActionRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(back)
+    db.session.commit()
+    _report_outcome(outcome)
+    return redirect(back)
+
+
+@bp.route("/sessions/<int:session_id>/session-actions", methods=["POST"])
+@roles_required(*STAFF)
+def act_on_session(session_id):
+    """The session's proctors and admins: pause all, resume all."""
+    session = _session(session_id)
+    form = SessionActionForm()
+    if form.validate_on_submit():
+        outcome = proctoring.act_on_session(session, form.action.data, utcnow(), current_actor())
+        db.session.commit()
+        flash(f"{'Paused' if form.action.data == 'pause' else 'Resumed'} {len(outcome.done)} candidate(s).", "success")
+        for _, message in outcome.refused:
+            flash(message, "error")
+    return redirect(url_for("proctor.board_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/code", methods=["POST"])
+@roles_required(*STAFF)
+def regenerate_code(session_id):
+    """The session's proctors and admins: a new access code (the old one stops working)."""
+    session = _session(session_id)
+    if CodeForm().validate_on_submit():
+        code = sessions.regenerate_code(session, current_actor())
+        db.session.commit()
+        flash(f"The new access code is {code}. The old one no longer admits anyone.", "success")
+    return redirect(url_for("proctor.board_page", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def close_session(session_id):
+    """The session's proctors and admins, after confirming."""
+    session = _session(session_id)
+    if session.closed:
+        return redirect(url_for("proctor.report", session_id=session.id))
+    form = CloseSessionForm()
+    if form.validate_on_submit():
+        finished, not_admitted = proctoring.close_session(session, utcnow(), current_actor(), form.reason.data or "")
+        db.session.commit()
+        flash(f"Session closed: {finished} attempt(s) submitted with their saved answers"
+              f"{f', {not_admitted} never admitted' if not_admitted else ''}.", "success")
+        return redirect(url_for("proctor.report", session_id=session.id))
+    data = board.board(session, utcnow(), current_actor())
+    db.session.commit()
+    return render_template("proctor/close.html", session=session, form=form, board=data)
+
+
+@bp.route("/sessions/<int:session_id>/enrollment", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def enrollment(session_id):
+    """The session's proctors and admins: find candidates, or upload a list of emails."""
+    session = _session(session_id)
+    form = RosterForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.roster.data
+        try:
+            text = upload.read(2_000_000).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.roster.errors.append(f"{upload.filename} is not UTF-8 text: save it as CSV UTF-8.")
+        else:
+            report = sessions.read_roster(session, text, upload.filename or "the list")
+            if report.ok:
+                enrolled = sessions.enroll_roster(session, report, current_actor())
+                db.session.commit()
+                flash(f"Enrolled {len(enrolled)} candidate(s)"
+                      f"{f'; {len(report.already)} already were' if report.already else ''}.", "success")
+                return redirect(url_for("proctor.enrollment", session_id=session.id))
+    query = request.args.get("q", "").strip()
+    found = sessions.find_candidates(session, query) if query else []
+    return render_template("proctor/enrollment.html", session=session, form=form, report=report, query=query,
+                           found=found, add_form=AddCandidateForm(), seats=sessions.seats_left(session))
+
+
+@bp.route("/sessions/<int:session_id>/enrollment/add", methods=["POST"])
+@roles_required(*STAFF)
+def enroll_candidate(session_id):
+    """The session's proctors and admins: enrol one candidate found by search."""
+    session = _session(session_id)
+    form = AddCandidateForm()
+    if form.validate_on_submit() and form.candidate.data.isdigit():
+        candidate = sessions.enrollable(session, int(form.candidate.data))
+        if candidate is None:
+            flash("That person is not a candidate who can be enrolled here.", "error")
+        else:
+            try:
+                sessions.enroll(session, candidate, current_actor())
+            except sessions.SessionError as error:
+                flash(f"{str(error).capitalize()}.", "error")
+            else:
+                db.session.commit()
+                flash(f"Enrolled {candidate.name}.", "success")
+    return redirect(url_for("proctor.enrollment", session_id=session.id, q=request.form.get("q", "")))
+
+
+@bp.route("/sessions/<int:session_id>/candidates/<int:enrollment_id>", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def candidate(session_id, enrollment_id):
+    """The session's proctors and admins: one candidate's sitting, actions, accommodations and incidents."""
+    session = _session(session_id)
+    enrollment = _enrollment(session, enrollment_id)
+    accommodations = AccommodationsForm(obj=enrollment)
+    if accommodations.validate_on_submit():
+        sessions.enroll(session, enrollment.candidate, current_actor(),
+                        time_multiplier=accommodations.time_multiplier.data,
+                        extra_minutes=accommodations.extra_minutes.data, large_text=accommodations.large_text.data,
+                        high_contrast=accommodations.high_contrast.data)
+        db.session.commit()
+        flash("Accommodations saved. They apply at once, to the part under way too.", "success")
+        return redirect(url_for("proctor.candidate", session_id=session.id, enrollment_id=enrollment.id))
+    now = utcnow()
+    return render_template(
+        "proctor/candidate.html", session=session, enrollment=enrollment,
+        row=board.row(enrollment, now, board.answered_counts([enrollment.attempt.id] if enrollment.attempt else [])),
+        form=_action_form(session), accommodations=accommodations, changes=reports.history(session, enrollment),
+        incidents=[i for i in incidents.session_incidents(session) if i.enrollment_id == enrollment.id],
+        allowed={action.value for action, starts in proctoring.MOVES.items()
+                 if proctoring.standing(enrollment, now) in starts},
+    )
+
+
+@bp.route("/sessions/<int:session_id>/incidents/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def record_incident(session_id):
+    """The session's proctors and admins."""
+    session = _session(session_id)
+    form = IncidentForm()
+    form.enrollment.choices = entity_choices([(e.id, f"{e.candidate.name} ({e.candidate.email})")
+                                              for e in session.enrollments], blank="The whole session")
+    if request.method == "GET":
+        form.enrollment.data = request.args.get("candidate", "")
+    if form.validate_on_submit():
+        about = _enrollment(session, int(form.enrollment.data)) if form.enrollment.data.isdigit() else None
+        now = utcnow()
+        try:
+            incidents.record_incident(session, form.category.data, form.description.data,
+                                      _utc(form.occurred_at.data) or now, now, current_actor(), about)
+        except incidents.IncidentError as error:
+            form.form_errors.append(f"{str(error).capitalize()}.")
+        else:
+            db.session.commit()
+            flash("Incident recorded.", "success")
+            return redirect(url_for("proctor.report", session_id=session.id) + "#incidents")
+    return render_template("proctor/incident_form.html", session=session, form=form)
+
+
+@bp.route("/sessions/<int:session_id>/incidents/<int:incident_id>/follow-up", methods=["POST"])
+@roles_required(*STAFF)
+def follow_up(session_id, incident_id):
+    """The session's proctors and admins: add to an incident (incidents are never edited)."""
+    session = _session(session_id)
+    incident = incidents.incident_in(session, incident_id)
+    if incident is None:
+        abort(404)
+    form = FollowUpForm(prefix=f"i{incident.id}")
+    if form.validate_on_submit():
+        incidents.follow_up(incident, form.description.data, utcnow(), current_actor())
+        db.session.commit()
+        flash("Follow-up added.", "success")
+    else:
+        flash("Write the follow-up before adding it (at most 4,000 characters).", "error")
+    return redirect(url_for("proctor.report", session_id=session.id) + f"#incident-{incident.id}")
+
+
+@bp.route("/sessions/<int:session_id>/report")
+@roles_required(*STAFF)
+def report(session_id):
+    """The session's proctors and admins: attendance, timing changes, incidents; printable."""
+    session = _session(session_id)
+    data = reports.session_report(session, utcnow())
+    follow_ups = {incident.id: FollowUpForm(prefix=f"i{incident.id}") for incident in data["incidents"]}
+    return render_template("proctor/report.html", session=session, report=data, follow_ups=follow_ups)
+
+
+@bp.route("/sessions/<int:session_id>/report/<any(attendance, events):part>.csv")
+@roles_required(*STAFF)
+def report_csv(session_id, part):
+    """The session's proctors and admins: the report as CSV."""
+    session = _session(session_id)
+    data = reports.session_report(session, utcnow())
+    text = reports.attendance_csv(data) if part == "attendance" else reports.events_csv(data)
+    filename = f"session-{session.id}-{part}.csv"
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -1,0 +1,152 @@
+"""The session report: attendance, every timing change with who and why, every incident.
+
+Timing changes come from the audit log, which already holds each with its
+actor, reason and before and after values; the report reads, never keeps a
+second copy that could disagree.
+"""
+
+import csv
+import io
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
+
+from audit.models import AuditEntry
+from exam.board import accommodations
+from exam.incidents import session_incidents
+from exam.models import Enrollment
+from exam.proctoring import standing
+from extensions import db
+
+TIMING_ACTIONS = {
+    "proctor.admit": "Admitted",
+    "proctor.pause": "Paused",
+    "proctor.resume": "Resumed",
+    "proctor.extend": "Time extended",
+    "proctor.terminate": "Terminated",
+    "proctor.move": "Moved",
+    "proctor.refused": "Action refused",
+    "attempt.held_for_readmission": "Held for re-admission",
+    "attempt.finished": "Finished",
+    "session.pause_all": "Whole session paused",
+    "session.resume_all": "Whole session resumed",
+    "session.closed": "Session closed",
+    "session.code_changed": "Access code changed",
+}
+
+
+def _time(value):
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def attendance(session, now):
+    enrollments = db.session.scalars(
+        select(Enrollment).where(Enrollment.session_id == session.id)
+        .options(joinedload(Enrollment.candidate), joinedload(Enrollment.attempt)).order_by(Enrollment.id)
+    ).unique().all()
+    rows = []
+    for enrollment in enrollments:
+        attempt = enrollment.attempt
+        rows.append({
+            "name": enrollment.candidate.name,
+            "email": enrollment.candidate.email,
+            "standing": standing(enrollment, now).label,
+            "accommodations": accommodations(enrollment),
+            "checked_in": _time(attempt and attempt.checked_in_at),
+            "started": _time(attempt and attempt.started_at),
+            "finished": _time(attempt and attempt.finished_at),
+            "finish_reason": (attempt and attempt.finish_reason) or "",
+            "note": (attempt and attempt.finish_note) or "",
+        })
+    return rows, {e.attempt.id: e for e in enrollments if e.attempt is not None}, enrollments
+
+
+def timing_changes(session, attempts, enrollments):
+    """Every audited change to the session's clocks and standings, oldest first."""
+    names = {str(attempt_id): e.candidate.name for attempt_id, e in attempts.items()}
+    names |= {f"e{e.id}": e.candidate.name for e in enrollments}
+    query = select(AuditEntry).where(
+        AuditEntry.action.in_(TIMING_ACTIONS),
+        or_(
+            and_(AuditEntry.object_type == "attempts", AuditEntry.object_id.in_(list(names))),
+            and_(AuditEntry.object_type == "enrollments", AuditEntry.object_id.in_([str(e.id) for e in enrollments])),
+            and_(AuditEntry.object_type == "exam_sessions", AuditEntry.object_id == str(session.id)),
+        ),
+    ).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id)
+    changes = []
+    for entry in db.session.scalars(query):
+        details = entry.details or {}
+        before, after = details.get("before") or {}, details.get("after") or {}
+        key = entry.object_id if entry.object_type == "attempts" else f"e{entry.object_id}"
+        changes.append({
+            "at": _time(entry.occurred_at),
+            "candidate": names.get(key, "") if entry.object_type != "exam_sessions" else "(whole session)",
+            "what": TIMING_ACTIONS[entry.action] + (f" +{details['minutes']} min" if "minutes" in details else ""),
+            "by": entry.actor.name if entry.actor else entry.origin,
+            "reason": details.get("reason", ""),
+            "before": _state(before),
+            "after": _state(after),
+        })
+    return changes
+
+
+def history(session, enrollment):
+    """One candidate's timing changes, with the whole session's."""
+    attempts = {enrollment.attempt.id: enrollment} if enrollment.attempt is not None else {}
+    return timing_changes(session, attempts, [enrollment])
+
+
+def _state(snapshot):
+    if not snapshot:
+        return ""
+    deadline = snapshot.get("deadline")
+    text = snapshot.get("standing", "").replace("_", " ")
+    return f"{text}, part {snapshot['section']} until {deadline[11:19]} UTC" if deadline else text
+
+
+def session_report(session, now):
+    rows, attempts, enrollments = attendance(session, now)
+    present = sum(1 for e in enrollments if e.attempt is not None and e.attempt.started_at is not None)
+    return {
+        "attendance": rows,
+        "enrolled": len(rows),
+        "sat": present,
+        "changes": timing_changes(session, attempts, enrollments),
+        "incidents": session_incidents(session),
+    }
+
+
+def _cell(value):
+    """A spreadsheet must not run what a candidate or proctor typed as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv(header, rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows({key: _cell(row.get(key)) for key in header} for row in rows)
+    return out.getvalue()
+
+
+def attendance_csv(report):
+    return _csv(["name", "email", "standing", "accommodations", "checked_in", "started", "finished",
+                 "finish_reason", "note"], report["attendance"])
+
+
+def events_csv(report):
+    """Timing changes and incidents (with follow-ups) in one time-ordered list."""
+    rows = [{"kind": "timing", **change} for change in report["changes"]]
+    for incident in report["incidents"]:
+        for each in (incident, *incident.follow_ups):
+            rows.append({
+                "kind": "incident" if each is incident else "incident follow-up",
+                "at": _time(each.occurred_at),
+                "candidate": each.enrollment.candidate.name if each.enrollment else "(whole session)",
+                "what": incident.category,
+                "by": each.recorded_by.name if each.recorded_by else "",
+                "reason": each.description,
+            })
+    rows.sort(key=lambda row: row["at"])
+    return _csv(["kind", "at", "candidate", "what", "by", "reason", "before", "after"], rows)
