@@ -15,12 +15,13 @@ demo_cli = AppGroup("demo", help="Demo data for trying Attest.")
 @demo_cli.command("load")
 def load_command():
     """Load the demo accounts (one per role), the demo item bank with its
-    blueprint and two published forms, and a demo exam session both demo
-    candidates are enrolled in. Running it again changes nothing."""
+    blueprint and two published forms, and two demo exam sessions the demo
+    proctor runs: one online that admits automatically, one in a room where
+    the proctor admits each candidate. Running it again changes nothing."""
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
-    session_line = load_demo_session(by)
+    session_lines = load_demo_session(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")
@@ -30,4 +31,6 @@ def load_command():
     click.echo("Demo item bank:")
     for line in bank_lines:
         click.echo(f"  {line}")
-    click.echo(f"Demo exam: {session_line}")
+    click.echo("Demo exam sessions:")
+    for line in session_lines:
+        click.echo(f"  {line}")

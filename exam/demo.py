@@ -1,28 +1,63 @@
-"""The demo sitting: a session of form MENTOR-A, open for a month, both demo candidates enrolled."""
+"""The demo sittings of form MENTOR-A, both open for a month:
 
+- an online session that admits candidates as they agree to the terms, so a
+  candidate can try the whole examination alone;
+- a proctored room session that waits for the demo proctor to admit each
+  candidate, with a few more candidates already checked in and waiting, so
+  the live board has something to show.
+"""
+
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from accounts.users import user_by_email
+from accounts.roles import Role
+from accounts.users import create_user, user_by_email
 from clock import utcnow
-from exam import sessions
+from exam import delivery, sessions
 from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
 
 DEMO_SESSION = "Mentor written examination: demo sitting"
 DEMO_CODE = "MENTOR26"
+PROCTORED_SESSION = "Mentor written examination: proctored room sitting"
+PROCTORED_CODE = "ROOM204"
+WAITING_CANDIDATES = [("Ana López", "ana.lopez"), ("Grace Owusu", "grace.owusu"), ("Mei Chen", "mei.chen")]
+ABSENT_CANDIDATE = ("Samuel Brooks", "samuel.brooks")
+
+
+def _candidate(name, local, by):
+    """A candidate who fills the room; nobody signs in as them (a random password)."""
+    email = f"{local}@example.org"
+    return user_by_email(email) or create_user(email, name, {Role.CANDIDATE}, secrets.token_urlsafe(16), by)
 
 
 def load_demo_session(by):
     if db.session.scalar(select(ExamSession.id).where(ExamSession.name == DEMO_SESSION)) is not None:
-        return f"session {DEMO_SESSION!r} already present (access code {DEMO_CODE})"
+        return [f"session {DEMO_SESSION!r} already present (access code {DEMO_CODE})"]
     form = db.session.scalar(select(Form).where(Form.code == "MENTOR-A"))
+    proctor = user_by_email("proctor@example.org")
     now = utcnow()
-    session = sessions.create_session(DEMO_SESSION, form, now - timedelta(hours=1), now + timedelta(days=30),
-                                      "online", DEMO_CODE, 30, by)
-    sessions.enroll(session, user_by_email("candidate@example.org"), by)
-    sessions.enroll(session, user_by_email("candidate2@example.org"), by, time_multiplier=1.5, large_text=True)
-    return (f"session {DEMO_SESSION!r} open for 30 days, access code {DEMO_CODE}; "
-            "candidate2 has time x1.5 and large text")
+    window = (now - timedelta(hours=1), now + timedelta(days=30))
+    online = sessions.schedule(sessions.Options(DEMO_SESSION, form, *window, proctors=[proctor]), by, DEMO_CODE)
+    sessions.enroll(online, user_by_email("candidate@example.org"), by)
+    sessions.enroll(online, user_by_email("candidate2@example.org"), by, time_multiplier=1.5, large_text=True)
+
+    room = sessions.schedule(sessions.Options(PROCTORED_SESSION, form, *window, location="Room 204, Association offices",
+                                              capacity=40, auto_admit=False, readmit_on_resume=True,
+                                              proctors=[proctor]), by, PROCTORED_CODE)
+    sessions.enroll(room, user_by_email("candidate@example.org"), by)
+    for name, local in WAITING_CANDIDATES:
+        candidate = _candidate(name, local, by)
+        sessions.enroll(room, candidate, by)
+        attempt = delivery.join(room, candidate.id, PROCTORED_CODE, now, by)
+        delivery.agree(attempt, now, by)
+    sessions.enroll(room, _candidate(*ABSENT_CANDIDATE, by), by, extra_minutes=15)
+    return [
+        f"session {DEMO_SESSION!r}: online, admits automatically, access code {DEMO_CODE}; "
+        "candidate2 has time x1.5 and large text",
+        f"session {PROCTORED_SESSION!r}: proctor@example.org admits, access code {PROCTORED_CODE}; "
+        f"{len(WAITING_CANDIDATES)} candidates are waiting to be admitted",
+    ]

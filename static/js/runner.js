@@ -226,6 +226,7 @@ function applyState(state) {
   showPause(state.hold);
   secondsAtSync = state.seconds_left;
   syncedAt = performance.now();
+  countdown.textContent = formatTime(secondsLeft());
 }
 
 const PAUSE_TEXT = {
