@@ -10,12 +10,12 @@ from accounts.cli import command_line_actor
 from accounts.roles import Role
 from accounts.users import user_by_email
 from clock import utcnow
-from exam import delivery, sessions
+from exam import delivery, proctoring, sessions
 from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
 
-exam_cli = AppGroup("exam", help="Exam sessions, enrolment and timing.")
+exam_cli = AppGroup("exam", help="Exam sessions, enrolment, timing and closing.")
 
 
 @exam_cli.command("finish-overdue")
@@ -40,15 +40,31 @@ def _utc(value):
 @click.option("--access-code", help="Default: eight random letters and digits.")
 @click.option("--grace-seconds", type=click.IntRange(0, 600), default=30, show_default=True,
               help="Saves this long after a section's deadline still count.")
-def create_session_command(name, form_code, opens, hours, location, access_code, grace_seconds):
+@click.option("--capacity", type=click.IntRange(1, 5000), help="Seats; default no limit.")
+@click.option("--admission", type=click.Choice(["auto", "proctor"]), default="auto", show_default=True,
+              help="auto: candidates start as they agree to the terms; proctor: a proctor admits each one.")
+@click.option("--readmit", is_flag=True,
+              help="A candidate who reopens a started examination elsewhere waits for a proctor to re-admit them.")
+@click.option("--proctor", "proctor_emails", multiple=True, metavar="EMAIL",
+              help="A proctor assigned to the session (repeat for several); they see it on their board.")
+def create_session_command(name, form_code, opens, hours, location, access_code, grace_seconds, capacity,
+                           admission, readmit, proctor_emails):
     """Schedule the exam session NAME for a published form; prints its access code."""
     form = db.session.scalar(select(Form).where(Form.code == form_code.upper()))
     if form is None:
         raise click.BadParameter(f"no form has the code {form_code!r}", param_hint="--form")
+    proctors = []
+    for email in proctor_emails:
+        user = user_by_email(email)
+        if user is None or not user.has_role(Role.PROCTOR, Role.ADMIN):
+            raise click.BadParameter(f"{email} is not a proctor's account", param_hint="--proctor")
+        proctors.append(user)
     opens_at = _utc(opens) if opens else utcnow()
+    options = sessions.Options(name, form, opens_at, opens_at + timedelta(hours=hours), location, capacity=capacity,
+                               auto_admit=admission == "auto", readmit_on_resume=readmit,
+                               grace_seconds=grace_seconds, proctors=proctors)
     try:
-        session = sessions.create_session(name, form, opens_at, opens_at + timedelta(hours=hours), location,
-                                          access_code, grace_seconds, command_line_actor())
+        session = sessions.schedule(options, command_line_actor(), access_code)
     except sessions.SessionError as error:
         raise click.ClickException(str(error))
     db.session.commit()
@@ -77,9 +93,13 @@ def enroll_command(session_id, emails, time_multiplier, extra_minutes, large_tex
         if user is None or not user.has_role(Role.CANDIDATE):
             raise click.BadParameter(f"{email} is not a candidate's account", param_hint="EMAILS")
         candidates.append(user)
-    for user in candidates:
-        sessions.enroll(session, user, command_line_actor(), time_multiplier=time_multiplier,
-                        extra_minutes=extra_minutes, large_text=large_text, high_contrast=high_contrast)
+    try:
+        for user in candidates:
+            sessions.enroll(session, user, command_line_actor(), time_multiplier=time_multiplier,
+                            extra_minutes=extra_minutes, large_text=large_text, high_contrast=high_contrast)
+    except sessions.SessionError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error}: no one was enrolled")
     db.session.commit()
     click.echo(f"Enrolled {len(candidates)} candidate(s) in session {session.id}.")
 
@@ -94,3 +114,20 @@ def release_results_command(session_id):
     sessions.release_results(session, utcnow(), command_line_actor())
     db.session.commit()
     click.echo(f"Results of session {session.id} are released.")
+
+
+@exam_cli.command("close-session")
+@click.argument("session_id", type=int)
+@click.option("--reason", default="", help="A note for the session report.")
+def close_session_command(session_id, reason):
+    """Close a session as its proctor would: every attempt still open is
+    submitted now with its saved answers, and no one can join after."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None:
+        raise click.BadParameter(f"no session has the id {session_id}", param_hint="SESSION_ID")
+    try:
+        finished, not_admitted = proctoring.close_session(session, utcnow(), command_line_actor(), reason)
+    except proctoring.ActionRefused as refusal:
+        raise click.ClickException(str(refusal))
+    db.session.commit()
+    click.echo(f"Session {session.id} closed: {finished} attempt(s) submitted, {not_admitted} never admitted.")

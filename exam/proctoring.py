@@ -93,7 +93,7 @@ def _name(enrollment):
 
 
 def _refuse(enrollment, action, now, by, why):
-    log.record("proctor.refused", by, enrollment.attempt or enrollment, action=action.value, reason=why,
+    log.record("proctor.refused", by, enrollment.attempt or enrollment, attempted=action.value, reason=why,
                state=snapshot(enrollment, now))
     raise ActionRefused(f"{_name(enrollment)}: {why}")
 

@@ -81,7 +81,8 @@ def timing_changes(session, attempts, enrollments):
         changes.append({
             "at": _time(entry.occurred_at),
             "candidate": names.get(key, "") if entry.object_type != "exam_sessions" else "(whole session)",
-            "what": TIMING_ACTIONS[entry.action] + (f" +{details['minutes']} min" if "minutes" in details else ""),
+            "what": TIMING_ACTIONS[entry.action] + (f" +{details['minutes']} min" if "minutes" in details else "")
+            + (f" ({details['attempted']})" if "attempted" in details else ""),
             "by": entry.actor.name if entry.actor else entry.origin,
             "reason": details.get("reason", ""),
             "before": _state(before),

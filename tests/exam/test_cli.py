@@ -43,3 +43,29 @@ def test_a_session_needs_a_published_form(runner, make_item, make_blueprint, db)
     result = runner.invoke(args=["exam", "create-session", "X", "--form", "DRAFT-1"])
 
     assert result.exit_code == 1 and "form DRAFT-1 is not published" in result.output
+
+
+def test_create_session_for_a_proctor_with_capacity_then_close_it(runner, exam_form, create_user, db):
+    proctor = create_user("proctor")
+    created = runner.invoke(args=["exam", "create-session", "Room sitting", "--form", "EXAM-T", "--capacity", "1",
+                                  "--admission", "proctor", "--readmit", "--proctor", proctor.email])
+    assert created.exit_code == 0, created.output
+    session = db.session.scalar(db.select(ExamSession).where(ExamSession.name == "Room sitting"))
+    assert (session.capacity, session.auto_admit, session.readmit_on_resume) == (1, False, True)
+    assert session.proctors == [proctor]
+
+    full = runner.invoke(args=["exam", "enroll", str(session.id), create_user("candidate").email,
+                               create_user("candidate").email])
+    assert full.exit_code == 1 and "is full (1 seats): no one was enrolled" in full.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Enrollment)) == 0
+
+    closed = runner.invoke(args=["exam", "close-session", str(session.id), "--reason", "end of day"])
+    assert closed.exit_code == 0 and "closed: 0 attempt(s) submitted" in closed.output
+    again = runner.invoke(args=["exam", "close-session", str(session.id)])
+    assert again.exit_code == 1 and "was closed at" in again.output
+
+
+def test_create_session_refuses_a_proctor_who_is_not_one(runner, exam_form, create_user):
+    candidate = create_user("candidate")
+    result = runner.invoke(args=["exam", "create-session", "X", "--form", "EXAM-T", "--proctor", candidate.email])
+    assert result.exit_code == 2 and f"{candidate.email} is not a proctor's account" in result.output
