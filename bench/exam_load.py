@@ -1,6 +1,8 @@
-"""Examination-day load: candidates start within one minute, then save every 10 s.
+"""Examination-day load: candidates start within one minute, then poll their
+state every 4 s and save every 16 s on average, while proctors poll the live
+board every 5 s.
 
-    make bench                         # 300 candidates, 10 minutes of saving
+    make bench                         # 300 candidates, 10 proctors, 10 minutes
     make bench BENCH_ARGS="--minutes 2"
 
 It builds a PostgreSQL database of its own (migrated, demo data, N enrolled
@@ -60,8 +62,9 @@ def reset_database(url):
     engine.dispose()
 
 
-def prepare(url, candidates):
-    """Migrate, load the demo, and enrol `candidates` bench candidates (one shared password hash)."""
+def prepare(url, candidates, proctors):
+    """Migrate, load the demo, enrol `candidates` bench candidates and assign
+    `proctors` bench proctors to the session (one shared password hash)."""
     config = TestingConfig()
     config.SQLALCHEMY_DATABASE_URI = url
     config.PASSWORD_HASH_PROFILE = "OWASP"  # sign-in costs what it costs in production
@@ -74,17 +77,20 @@ def prepare(url, candidates):
         password_hash = hash_password(PASSWORD)
         users = [User(email=f"bench-{n:04d}@example.org", name=f"Bench {n}", password_hash=password_hash,
                       role_rows=[UserRole(role="candidate")]) for n in range(1, candidates + 1)]
-        db.session.add_all(users)
+        watchers = [User(email=f"bench-proctor-{n:02d}@example.org", name=f"Bench proctor {n}",
+                         password_hash=password_hash, role_rows=[UserRole(role="proctor")])
+                    for n in range(1, proctors + 1)]
+        db.session.add_all(users + watchers)
         form = db.session.scalar(select(Form).where(Form.code == "MENTOR-A"))
         now = utcnow()
-        session = sessions.create_session("Bench day", form, now - timedelta(hours=1), now + timedelta(hours=6),
-                                          "bench", CODE, 30, BY)
-        db.session.flush()
+        session = sessions.schedule(sessions.Options("Bench day", form, now - timedelta(hours=1),
+                                                     now + timedelta(hours=6), "bench", proctors=watchers), BY, CODE)
         for user in users:
             sessions.enroll(session, user, BY)
         db.session.commit()
+        session_id = session.id
         db.engine.dispose()
-    return app
+    return app, session_id
 
 
 def start_server(url, port, workers):
@@ -124,14 +130,15 @@ class PeakMemory(threading.Thread):
             time.sleep(1)
 
 
-def run_locust(base, candidates, minutes, out_dir):
+def run_locust(base, candidates, proctors, session_id, minutes, out_dir):
     acks = out_dir / "acks.json"
-    env = {**os.environ, "ATTEST_BENCH_PASSWORD": PASSWORD, "ATTEST_BENCH_CODE": CODE, "ATTEST_BENCH_ACKS": str(acks)}
-    spawn_rate = max(1, round(candidates / 60))
+    env = {**os.environ, "ATTEST_BENCH_PASSWORD": PASSWORD, "ATTEST_BENCH_CODE": CODE, "ATTEST_BENCH_ACKS": str(acks),
+           "ATTEST_BENCH_PROCTORS": str(proctors), "ATTEST_BENCH_SESSION": str(session_id)}
+    spawn_rate = max(1, round((candidates + proctors) / 60))
     # Locust exits 1 when any request failed; the failures are in the report.
     subprocess.run(
         [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "--users", str(candidates), "--spawn-rate", str(spawn_rate), "--run-time", f"{round(60 + minutes * 60)}s",
+         "--users", str(candidates + proctors), "--spawn-rate", str(spawn_rate), "--run-time", f"{round(60 + minutes * 60)}s",
          "--host", base, "--csv", str(out_dir / "load"), "--only-summary", "--loglevel", "WARNING"],
         env=env, check=False, cwd=ROOT, stdout=subprocess.DEVNULL,
     )
@@ -188,6 +195,7 @@ def signed_in_savers(base, emails):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--candidates", type=int, default=300)
+    parser.add_argument("--proctors", type=int, default=10, help="proctors polling the live board every 5 s")
     parser.add_argument("--minutes", type=float, default=10, help="minutes of saving after the minute of starts")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
@@ -200,16 +208,17 @@ def main():
     saturation_users = 16
     print(f"Preparing {url} with {args.candidates} candidates ...", flush=True)
     reset_database(url)
-    app = prepare(url, args.candidates + saturation_users)
+    app, session_id = prepare(url, args.candidates + saturation_users, args.proctors)
     server = start_server(url, args.port, args.workers)
     memory = PeakMemory(os.getpgid(server.pid))
     memory.start()
     base = f"http://127.0.0.1:{args.port}"
     try:
-        print(f"Load: {args.candidates} candidates start within a minute, then save every 10 s for "
+        print(f"Load: {args.candidates} candidates start within a minute, then poll every 4 s and save every 16 s, "
+              f"and {args.proctors} proctors poll the board of {args.candidates + saturation_users} every 5 s, for "
               f"{args.minutes:g} min; gunicorn {args.workers} workers, PostgreSQL, loopback.", flush=True)
         with tempfile.TemporaryDirectory() as out:
-            rows, acknowledged = run_locust(base, args.candidates, args.minutes, Path(out))
+            rows, acknowledged = run_locust(base, args.candidates, args.proctors, session_id, args.minutes, Path(out))
         emails = [f"bench-{n:04d}@example.org" for n in range(args.candidates + 1, args.candidates + saturation_users + 1)]
         savers = signed_in_savers(base, emails)
         trivial_rps = saturate(savers, check_health, args.saturation_seconds)
@@ -241,7 +250,11 @@ def main():
           f"ratio save/trivial = {save_rps / trivial_rps:.2f}")
     errors = sum(int(row["Failure Count"]) for row in rows)
     save_row = next(row for row in rows if row["Name"].endswith("/saves"))
+    board_row = next((row for row in rows if row["Name"].endswith("board.json")), None)
     print(f"Targets: zero errors ({errors}), zero lost saves ({lost}), save p99 under 200 ms ({save_row['99%']} ms)")
+    if board_row:
+        print(f"Live board JSON ({args.candidates + saturation_users} candidates): p50 {board_row['50%']} ms, "
+              f"p95 {board_row['95%']} ms, p99 {board_row['99%']} ms")
 
 
 if __name__ == "__main__":

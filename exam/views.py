@@ -2,21 +2,31 @@
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
 from exam import delivery, presentation, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
-from exam.models import Attempt, AttemptStatus, ExamSession
+from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
 
 bp = Blueprint("exam", __name__)
 
 
 def _own_attempt(attempt_id, lock=False):
-    """The signed-in candidate's attempt; another's is as good as missing (404)."""
-    attempt = db.session.get(Attempt, attempt_id, with_for_update=lock)
+    """The signed-in candidate's attempt; another's is as good as missing (404).
+    Unlocked (the polls), it comes with its enrollment, session and sections
+    in two queries, since settling it reads them all."""
+    if lock:
+        attempt = db.session.get(Attempt, attempt_id, with_for_update=True)
+    else:
+        attempt = db.session.scalar(
+            select(Attempt).where(Attempt.id == attempt_id)
+            .options(joinedload(Attempt.enrollment).joinedload(Enrollment.session), selectinload(Attempt.sections))
+        )
     if attempt is None or attempt.enrollment.candidate_id != current_user.id:
         abort(404)
     return attempt
