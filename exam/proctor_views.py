@@ -135,8 +135,8 @@ def edit_session(session_id):
 
 def _action_form(session):
     form = ActionForm()
-    form.target.choices = entity_choices([(s.id, s.name) for s in sessions.other_open_sessions(session)],
-                                         blank="Choose a session")
+    targets = sessions.move_targets(session, current_user.id, _sees_all())
+    form.target.choices = entity_choices([(s.id, s.name) for s in targets], blank="Choose a session")
     return form
 
 
@@ -186,9 +186,8 @@ def act(session_id):
     if form.action.data == proctoring.Action.TERMINATE and form.confirmed.data != "yes":
         chosen = [_enrollment(session, e) for e in form.enrollments.data]
         return render_template("proctor/confirm_terminate.html", session=session, form=form, chosen=chosen, back=back)
-    target = db.session.get(ExamSession, int(form.target.data)) if (form.target.data or "").isdigit() else None
-    if target is not None and not (_sees_all() or target.proctored_by(current_user.id)):
-        target = None
+    targets = {str(s.id): s for s in sessions.move_targets(session, current_user.id, _sees_all())}
+    target = targets.get(form.target.data)
     try:
         outcome = proctoring.act(session, form.enrollments.data, form.action.data, utcnow(), current_actor(),
                                  reason=form.reason.data or "", minutes=form.minutes.data, target=target)

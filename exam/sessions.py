@@ -168,6 +168,9 @@ def read_roster(session, text, filename="the list"):
     """Check a CSV of emails (a header `email`, or one email per line) against
     the accounts and the session's seats; nothing is written."""
     report = RosterReport()
+    if session.closed:
+        report.problems.append(f"{session.name} is closed: no one can be enrolled in it")
+        return report
     rows = list(csv.reader(io.StringIO(text)))
     if len(rows) > MAX_ROSTER_ROWS:
         report.problems.append(f"{filename}: {len(rows)} rows; at most {MAX_ROSTER_ROWS} at once")
@@ -241,11 +244,12 @@ def published_forms():
     return db.session.scalars(select(Form).where(Form.status == FormStatus.PUBLISHED).order_by(Form.code)).all()
 
 
-def other_open_sessions(session):
-    return db.session.scalars(
-        select(ExamSession).where(ExamSession.id != session.id, ExamSession.closed_at.is_(None))
-        .order_by(ExamSession.opens_at)
-    ).all()
+def move_targets(session, user_id, sees_all):
+    """The open sessions, other than this one, a proctor may move candidates to: their own (an admin: any)."""
+    query = select(ExamSession).where(ExamSession.id != session.id, ExamSession.closed_at.is_(None))
+    if not sees_all:
+        query = query.where(ExamSession.proctors.any(id=user_id))
+    return db.session.scalars(query.order_by(ExamSession.opens_at)).all()
 
 
 def release_results(session, now, by):

@@ -1,0 +1,180 @@
+"""The proctor console over HTTP: scheduling, enrolment lists, the board's JSON,
+confirmations, closing, incidents and the report."""
+
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from clock import utcnow
+from exam import delivery, proctoring, sessions
+from exam.models import Attempt, Enrollment, ExamSession, Incident
+from tests.exam_fixtures import BY, T0
+
+
+def assign(session, proctor, db):
+    session.proctors.append(proctor)
+    db.session.commit()
+
+
+def test_a_proctor_schedules_a_session_and_is_always_among_its_proctors(client, login_as, exam_form, db):
+    proctor = login_as("proctor")
+    opens = utcnow().replace(second=0, microsecond=0)
+
+    response = client.post("/proctor/sessions/new", data={
+        "name": "Autumn room", "form": str(exam_form.id), "opens_at": f"{opens:%Y-%m-%dT%H:%M}",
+        "closes_at": f"{opens + timedelta(hours=3):%Y-%m-%dT%H:%M}", "location": "Room 9", "capacity": "12",
+        "admission": "proctor", "readmit_on_resume": "y", "grace_seconds": "45",
+    })
+
+    assert response.status_code == 302
+    session = db.session.scalar(select(ExamSession).where(ExamSession.name == "Autumn room"))
+    assert session.proctors == [proctor]
+    assert (session.capacity, session.auto_admit, session.readmit_on_resume, session.grace_seconds) == (12, False, True, 45)
+    assert session.opens_at == opens
+    board = client.get(response.location, follow_redirects=True).get_data(as_text=True)
+    assert session.access_code in board
+
+
+def test_a_session_that_closes_before_it_opens_is_refused_with_a_message(client, login_as, exam_form, db):
+    login_as("proctor")
+    opens = utcnow().replace(second=0, microsecond=0)
+
+    response = client.post("/proctor/sessions/new", data={
+        "name": "Backwards", "form": str(exam_form.id), "opens_at": f"{opens:%Y-%m-%dT%H:%M}",
+        "closes_at": f"{opens - timedelta(hours=1):%Y-%m-%dT%H:%M}", "location": "online", "admission": "auto",
+        "grace_seconds": "30",
+    })
+
+    assert response.status_code == 200
+    assert "A session must close after it opens." in response.get_data(as_text=True)
+    assert db.session.scalar(select(ExamSession).where(ExamSession.name == "Backwards")) is None
+
+
+def roster(text, name="roster.csv"):
+    return {"roster": (io.BytesIO(text.encode()), name)}
+
+
+def test_an_enrolment_list_with_a_bad_row_enrols_no_one_and_names_the_line(client, login_as, exam_session,
+                                                                           create_user, db):
+    assign(exam_session, login_as("proctor"), db)
+    good, writer = create_user("candidate"), create_user("item_writer")
+    text = f"email\n{good.email}\nnobody@example.org\n{writer.email}\n"
+
+    response = client.post(f"/proctor/sessions/{exam_session.id}/enrollment", data=roster(text),
+                           content_type="multipart/form-data")
+
+    page = response.get_data(as_text=True)
+    assert "Nothing was enrolled" in page
+    assert "roster.csv, line 3: no account has the email nobody@example.org" in page
+    assert f"roster.csv, line 4: {writer.email} is not a candidate&#39;s account" in page
+    assert db.session.scalar(select(Enrollment).where(Enrollment.candidate_id == good.id)) is None
+
+
+def test_a_clean_enrolment_list_enrols_everyone_on_it(client, login_as, exam_session, create_user, db):
+    assign(exam_session, login_as("proctor"), db)
+    candidates = [create_user("candidate") for _ in range(3)]
+
+    response = client.post(f"/proctor/sessions/{exam_session.id}/enrollment",
+                           data=roster("\n".join(c.email.upper() for c in candidates)),
+                           content_type="multipart/form-data", follow_redirects=True)
+
+    assert "Enrolled 3 candidate(s)" in response.get_data(as_text=True)
+    assert {e.candidate_id for e in exam_session.enrollments} >= {c.id for c in candidates}
+
+
+def test_the_board_json_gives_a_row_per_candidate_and_counts(client, login_as, exam_session, start_attempt,
+                                                             create_user, db, time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    sitting = start_attempt()
+    waiting = create_user("candidate", name="Wanda Waiting")
+    sessions.enroll(exam_session, waiting, BY)
+    db.session.commit()
+
+    board = client.get(f"/proctor/sessions/{exam_session.id}/board.json").get_json()
+
+    rows = {row["name"]: row for row in board["rows"]}
+    sitter = rows[sitting.enrollment.candidate.name]
+    assert sitter["standing"] == "in_progress" and sitter["section"] == "1 of 2"
+    assert sitter["items"] == 5 and sitter["answered"] == 0 and 0 < sitter["seconds_left"] <= 600
+    assert rows["Wanda Waiting"]["standing"] == "enrolled"
+    assert board["counts"]["in_progress"] == 1 and board["counts"]["enrolled"] == 1
+    assert set(sitter) >= {"enrollment", "email", "label", "last_contact", "silent", "accommodations"}
+
+
+def test_terminating_asks_for_confirmation_and_a_reason(client, login_as, exam_session, start_attempt, db,
+                                                         time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    attempt = start_attempt()
+    url = f"/proctor/sessions/{exam_session.id}/actions"
+    chosen = {"enrollments": str(attempt.enrollment_id), "action": "terminate"}
+
+    confirm = client.post(url, data=chosen)
+    assert "Terminate 1 attempt?" in confirm.get_data(as_text=True)
+    no_reason = client.post(url, data=chosen | {"confirmed": "yes"}, follow_redirects=True)
+    assert "Give a reason to terminate a candidate." in no_reason.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert attempt.status == "in_progress"
+
+    done = client.post(url, data=chosen | {"confirmed": "yes", "reason": "Phone in use"}, follow_redirects=True)
+
+    assert "attempt is terminated" in done.get_data(as_text=True)
+    db.session.refresh(attempt)
+    assert (attempt.status, attempt.finish_note) == ("terminated", "Phone in use")
+
+
+def test_closing_submits_open_attempts_and_the_report_lists_them(client, login_as, exam_session, start_attempt, db,
+                                                                 time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    attempt = start_attempt()
+
+    unconfirmed = client.post(f"/proctor/sessions/{exam_session.id}/close", data={})
+    assert "Tick to confirm." in unconfirmed.get_data(as_text=True)
+    closed = client.post(f"/proctor/sessions/{exam_session.id}/close", data={"confirm": "y", "reason": "Day done"},
+                         follow_redirects=True)
+
+    page = closed.get_data(as_text=True)
+    assert "Session closed: 1 attempt(s) submitted" in page and "Session report" in page
+    db.session.refresh(attempt)
+    assert (attempt.status, attempt.finish_reason) == ("submitted", "session_closed")
+    attendance = client.get(f"/proctor/sessions/{exam_session.id}/report/attendance.csv")
+    assert attendance.mimetype == "text/csv"
+    lines = attendance.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("name,email,standing") and "session_closed" in lines[1]
+    events = client.get(f"/proctor/sessions/{exam_session.id}/report/events.csv").get_data(as_text=True)
+    assert "Session closed" in events and "Day done" in events
+
+
+def test_an_incident_and_its_follow_up_appear_in_the_report(client, login_as, exam_session, start_attempt, db,
+                                                            time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    attempt = start_attempt()
+
+    client.post(f"/proctor/sessions/{exam_session.id}/incidents/new", data={
+        "category": "identity", "enrollment": str(attempt.enrollment_id), "description": "ID photo differs"})
+    incident = db.session.scalar(select(Incident))
+    client.post(f"/proctor/sessions/{exam_session.id}/incidents/{incident.id}/follow-up",
+                data={f"i{incident.id}-description": "Second ID checked: fine"})
+
+    report = client.get(f"/proctor/sessions/{exam_session.id}/report").get_data(as_text=True)
+    assert "ID photo differs" in report and "Second ID checked: fine" in report
+    assert report.index("ID photo differs") < report.index("Second ID checked: fine")
+    assert db.session.scalar(select(Incident).where(Incident.follows_id == incident.id)).description == \
+        "Second ID checked: fine"
+
+
+def test_a_closed_session_can_no_longer_be_joined(client, login_as, exam_session, db):
+    candidate = login_as("candidate")
+    sessions.enroll(exam_session, candidate, BY)
+    proctoring.close_session(exam_session, utcnow(), BY)
+    db.session.commit()
+
+    response = client.post(f"/exam/sessions/{exam_session.id}/join", data={"access_code": "SIT123"})
+
+    assert "This session is closed." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Attempt).where(Attempt.enrollment.has(candidate_id=candidate.id))) is None
+    assert delivery.enrollment_for(exam_session, candidate.id) is not None
