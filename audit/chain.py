@@ -83,7 +83,11 @@ def seal_on_commit(session):
 
 @event.listens_for(Session, "after_rollback")
 def forget_unsealed(session):
-    session.info.pop(UNSEALED, None)
+    # A savepoint's rollback fires this too; entries recorded before the
+    # savepoint still commit and must be sealed (those inside it are expunged,
+    # and seal_on_commit skips them).
+    if not session.in_transaction():
+        session.info.pop(UNSEALED, None)
 
 
 @dataclass(frozen=True)
@@ -108,23 +112,23 @@ def verify(session, batch=1000):
     if unsealed is not None:
         return Verdict(0, GENESIS, Break(unsealed, None, "has no seal: it was written around the application"))
     previous, count = GENESIS, 0
-    rows = session.execute(
+    with session.execute(
         select(AuditSeal.position, AuditSeal.previous_hash, AuditSeal.entry_hash, AuditEntry.id,
                AuditEntry.occurred_at, AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_type,
                AuditEntry.object_id, AuditEntry.origin, AuditEntry.details)
         .join(AuditEntry, AuditEntry.id == AuditSeal.entry_id)
         .order_by(AuditSeal.position).execution_options(yield_per=batch)
-    )
-    for row in rows:
-        count += 1
-        problem = None
-        if row.position != count:
-            problem = f"is sealed at position {row.position}, expected {count}: a seal before it was removed"
-        elif row.previous_hash != previous:
-            problem = "does not follow the entry before it: the chain was cut here"
-        elif link(previous, row) != row.entry_hash:
-            problem = "does not match its seal: it was changed after it was written"
-        if problem:
-            return Verdict(count - 1, previous, Break(row.id, row.position, problem))
-        previous = row.entry_hash
+    ) as rows:  # closed on an early return too: PostgreSQL streams through a server-side cursor
+        for row in rows:
+            count += 1
+            problem = None
+            if row.position != count:
+                problem = f"is sealed at position {row.position}, expected {count}: a seal before it was removed"
+            elif row.previous_hash != previous:
+                problem = "does not follow the entry before it: the chain was cut here"
+            elif link(previous, row) != row.entry_hash:
+                problem = "does not match its seal: it was changed after it was written"
+            if problem:
+                return Verdict(count - 1, previous, Break(row.id, row.position, problem))
+            previous = row.entry_hash
     return Verdict(count, previous, None)

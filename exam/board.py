@@ -25,7 +25,7 @@ def accommodations(enrollment):
     if enrollment.time_multiplier != 1:
         parts.append(f"time ×{enrollment.time_multiplier:g}")
     if enrollment.extra_minutes:
-        parts.append(f"+{enrollment.extra_minutes} min a part")
+        parts.append(f"{enrollment.extra_minutes} extra min a part")
     if enrollment.large_text:
         parts.append("large text")
     if enrollment.high_contrast:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from audit import log
 from exam import delivery, timing
+from exam.sessions import seats_left
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, Hold
 from extensions import db
 
@@ -205,6 +206,8 @@ def _terminate(enrollment, now, by, reason, **_):
 def _move(enrollment, now, by, target, **_):
     if delivery.enrollment_for(target, enrollment.candidate_id) is not None:
         _refuse(enrollment, Action.MOVE, now, by, f"already enrolled in {target.name}.")
+    if seats_left(target) == 0:
+        _refuse(enrollment, Action.MOVE, now, by, f"{target.name} is full ({target.capacity} seats).")
     enrollment.session = target
     return f"{_name(enrollment)} is moved to {target.name}."
 

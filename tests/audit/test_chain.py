@@ -3,7 +3,6 @@
 import gc
 import warnings
 
-import pytest
 from sqlalchemy import func, insert, select, text, update
 
 from audit import chain, log
@@ -14,7 +13,6 @@ BY = log.Actor(None, "tests")
 
 # On PostgreSQL, verify() leaves its server-side cursor open when it stops at a break (see
 # test_verifying_a_broken_chain_leaves_no_cursor_open); the tests of what it reports ignore that warning.
-IGNORE_OPEN_CURSOR = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
 
 def record_some(db, count=3):
@@ -69,7 +67,6 @@ def test_each_seal_follows_the_one_before(db):
     assert len({s.entry_hash for s in seals}) == 4
 
 
-@IGNORE_OPEN_CURSOR
 def test_an_entry_changed_in_the_database_is_named(db):
     first, changed, _ = record_some(db)
 
@@ -91,13 +88,7 @@ def test_an_entry_written_around_the_application_has_no_seal(db):
     assert "no seal" in verdict.broken.problem
 
 
-def test_verifying_a_broken_chain_leaves_no_cursor_open(db, request):
-    if db.session.get_bind().dialect.name == "postgresql":
-        # APP BUG (audit/chain.py, verify): it returns from inside its loop over a yield_per result, a server-side
-        # cursor on PostgreSQL, without closing it: psycopg warns "ServerCursor ... was deleted while still open",
-        # which the suite's filterwarnings = error turns into a failure of any test that verifies a broken chain.
-        request.applymarker(pytest.mark.xfail(strict=True, raises=AssertionError,
-                                              reason="APP BUG: verify() leaves its server-side cursor open"))
+def test_verifying_a_broken_chain_leaves_no_cursor_open(db):
     _, changed, _ = record_some(db)
     change_behind_the_applications_back(db, changed, {"step": 99})
 
@@ -118,7 +109,6 @@ def test_the_command_says_a_clean_log_is_intact(runner, db):
     assert "Audit log intact: 3 entries" in result.output
 
 
-@IGNORE_OPEN_CURSOR
 def test_the_command_fails_and_names_the_changed_entry(runner, db):
     _, changed, _ = record_some(db)
     change_behind_the_applications_back(db, changed, {"step": "edited"})
@@ -142,12 +132,6 @@ def test_entries_of_a_rolled_back_savepoint_are_not_sealed(db):
     assert chain.verify(db.session) == chain.Verdict(1, db.session.scalar(select(AuditSeal.entry_hash)), None)
 
 
-# APP BUG (audit/chain.py, forget_unsealed): SQLAlchemy fires "after_rollback" for a savepoint's rollback too,
-# and the listener drops every entry waiting for its seal, the outer transaction's included. The entry before the
-# savepoint is committed unsealed, and `flask audit verify` then reports it "written around the application"
-# (exit 1) on an honest log, for good. Reproduced outside the test harness as well (plain app, SQLite file).
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="APP BUG: a savepoint rollback forgets the outer transaction's unsealed entries")
 def test_entries_recorded_before_a_rolled_back_savepoint_are_still_sealed(db):
     kept = log.record("thing.done", BY, object_type="things", object_id=1)
     savepoint = db.session.begin_nested()

@@ -19,14 +19,6 @@ from exam.sessions import SessionError
 from tests.exam_fixtures import BY, T0
 
 S = Standing
-
-# APP BUG (exam/proctoring.py, _refuse): it calls log.record("proctor.refused", by, obj, action=action.value, ...),
-# but log.record's first parameter is itself named `action`, so every refusal raises
-# "TypeError: record() got multiple values for argument 'action'" instead of ActionRefused (a 500 for the proctor,
-# and act() on a selection stops at the first refused candidate). The tests below marked REFUSAL_BUG state the
-# intended behaviour; they pass once log.record takes `action, by, obj` positionally only (`/`).
-REFUSAL_BUG = pytest.mark.xfail(strict=True, raises=TypeError,
-                                reason="APP BUG: proctoring._refuse passes action= to log.record(action, ...)")
 NOW = T0 + timedelta(minutes=2)
 AFTER = T0 + timedelta(hours=9)  # the proctored session's window (to T0 + 8 h) is over
 
@@ -159,7 +151,6 @@ def test_a_move_puts_the_candidate_in_the_other_session(seat, evening, db):
     assert db.session.scalar(db.select(Enrollment.session_id).where(Enrollment.id == enrollment.id)) == evening.id
 
 
-@REFUSAL_BUG
 @pytest.mark.parametrize("action, standing", REFUSED, ids=lambda value: str(value))
 def test_every_other_move_is_refused_naming_the_candidate_and_their_standing(seat, evening, db, action, standing):
     enrollment, now = seat(standing, name="Robin Refused")
@@ -172,11 +163,10 @@ def test_every_other_move_is_refused_naming_the_candidate_and_their_standing(sea
     assert standing.label.lower() in str(refusal.value)
     assert proctoring.snapshot(enrollment, now) == before
     (entry,) = entries(db, "proctor.refused")
-    assert entry.details["action"] == action
+    assert entry.details["attempted"] == action
     assert entry.details["state"]["standing"] == standing
 
 
-@REFUSAL_BUG
 def test_a_candidate_cannot_be_moved_to_a_session_they_are_already_in(seat, evening, db):
     enrollment, now = seat(S.ENROLLED)
     sessions.enroll(evening, enrollment.candidate, BY)
@@ -268,7 +258,6 @@ def test_time_left_on_the_board_stands_still_while_paused(start_attempt, exam_se
     assert seconds_left(T0 + minutes(31)) == 5 * 60
 
 
-@REFUSAL_BUG
 def test_an_attempt_whose_time_ran_out_is_finished_not_extended(start_attempt):
     attempt = start_attempt()
     end_of_part_two = T0 + minutes(30)
@@ -293,7 +282,6 @@ def test_an_extension_within_the_grace_period_keeps_the_part_open(start_attempt)
 # Acting on a selection, on the whole session, closing
 
 
-@REFUSAL_BUG
 def test_an_action_on_a_selection_applies_to_some_and_refuses_others(start_attempt, exam_session, create_user):
     sitting = start_attempt()
     done = start_attempt(candidate=create_user("candidate", name="Dana Done"))
@@ -557,6 +545,18 @@ def test_candidates_already_enrolled_are_listed_apart_and_left_as_they_are(exam_
     assert db.session.scalar(db.select(Enrollment.extra_minutes).where(Enrollment.candidate_id == ann.id)) == 10
 
 
+def test_a_list_for_a_closed_session_is_refused(proctored, create_user, db):
+    candidate = create_user("candidate")
+    proctoring.close_session(proctored, NOW, BY)
+
+    report = sessions.read_roster(proctored, candidate.email)
+
+    assert report.problems == ["Proctored sitting is closed: no one can be enrolled in it"]
+    with pytest.raises(SessionError):
+        sessions.enroll_roster(proctored, report, BY)
+    assert proctored.enrollments == []
+
+
 def test_a_full_session_refuses_another_candidate(exam_form, create_user):
     small = schedule(exam_form, "Small room", capacity=1)
     sessions.enroll(small, create_user("candidate"), BY)
@@ -576,10 +576,6 @@ def test_a_new_access_code_replaces_the_old_one(exam_session, create_user):
     assert delivery.join(exam_session, candidate.id, code.lower(), NOW, BY).status == "checked_in"
 
 
-# APP BUG (exam/proctoring.py, _move): sessions.enroll refuses a full session, but a move puts the candidate in
-# the target session whatever its capacity, so a 1-seat room ends up with 2 candidates.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="APP BUG: moving candidates ignores the target session's capacity")
 def test_a_move_into_a_full_session_is_refused(seat, exam_form, create_user, db):
     full = schedule(exam_form, "Full room", closes_after=timedelta(hours=24), capacity=1)
     sessions.enroll(full, create_user("candidate"), BY)
@@ -650,6 +646,18 @@ def test_the_report_lists_every_timing_change_with_who_why_and_the_deadlines(sta
         ("Terminated", "Pat Proctor", "used a phone", until("09:21:00"), "terminated"),
     ]
     assert {c["candidate"] for c in changes} == {attempt.enrollment.candidate.name}
+
+
+def test_the_report_shows_a_refused_action_and_why(start_attempt, exam_session):
+    attempt = start_attempt()
+    do(attempt, "terminate", T0 + minutes(1), reason="left the room")
+
+    with pytest.raises(ActionRefused):
+        do(attempt, "extend", T0 + minutes(2), reason="noise", minutes=5)
+
+    refused = reports.session_report(exam_session, T0 + minutes(3))["changes"][-1]
+    assert refused["what"] == "Action refused (extend)"
+    assert refused["reason"] == "cannot extend the time of a candidate who is terminated."
 
 
 def test_the_attendance_csv_has_a_header_and_a_row_per_enrollment(start_attempt, exam_session, create_user):
