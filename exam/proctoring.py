@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from audit import log
 from exam import delivery, timing
-from exam.sessions import seats_left
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, Hold
+from exam.sessions import seats_left
 from extensions import db
 
 MAX_EXTENSION_MINUTES = 600
