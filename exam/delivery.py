@@ -21,7 +21,7 @@ from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, E
 from extensions import db
 from item_bank.models import FormItem, FormSection, ItemVersion
 
-CONTACT_RESOLUTION = timedelta(seconds=10)
+CONTACT_RESOLUTION = timedelta(seconds=15)
 
 
 class DeliveryError(ValueError):

@@ -310,9 +310,10 @@ def candidate(session_id, enrollment_id):
         flash("Accommodations saved. They apply at once, to the part under way too.", "success")
         return redirect(url_for("proctor.candidate", session_id=session.id, enrollment_id=enrollment.id))
     now = utcnow()
+    row = board.rows(session, now, current_actor(), [enrollment.id])[0]
+    db.session.commit()
     return render_template(
-        "proctor/candidate.html", session=session, enrollment=enrollment,
-        row=board.row(enrollment, now, board.answered_counts([enrollment.attempt.id] if enrollment.attempt else [])),
+        "proctor/candidate.html", session=session, enrollment=enrollment, row=row,
         form=_action_form(session), accommodations=accommodations, changes=reports.history(session, enrollment),
         incidents=[i for i in incidents.session_incidents(session) if i.enrollment_id == enrollment.id],
         allowed={action.value for action, starts in proctoring.MOVES.items()

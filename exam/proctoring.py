@@ -69,12 +69,16 @@ class ActionRefused(ValueError):
 
 def standing(enrollment, now):
     attempt = enrollment.attempt
-    if attempt is None:
-        session = enrollment.session
+    return standing_of(enrollment.session, attempt and attempt.status, attempt and attempt.hold, now)
+
+
+def standing_of(session, status, hold, now):
+    """The standing of an attempt with this status and hold (None: no attempt) in the session."""
+    if status is None:
         return S.ABSENT if session.closed or now > session.closes_at else S.ENROLLED
-    if attempt.status == AttemptStatus.PAUSED and attempt.hold == Hold.READMISSION:
+    if status == AttemptStatus.PAUSED and hold == Hold.READMISSION:
         return S.AWAITING_READMISSION
-    return S(attempt.status)
+    return S(status)
 
 
 def snapshot(enrollment, now):

@@ -24,10 +24,13 @@ def recompute_deadline(section, enrollment):
 
 def seconds_left(section, now, paused_at=None):
     """Time left on the section's clock; it stands still while the attempt is paused."""
-    if section.deadline_at is None:
+    return seconds_until(section.deadline_at, now, paused_at)
+
+
+def seconds_until(deadline_at, now, paused_at=None):
+    if deadline_at is None:
         return None
-    reference = paused_at or now
-    return max(0, int((section.deadline_at - reference).total_seconds()))
+    return max(0, int((deadline_at - (paused_at or now)).total_seconds()))
 
 
 def accepts_saves(section, now, grace_seconds, paused_at=None):
