@@ -1,0 +1,133 @@
+"""Classical item analysis against hand-worked values and against plain
+per-item computations (np.corrcoef, a loop per item)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from psychometrics import OMITTED
+from psychometrics.ctt import Thresholds, analyse, plain
+from psychometrics.scoring import keys_matrix, score, total_scores
+from psychometrics.simulate import choices_from, simulate_2pl
+
+# Five persons, three items; worked by hand below.
+HAND = np.array([[1, 1, 1], [1, 1, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float)
+
+
+def test_test_level_statistics_match_the_hand_worked_example():
+    test = analyse(HAND).test
+
+    # Totals 3, 2, 1, 1, 0: mean 1.4, variance 5.2 / 4 = 1.3 (n - 1).
+    assert (test.n_persons, test.n_items, test.minimum, test.maximum) == (5, 3, 0, 3)
+    assert test.mean == pytest.approx(1.4)
+    assert test.sd == pytest.approx(math.sqrt(1.3))
+    # Item variances 0.3, 0.3, 0.2: alpha = 3/2 (1 - 0.8 / 1.3) = 0.576923 (KR-20 for 0/1 items).
+    assert test.alpha == pytest.approx(1.5 * (1 - 0.8 / 1.3))
+    assert test.sem == pytest.approx(math.sqrt(1.3) * math.sqrt(1 - 1.5 * (1 - 0.8 / 1.3)))
+
+
+def test_item_statistics_match_the_hand_worked_example():
+    analysis = analyse(HAND)
+
+    assert analysis.p.tolist() == pytest.approx([0.6, 0.6, 0.2])
+    # Item 3 against the rest (2, 2, 1, 1, 0): cov 0.2, variances 0.2 and 0.7.
+    assert analysis.r_pbis[2] == pytest.approx(0.2 / math.sqrt(0.2 * 0.7))
+    # Upper and lower 27% of 5 persons: one each, the first (3) and the last (0).
+    assert analysis.discrimination_index.tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # Deleting item 3 leaves items 1 and 2: variances 0.3 + 0.3; their sum (2, 2, 1, 1, 0) has variance 0.7.
+    assert analysis.alpha_if_deleted[2] == pytest.approx(2 * (1 - 0.6 / 0.7))
+
+
+def test_correlations_agree_with_plain_per_item_computations():
+    data = simulate_2pl(400, 12, seed=3).scored
+    analysis = analyse(data)
+    total = data.sum(axis=1)
+
+    for item in range(12):
+        rest = total - data[:, item]
+        assert analysis.r_pbis_total[item] == pytest.approx(np.corrcoef(data[:, item], total)[0, 1])
+        assert analysis.r_pbis[item] == pytest.approx(np.corrcoef(data[:, item], rest)[0, 1])
+        without = np.delete(data, item, axis=1)
+        variances = without.var(axis=0, ddof=1).sum()
+        expected = 11 / 10 * (1 - variances / without.sum(axis=1).var(ddof=1))
+        assert analysis.alpha_if_deleted[item] == pytest.approx(expected)
+
+
+def test_the_biserial_exceeds_the_point_biserial_as_theory_says():
+    analysis = analyse(simulate_2pl(2000, 10, seed=5).scored)
+
+    # r_bis = r_pbis sqrt(pq) / phi(z): always larger in size for 0 < p < 1.
+    assert np.all(np.abs(analysis.r_bis) > np.abs(analysis.r_pbis_total))
+
+
+def test_options_are_analysed_and_a_miskeyed_item_is_flagged():
+    scored = simulate_2pl(3000, 8, seed=11).scored
+    choices, keys = choices_from(scored, 4, seed=2, omit_rate=0.1)
+    wrong = keys.copy()
+    right_option = int(np.flatnonzero(keys[0])[0])
+    wrong[0] = False
+    wrong[0, (right_option + 1) % 4] = True  # item 1 miskeyed
+
+    analysis = analyse(score(choices, wrong), choices, wrong)
+
+    assert analysis.option_proportion.sum(axis=1) + analysis.omit_rate == pytest.approx(np.ones(8))
+    assert analysis.option_r_pbis[0, right_option] > 0.2  # the real key, now a "distractor", tracks ability
+    assert "distractor with positive r_pbis" in analysis.flags[0]
+    assert "key chosen less than a distractor" in analysis.flags[0]
+    assert "low discrimination" in analysis.flags[0]
+    assert analysis.option_upper[1, keys[1]][0] > analysis.option_lower[1, keys[1]][0]
+
+
+def test_a_constant_column_gives_undefined_values_not_nan_or_a_crash():
+    data = HAND.copy()
+    data[:, 1] = 1  # everyone right on item 2
+
+    analysis = analyse(data)
+    report = plain(analysis.r_pbis)
+
+    assert report[1] is None and report[0] is not None
+    assert plain(analysis.r_bis)[1] is None
+    assert analysis.flags[1] == ["easy", "low discrimination"]
+
+
+def test_one_person_or_one_item_does_not_crash():
+    one_person = analyse(np.array([[1.0, 0.0, 1.0]]))
+    one_item = analyse(np.array([[1.0], [0.0], [1.0]]))
+
+    assert plain(one_person.test.sd) is None and plain(one_person.test.alpha) is None
+    assert plain(one_item.test.alpha) is None and plain(one_item.alpha_if_deleted) == [None]
+
+
+def test_flags_follow_the_thresholds_given():
+    analysis = analyse(HAND, thresholds=Thresholds(p_low=0.3, p_high=0.5, r_pbis_low=-1))
+
+    assert analysis.flags == [["easy"], ["easy"], ["hard"]]
+
+
+def test_scoring_applies_several_keys_weights_dropped_items_and_the_cut():
+    keys = keys_matrix([{0}, {1, 2}, set()], 4)  # item 2 accepts B or C; item 3 dropped
+    choices = np.array([[0, 2, 3], [1, 1, OMITTED], [0, OMITTED, 0]], dtype=np.int8)
+
+    scored = score(choices, keys)
+    scores = total_scores(scored, weights=[2, 1, 1], dropped=[False, False, True], domains=["A", "B", "B"],
+                          cut_percent=100, scale=(10, 100))
+
+    assert scored.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 0]]
+    assert scores.raw.tolist() == [3, 1, 2] and scores.possible == 3
+    assert scores.percent.tolist() == pytest.approx([100, 100 / 3, 200 / 3])
+    assert scores.subscores == {"A": pytest.approx([2, 0, 2]), "B": pytest.approx([1, 1, 0])}
+    assert scores.scaled.tolist() == [130, 110, 120]
+    assert scores.passed.tolist() == [True, False, False]
+
+
+def test_exactly_the_cut_passes():
+    scored = np.zeros((1, 60))
+    scored[0, :48] = 1
+
+    assert total_scores(scored, cut_percent=80).passed.tolist() == [True]
+
+
+def test_scoring_refuses_codes_outside_the_options():
+    with pytest.raises(ValueError, match="option codes must be -1"):
+        score(np.array([[4]]), keys_matrix([{0}], 4))
