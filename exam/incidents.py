@@ -18,7 +18,7 @@ class IncidentError(ValueError):
     pass
 
 
-def _check(category, description, occurred_at, session, now):
+def _check(category, description, occurred_at, now):
     if category not in set(IncidentCategory):
         raise IncidentError(f"unknown category {category!r}")
     if not description.strip():
@@ -31,7 +31,7 @@ def _check(category, description, occurred_at, session, now):
 
 def record_incident(session, category, description, occurred_at, now, by, enrollment=None):
     """A new incident, about the whole session or one of its candidates."""
-    _check(category, description, occurred_at, session, now)
+    _check(category, description, occurred_at, now)
     if enrollment is not None and enrollment.session_id != session.id:
         raise IncidentError("that candidate is not in this session")
     incident = Incident(session=session, enrollment=enrollment, category=category, description=description.strip(),
@@ -46,7 +46,7 @@ def record_incident(session, category, description, occurred_at, now, by, enroll
 def follow_up(incident, description, now, by):
     """Add to an incident (never change it): the follow-up keeps its category and candidate."""
     original = incident if incident.follows_id is None else db.session.get(Incident, incident.follows_id)
-    _check(original.category, description, now, original.session, now)
+    _check(original.category, description, now, now)
     addition = Incident(session_id=original.session_id, enrollment_id=original.enrollment_id, follows_id=original.id,
                         category=original.category, description=description.strip(), occurred_at=now,
                         recorded_at=now, recorded_by_id=by.user_id)

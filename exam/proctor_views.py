@@ -67,9 +67,13 @@ def list_sessions():
 
 
 def _session_form(form, session=None):
-    form.form.choices = entity_choices([(f.id, f"{f.code}: {f.name}") for f in sessions.published_forms()],
+    """Fill the form's choices (and, on GET, the session's values); the
+    published forms and proctors offered, by id, for `_options`."""
+    published = {str(f.id): f for f in sessions.published_forms()}
+    proctors = {str(p.id): p for p in sessions.proctor_choices()}
+    form.form.choices = entity_choices([(f.id, f"{f.code}: {f.name}") for f in published.values()],
                                        blank="Choose a published form")
-    form.proctors.choices = entity_choices([(p.id, f"{p.name} ({p.email})") for p in sessions.proctor_choices()])
+    form.proctors.choices = entity_choices([(p.id, f"{p.name} ({p.email})") for p in proctors.values()])
     if session is not None and request.method == "GET":
         form.name.data, form.form.data = session.name, str(session.form_id)
         form.opens_at.data, form.closes_at.data = session.opens_at, session.closes_at
@@ -79,14 +83,13 @@ def _session_form(form, session=None):
         form.proctors.data = [str(p.id) for p in session.proctors]
     if request.method == "GET" and session is None and current_user.has_role(Role.PROCTOR):
         form.proctors.data = [str(current_user.id)]
+    return published, proctors
 
 
-def _options(form):
-    chosen = {int(value) for value in form.proctors.data or []}
-    proctors = [p for p in sessions.proctor_choices() if p.id in chosen]
-    if current_user.has_role(Role.PROCTOR) and not _sees_all() and current_user.id not in chosen:
+def _options(form, published, offered):
+    proctors = [offered[value] for value in form.proctors.data or [] if value in offered]
+    if current_user.has_role(Role.PROCTOR) and not _sees_all() and current_user not in proctors:
         proctors.append(current_user._get_current_object())  # a proctor never schedules themselves out
-    published = {str(f.id): f for f in sessions.published_forms()}
     return sessions.Options(
         name=form.name.data, form=published[form.form.data], opens_at=_utc(form.opens_at.data),
         closes_at=_utc(form.closes_at.data), location=form.location.data, capacity=form.capacity.data,
@@ -100,10 +103,10 @@ def _options(form):
 def schedule_session():
     """Proctors and admins."""
     form = SessionForm()
-    _session_form(form)
+    published, proctors = _session_form(form)
     if form.validate_on_submit():
         try:
-            session = sessions.schedule(_options(form), current_actor())
+            session = sessions.schedule(_options(form, published, proctors), current_actor())
         except sessions.SessionError as error:
             form.form_errors.append(f"{str(error).capitalize()}.")
         else:
@@ -119,10 +122,10 @@ def edit_session(session_id):
     """The session's proctors and admins."""
     session = _session(session_id)
     form = SessionForm()
-    _session_form(form, session)
+    published, proctors = _session_form(form, session)
     if form.validate_on_submit():
         try:
-            sessions.update(session, _options(form), current_actor())
+            sessions.update(session, _options(form, published, proctors), current_actor())
         except sessions.SessionError as error:
             db.session.rollback()
             form.form_errors.append(f"{str(error).capitalize()}.")
