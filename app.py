@@ -9,6 +9,7 @@ from flask_login import current_user
 from accounts.cli import users_cli
 from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
+from analysis.cli import item_analysis_command
 from audit.cli import audit_cli
 from audit.views import bp as audit_bp
 from config import INSTANCE_DIR, config_from_environment
@@ -65,6 +66,7 @@ def register_commands(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(item_bank_cli)
     app.cli.add_command(exam_cli)
+    app.cli.add_command(item_analysis_command)
 
 
 def register_template_context(app):

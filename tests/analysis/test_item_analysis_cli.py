@@ -1,0 +1,146 @@
+"""`flask item-analysis`: the JSON contract on hand-checked data, and bad
+input refused with file, line and column and exit code 2."""
+
+import json
+import statistics
+
+import pytest
+from click.testing import CliRunner
+
+from analysis.cli import item_analysis_command
+
+RESPONSES = """candidate_id,Q1,Q2,Q3,Q4
+c1,A,B,C,D
+c2,A,B,,D
+c3,B,b,C,A
+c4,A,C,C,D
+c5,C,B,A,
+c6,A,B,C,B
+"""
+KEY = """item_id,key,domain
+Q4,D,Ethics
+Q1,A,Practice
+Q2,B|C,Practice
+Q3,C,Ethics
+"""
+# Scored by hand from the two files above (Q2 accepts B and C; omitted scores 0).
+SCORED = {
+    "c1": [1, 1, 1, 1], "c2": [1, 1, 0, 1], "c3": [0, 1, 1, 0],
+    "c4": [1, 1, 1, 1], "c5": [0, 1, 0, 0], "c6": [1, 1, 1, 0],
+}
+
+
+def run(tmp_path, *args, responses=RESPONSES, key=KEY, groups=None):
+    (tmp_path / "responses.csv").write_text(responses)
+    (tmp_path / "key.csv").write_text(key)
+    arguments = [str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv"), *args]
+    if groups is not None:
+        (tmp_path / "groups.csv").write_text(groups)
+        arguments += ["--group", str(tmp_path / "groups.csv")]
+    return CliRunner().invoke(item_analysis_command, arguments)
+
+
+def test_the_report_matches_a_hand_computation(tmp_path):
+    result = run(tmp_path)
+
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    totals = [sum(row) for row in SCORED.values()]
+    assert report["n_candidates"] == 6 and report["n_items"] == 4
+    assert report["total"] == pytest.approx({"mean": statistics.mean(totals), "sd": statistics.stdev(totals),
+                                             "min": 1, "max": 4})
+    columns = list(zip(*SCORED.values()))
+    item_variance = sum(statistics.variance(column) for column in columns)
+    alpha = 4 / 3 * (1 - item_variance / statistics.variance(totals))
+    assert report["reliability"]["alpha"] == pytest.approx(alpha)
+    assert report["reliability"]["sem"] == pytest.approx(statistics.stdev(totals) * (1 - alpha) ** 0.5)
+    assert [item["item_id"] for item in report["items"]] == ["Q1", "Q2", "Q3", "Q4"]  # column order, not key order
+    q1, q2, q3, q4 = report["items"]
+    assert q1["domain"] == "Practice" and q4["domain"] == "Ethics"
+    assert q1["p"] == pytest.approx(4 / 6) and q3["p"] == pytest.approx(4 / 6)
+    rest = [total - item for total, item in zip(totals, columns[0])]
+    assert q1["r_pbis"] == pytest.approx(statistics.correlation(columns[0], rest))
+    assert q1["r_pbis_total"] == pytest.approx(statistics.correlation(columns[0], totals))
+    assert q3["omit_rate"] == pytest.approx(1 / 6) and q1["omit_rate"] == 0
+    assert set(q1["options"]) == {"A", "B", "C"} and set(q4["options"]) == {"A", "B", "C", "D"}
+    assert q1["options"]["B"]["proportion"] == pytest.approx(1 / 6)
+    b_chosen = [1 if name == "c3" else 0 for name in SCORED]
+    assert q1["options"]["B"]["r_pbis"] == pytest.approx(statistics.correlation(b_chosen, rest))
+    assert "irt" not in q1 and "dif" not in q1
+
+
+def test_a_constant_item_reports_null_not_nan(tmp_path):
+    result = run(tmp_path)
+
+    q2 = json.loads(result.stdout)["items"][1]
+    assert q2["p"] == 1.0 and "easy" in q2["flags"]
+    assert q2["r_pbis"] is None and q2["r_pbis_total"] is None and q2["r_bis"] is None
+    assert q2["options"]["A"] == {"proportion": 0.0, "r_pbis": None}
+    assert "NaN" not in result.stdout
+
+
+@pytest.mark.parametrize("model, fields", [("rasch", {"b", "se_b"}), ("2pl", {"a", "b", "se_a", "se_b"})])
+def test_irt_adds_the_models_parameters(tmp_path, model, fields):
+    result = run(tmp_path, "--irt", model)
+
+    assert result.exit_code == 0
+    assert all(set(item["irt"]) == fields for item in json.loads(result.stdout)["items"])
+
+
+def test_groups_add_mantel_haenszel_dif_and_out_writes_a_file(tmp_path):
+    groups = "candidate_id,group\nc1,reference\nc2,focal\nc3,Reference\nc4,focal\nc5,reference\n"
+
+    result = run(tmp_path, "--out", str(tmp_path / "report.json"), groups=groups)
+
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "written to" in result.stderr
+    items = json.loads((tmp_path / "report.json").read_text())["items"]
+    assert all(set(item["dif"]) == {"mh_d_dif", "ets_class"} for item in items)
+
+
+@pytest.mark.parametrize("responses, key, groups, message", [
+    (RESPONSES, KEY.replace("Q3,C,", "Q3,E,"), None,
+     "key.csv, line 5, column 2 (key): unknown key label 'E': the responses use options A-D only"),
+    (RESPONSES, KEY.replace("Q3,C,", "Q3,7,"), None, "key.csv, line 5, column 2 (key): unknown key label '7'"),
+    (RESPONSES, KEY + "Q9,A,Ethics\n", None,
+     "key.csv, line 6, column 1 (item_id): item 'Q9' is not a column of responses.csv"),
+    (RESPONSES, KEY.replace("Q4,D,Ethics\n", ""), None,
+     "responses.csv, line 1, column 5 (Q4): item 'Q4' has no key in key.csv"),
+    (RESPONSES.replace("c5,", "c2,"), KEY, None,
+     "responses.csv, line 6, column 1 (candidate_id): candidate 'c2' already appears on line 3"),
+    (RESPONSES.replace("c4,A,C,C,D", "c4,A,C,C"), KEY, None,
+     "responses.csv, line 5, column 5 (Q4): 4 fields, but the header has 5"),
+    (RESPONSES.replace("c4,A,C,C,D", "c4,A,C,C,D,A"), KEY, None,
+     "responses.csv, line 5, column 6: 6 fields, but the header has 5"),
+    (RESPONSES.replace("c3,B,b", "c3,B,?"), KEY, None,
+     "responses.csv, line 4, column 3 (Q2): unknown option label '?'"),
+    (RESPONSES, KEY, "candidate_id,group\nc1,men\n",
+     "groups.csv, line 2, column 2 (group): unknown group 'men'; use reference or focal"),
+    (RESPONSES, KEY, "candidate_id,group\nc1,focal\nzz,focal\n",
+     "groups.csv, line 3, column 1 (candidate_id): candidate 'zz' is not in the responses"),
+    ("", KEY, None, "responses.csv, line 1: the file is empty"),
+    (RESPONSES, "item,answer\n", None, "key.csv, line 1: the header has no 'item_id' column"),
+])
+def test_bad_input_is_refused_with_where_and_exit_code_2(tmp_path, responses, key, groups, message):
+    result = run(tmp_path, responses=responses, key=key, groups=groups)
+
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_missing_file_exits_2(tmp_path):
+    result = CliRunner().invoke(
+        item_analysis_command, [str(tmp_path / "nowhere.csv"), "--key", str(tmp_path / "key.csv")])
+
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_flask_knows_the_command(app, tmp_path):
+    (tmp_path / "responses.csv").write_text(RESPONSES)
+    (tmp_path / "key.csv").write_text(KEY)
+
+    result = app.test_cli_runner().invoke(
+        args=["item-analysis", str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv")])
+
+    assert result.exit_code == 0 and json.loads(result.output)["n_items"] == 4
