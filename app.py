@@ -9,7 +9,9 @@ from flask_login import current_user
 from accounts.cli import users_cli
 from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
+from analysis import standard_setting
 from analysis.cli import item_analysis_command
+from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from audit.views import bp as audit_bp
 from config import INSTANCE_DIR, config_from_environment
@@ -56,7 +58,7 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp):
+    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp):
         app.register_blueprint(blueprint)
 
 
@@ -74,6 +76,11 @@ def register_template_context(app):
     def inject_navigation():
         roles = current_user.roles if current_user.is_authenticated else set()
         return {"navigation": navigation(roles)}
+
+    @app.template_global()
+    def panel_studies():
+        """The open Angoff studies the signed-in person rates in, for their home page."""
+        return standard_setting.studies_for_panelist(current_user) if current_user.is_authenticated else []
 
     @app.template_global()
     def page_url(number):

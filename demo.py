@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from accounts.cli import command_line_actor
 from accounts.demo import load_demo_users
+from analysis.demo import load_demo_results
 from exam.demo import load_demo_session
 from extensions import db
 from item_bank.demo import load_demo_bank
@@ -17,11 +18,13 @@ def load_command():
     """Load the demo accounts (one per role), the demo item bank with its
     blueprint and two published forms, and two demo exam sessions the demo
     proctor runs: one online that admits automatically, one in a room where
-    the proctor admits each candidate. Running it again changes nothing."""
+    the proctor admits each candidate; and a past sitting of 240 simulated
+    candidates with released results and computed item statistics, for the
+    psychometric screens. Running it again changes nothing."""
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
-    session_lines = load_demo_session(by)
+    session_lines = load_demo_session(by) + load_demo_results(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")

@@ -39,6 +39,7 @@ NAVIGATION = {
         NavLink("Forms", "item_bank.list_forms"),
         NavLink("Domains", "item_bank.list_domains"),
         NavLink("Exam sessions", "proctor.list_sessions"),
+        NavLink("Item statistics", "analysis.list_forms"),
     ),
     Role.COORDINATOR: (NavLink("Domains", "item_bank.list_domains"),),
     Role.PROCTOR: (NavLink("Exam sessions", "proctor.list_sessions"), NavLink("Schedule", "proctor.schedule_session")),
@@ -47,6 +48,7 @@ NAVIGATION = {
         NavLink("Review queue", "item_bank.review_queue"),
         NavLink("Blueprints", "item_bank.list_blueprints"),
         NavLink("Forms", "item_bank.list_forms"),
+        NavLink("Item statistics", "analysis.list_forms"),
     ),
     Role.ITEM_WRITER: (
         NavLink("Items", "item_bank.list_items"),

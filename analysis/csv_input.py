@@ -11,6 +11,7 @@ highest letter any candidate chose; a key outside them is refused.
 """
 
 import csv
+import io
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +52,19 @@ class Key:
 def _rows(path):
     """(line number, fields) for each non-blank record; a BOM is ignored."""
     with open(path, newline="", encoding="utf-8-sig") as file:
-        reader = csv.reader(file)
-        try:
-            for fields in reader:
-                if fields:
-                    yield reader.line_num, fields
-        except csv.Error as error:
-            raise InputError(path, reader.line_num, f"not readable as CSV ({error})") from None
-        except UnicodeDecodeError:
-            raise InputError(path, reader.line_num + 1, "not UTF-8 text") from None
+        yield from _records(file, path)
+
+
+def _records(lines, path):
+    reader = csv.reader(lines)
+    try:
+        for fields in reader:
+            if fields:
+                yield reader.line_num, fields
+    except csv.Error as error:
+        raise InputError(path, reader.line_num, f"not readable as CSV ({error})") from None
+    except UnicodeDecodeError:
+        raise InputError(path, reader.line_num + 1, "not UTF-8 text") from None
 
 
 def _header(path, rows, required):
@@ -181,10 +186,11 @@ def read_key(path, responses, responses_path="RESPONSES.csv"):
     return Key(keys, domains)
 
 
-def read_groups(path, responses):
+def read_groups(path, responses, text=None):
     """Boolean masks (reference, focal) over the responses' candidates; a
-    candidate not listed is in neither group."""
-    rows = _rows(path)
+    candidate not listed is in neither group. With `text`, it is read instead
+    of the file, and `path` only names it in messages (an upload)."""
+    rows = _rows(path) if text is None else _records(io.StringIO(text, newline=""), path)
     _, names = _header(path, rows, ["candidate_id", "group"])
     id_column, group_column = names.index("candidate_id"), names.index("group")
     position = {candidate: index for index, candidate in enumerate(responses.candidate_ids)}

@@ -72,10 +72,13 @@ class ExamSession(db.Model):
     # Saves this many seconds after a section's deadline still count (network latency).
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The scoring revision candidates see; None for the form's original keys.
+    released_revision_id: Mapped[int | None] = mapped_column(ForeignKey("scoring_revisions.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     form: Mapped[Form] = relationship()
+    released_revision: Mapped["ScoringRevision | None"] = relationship()
     enrollments: Mapped[list["Enrollment"]] = relationship(back_populates="session", cascade="all, delete-orphan")
     proctors: Mapped[list[User]] = relationship(secondary="session_proctors", order_by=User.name)
 
@@ -287,3 +290,48 @@ class IncidentsAreNotEdited(Exception):
 @event.listens_for(Incident, "before_delete")
 def refuse_change(mapper, connection, incident):
     raise IncidentsAreNotEdited(f"incident {incident.id} cannot be changed; add a follow-up")
+
+
+class ScoringRevision(db.Model):
+    """How a form's attempts are scored from some moment on: every item's keys,
+    weight and whether it is dropped, and the pass mark. Revision 0 is the
+    form's original keys, written when the form is first rescored. Never
+    changed: a correction is the next revision."""
+
+    __tablename__ = "scoring_revisions"
+    __table_args__ = (
+        UniqueConstraint("form_id", "number", name="uq_scoring_revisions_form_number"),
+        CheckConstraint("pass_percent > 0 AND pass_percent <= 100", name="pass_percent_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    # {form_item_id (as text): {"keys": [option ids], "weight": float, "dropped": bool}}
+    rules: Mapped[dict] = mapped_column(JSON)
+    pass_percent: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    form: Mapped[Form] = relationship()
+    created_by: Mapped[User | None] = relationship()
+
+
+class AttemptScore(db.Model):
+    """An attempt's score under one scoring revision: the score history."""
+
+    __tablename__ = "attempt_scores"
+    __table_args__ = (UniqueConstraint("attempt_id", "revision_id", name="uq_attempt_scores_attempt_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("scoring_revisions.id"), index=True)
+    points: Mapped[float] = mapped_column(Float)
+    possible: Mapped[float] = mapped_column(Float)
+    outcome: Mapped[str] = mapped_column(String(16))  # pass, fail, pending
+    domains: Mapped[list] = mapped_column(JSON)  # [{"code", "name", "points", "possible"}]
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship()
+    revision: Mapped[ScoringRevision] = relationship()

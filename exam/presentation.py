@@ -66,4 +66,7 @@ def state(attempt, now, tab):
 
 
 def result(attempt):
-    return scoring.score_attempt(attempt)
+    """The score under the revision released to the attempt's session: a
+    rescoring reaches candidates only when staff release again."""
+    released = attempt.session.released_revision
+    return scoring.score_attempt(attempt, scoring.rules_of(released) if released else None)

@@ -8,7 +8,9 @@ every check: `{owner_id}`, a candidate who is not the signed-in principal
 and `{form_item_id}`, its first item; `{session_id}`, an open session with
 the owner enrolled, `{enrollment_id}` the owner's place in it, and
 `{attempt_id}`, the owner's attempt in it, started; `{incident_id}`, an
-incident recorded in that session. A candidate reaching another's session or
+incident recorded in that session. `{published_form_id}` is the session's
+form and `{published_form_item_id}` its first item; `{study_id}` an Angoff
+study of it with no panelists, so its rating sheet is 404 to everyone. A candidate reaching another's session or
 attempt gets 404, as for none. The proctor principal is assigned to the
 session; "other_proctor" is a proctor who is not, and gets 404 for it.
 """
@@ -61,7 +63,10 @@ WRITERS = [Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN]
 FORM_BUILDERS = [Role.PSYCHOMETRICIAN, Role.ADMIN]
 DOMAIN_EDITORS = [Role.COORDINATOR, Role.ADMIN]
 PROCTOR_STAFF = [Role.PROCTOR, Role.ADMIN]
+PSYCHOMETRIC_STAFF = [Role.PSYCHOMETRICIAN, Role.ADMIN]
 SESSION = "/proctor/sessions/{session_id}"
+ANALYSIS = "/analysis/forms/{published_form_id}"
+STUDY = "/analysis/angoff/{study_id}"
 
 CHECKS = [
     Check("GET", "/", "home.index", everyone(302)),
@@ -159,6 +164,27 @@ CHECKS = [
     Check("GET", SESSION + "/report", "proctor.report", assigned()),
     Check("GET", SESSION + "/report/attendance.csv", "proctor.report_csv", assigned()),
     Check("GET", SESSION + "/report/events.csv", "proctor.report_csv", assigned()),
+    Check("GET", "/analysis/forms", "analysis.list_forms", only(PSYCHOMETRIC_STAFF)),
+    Check("GET", ANALYSIS, "analysis.form_statistics", only(PSYCHOMETRIC_STAFF)),
+    Check("GET", "/analysis/forms/{form_id}", "analysis.form_statistics", only(PSYCHOMETRIC_STAFF, 404)),  # a draft
+    # No submitted attempt yet: computing says so and returns to the form's page.
+    Check("POST", ANALYSIS + "/compute", "analysis.compute", only(PSYCHOMETRIC_STAFF, 302)),
+    Check("GET", ANALYSIS + "/items/{published_form_item_id}", "analysis.item_page", only(PSYCHOMETRIC_STAFF, 404)),
+    Check("GET", ANALYSIS + "/export/raw.csv", "analysis.export", only(PSYCHOMETRIC_STAFF, 302)),
+    Check("GET", ANALYSIS + "/export/passwords.csv", "analysis.export", only(PSYCHOMETRIC_STAFF, 404)),
+    Check("GET", ANALYSIS + "/dif", "analysis.dif", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", ANALYSIS + "/dif", "analysis.dif", only(PSYCHOMETRIC_STAFF)),
+    Check("GET", ANALYSIS + "/scoring", "analysis.key_review", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", ANALYSIS + "/scoring", "analysis.key_review", only(PSYCHOMETRIC_STAFF)),
+    Check("GET", ANALYSIS + "/revisions/0", "analysis.revision_scores", only(PSYCHOMETRIC_STAFF, 404)),
+    Check("POST", "/analysis/sessions/{session_id}/release", "analysis.release", only(PSYCHOMETRIC_STAFF, 302)),
+    Check("GET", ANALYSIS + "/angoff", "analysis.angoff_studies", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", ANALYSIS + "/angoff", "analysis.angoff_studies", only(PSYCHOMETRIC_STAFF)),
+    Check("GET", STUDY, "analysis.angoff_study", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", STUDY, "analysis.angoff_study", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", STUDY + "/close", "analysis.close_angoff", only(PSYCHOMETRIC_STAFF, 302)),
+    Check("GET", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),
+    Check("POST", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from accounts.roles import Role
+from analysis import standard_setting
 from audit.log import Actor
 from clock import utcnow
 from exam import delivery, incidents, sessions
@@ -43,12 +44,14 @@ def objects(create_user, make_item, make_blueprint, db):
     attempt = delivery.join(session, owner.id, "CODE", now, by)
     delivery.agree(attempt, now, by)
     incident = incidents.record_incident(session, "technical", "The projector failed.", now, now, by)
+    study = standard_setting.create_study(delivered, "Matrix panel", now, by)
     db.session.commit()
     return {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
         "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,
         "session_id": session.id, "attempt_id": attempt.id, "enrollment_id": attempt.enrollment_id,
-        "incident_id": incident.id,
+        "incident_id": incident.id, "published_form_id": delivered.id,
+        "published_form_item_id": delivered.form_items[0].id, "study_id": study.id,
     }
 
 

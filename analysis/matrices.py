@@ -1,0 +1,80 @@
+"""A form's finished attempts as the matrices `psychometrics/` works on."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from accounts.models import User
+from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, Response
+from extensions import db
+from item_bank.kinds import kind_of
+from psychometrics import OMITTED
+
+
+@dataclass(frozen=True)
+class FormMatrix:
+    attempt_ids: list
+    candidates: list  # (email, name) per row
+    form_items: list  # selected-response FormItems, in form order
+    positions: list  # each one's question number on the form
+    labels: list  # per item, its option ids in authored order
+    choices: np.ndarray  # persons x items, int8 codes into labels, OMITTED where unanswered
+    keys: np.ndarray  # items x options booleans, from the rules
+    weights: np.ndarray
+    dropped: np.ndarray  # booleans
+
+    @property
+    def n_options(self):
+        return self.keys.shape[1]
+
+    def kept(self):
+        """The same matrix without the dropped items."""
+        keep = ~self.dropped
+        return FormMatrix(self.attempt_ids, self.candidates,
+                          [item for item, k in zip(self.form_items, keep) if k],
+                          [position for position, k in zip(self.positions, keep) if k],
+                          [labels for labels, k in zip(self.labels, keep) if k],
+                          self.choices[:, keep], self.keys[keep], self.weights[keep], self.dropped[keep])
+
+
+def selected_response_items(form):
+    """(question number, FormItem) of the form's keyed items."""
+    return [(position, form_item) for position, form_item in enumerate(form.form_items, start=1)
+            if not kind_of(form_item.item_version.item.kind).rated]
+
+
+def form_matrix(form, rules):
+    """Every submitted attempt of the form that started, one row each; a
+    terminated attempt says nothing reliable about the items."""
+    numbered = selected_response_items(form)
+    form_items = [form_item for _, form_item in numbered]
+    labels = [[option["id"] for option in form_item.item_version.content["options"]] for form_item in form_items]
+    column = {form_item.id: index for index, form_item in enumerate(form_items)}
+    code = [{label: number for number, label in enumerate(item_labels)} for item_labels in labels]
+    attempts = db.session.execute(
+        select(Attempt.id, User.email, User.name).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
+        .join(ExamSession).join(User, Enrollment.candidate_id == User.id)
+        .where(ExamSession.form_id == form.id, Attempt.status == AttemptStatus.SUBMITTED,
+               Attempt.started_at.is_not(None))
+        .order_by(Attempt.id)).all()
+    row = {attempt_id: index for index, (attempt_id, _, _) in enumerate(attempts)}
+    choices = np.full((len(attempts), len(form_items)), OMITTED, dtype=np.int8)
+    answers = db.session.execute(
+        select(Response.attempt_id, Response.form_item_id, Response.answer)
+        .where(Response.attempt_id.in_(select(Attempt.id).join(Enrollment).join(ExamSession)
+                                       .where(ExamSession.form_id == form.id)),
+               Response.answered.is_(True)))
+    for attempt_id, form_item_id, answer in answers:
+        if attempt_id in row and form_item_id in column:
+            index = column[form_item_id]
+            choices[row[attempt_id], index] = code[index].get((answer or {}).get("option"), OMITTED)
+    n_options = max((len(item_labels) for item_labels in labels), default=1)
+    keys = np.zeros((len(form_items), n_options), dtype=bool)
+    weights, dropped = np.ones(len(form_items)), np.zeros(len(form_items), dtype=bool)
+    for index, form_item in enumerate(form_items):
+        rule = rules.items[form_item.id]
+        keys[index, [code[index][key] for key in rule.keys]] = True
+        weights[index], dropped[index] = rule.weight, rule.dropped
+    return FormMatrix([attempt_id for attempt_id, _, _ in attempts], [(email, name) for _, email, name in attempts],
+                      form_items, [position for position, _ in numbered], labels, choices, keys, weights, dropped)
