@@ -329,7 +329,7 @@ class AttemptScore(db.Model):
     revision_id: Mapped[int] = mapped_column(ForeignKey("scoring_revisions.id"), index=True)
     points: Mapped[float] = mapped_column(Float)
     possible: Mapped[float] = mapped_column(Float)
-    outcome: Mapped[str] = mapped_column(String(16))  # pass, fail, pending
+    outcome: Mapped[str] = mapped_column(String(16))  # pass or fail on the part scored by key
     domains: Mapped[list] = mapped_column(JSON)  # [{"code", "name", "points", "possible"}]
     scored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -2,6 +2,9 @@
 items, weights or a new pass mark; preview whose pass/fail would change; then
 rescore every finished attempt of the form in the caller's transaction.
 
+Pass/fail here is on the part scored by key (`keyed_outcome`): a rated part
+is the raters' (issue 7), and rescoring does not touch it.
+
 Each rescoring is a new `ScoringRevision` with every attempt's score under it
 (`AttemptScore`), so earlier scores stay readable: the first rescoring of a
 form also writes revision 0, the scores under the original keys. Candidates
@@ -34,7 +37,7 @@ class ScoreChange:
 
     @property
     def outcome_changed(self):
-        return self.before.outcome != self.after.outcome
+        return self.before.keyed_outcome != self.after.keyed_outcome
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Preview:
 
     def count(self, before, after):
         return sum(1 for change in self.outcome_changes
-                   if (change.before.outcome, change.after.outcome) == (before, after))
+                   if (change.before.keyed_outcome, change.after.keyed_outcome) == (before, after))
 
 
 def finished_attempts(form):
@@ -149,7 +152,7 @@ def _revision(form, rules, number, reason, now, by):
 def _record_scores(revision, results, attempts, now):
     db.session.add_all(
         AttemptScore(attempt=attempt, revision=revision, points=result.points, possible=result.possible,
-                     outcome=result.outcome, scored_at=now,
+                     outcome=result.keyed_outcome, scored_at=now,
                      domains=[{"code": d.code, "name": d.name, "points": d.points, "possible": d.possible}
                               for d in result.domains])
         for attempt, result in zip(attempts, results))

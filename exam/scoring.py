@@ -82,11 +82,14 @@ class AttemptResult:
         return round(100 * self.points / self.possible, 1) if self.possible else None
 
     @property
-    def outcome(self):
-        if self.rated_pending:
-            return "pending"
+    def keyed_outcome(self):
+        """Pass or fail on the items scored by key, whatever raters have yet to score."""
         # Compared unrounded, and exactly: 48 of 60 is 80%, not 79.99...
         return "pass" if self.possible and self.points * 100 >= self.pass_percent * self.possible - 1e-9 else "fail"
+
+    @property
+    def outcome(self):
+        return "pending" if self.rated_pending else self.keyed_outcome
 
 
 def score_attempt(attempt, rules=None):
