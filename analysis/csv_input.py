@@ -212,4 +212,6 @@ def read_groups(path, responses, text=None):
             raise InputError(path, line, f"unknown group {fields[group_column].strip()!r}; use reference or focal",
                              group_column + 1, "group")
         (reference if group == "reference" else focal)[position[candidate]] = True
+    if not first_line:
+        raise InputError(path, 2, "no candidates after the header")
     return reference, focal

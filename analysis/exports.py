@@ -55,11 +55,13 @@ def key_csv(matrix):
     return _csv(["item_id", "key", "domain"], rows)
 
 
-def statistics_report(matrix):
-    """The `flask item-analysis` JSON of the form, with the 2PL."""
+def statistics_report(matrix, min_irt_candidates):
+    """The `flask item-analysis` JSON of the form, with the 2PL when there
+    are enough candidates for it to mean something."""
     domains = [form_item.item_version.primary_domain.code if form_item.item_version.primary_domain else None
                for form_item in matrix.form_items]
-    return item_analysis(_item_ids(matrix), domains, matrix.choices, matrix.keys, irt="2pl").fields
+    irt = "2pl" if len(matrix.attempt_ids) >= min_irt_candidates else "none"
+    return item_analysis(_item_ids(matrix), domains, matrix.choices, matrix.keys, irt=irt).fields
 
 
 def statistics_csv(report):

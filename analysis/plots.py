@@ -72,7 +72,8 @@ def histogram(title, counts, cut=None):
     width = max(round(x(1) - x(0) - 1, 1), 1)
     chart.bars = [(round(x(score) - width / 2, 1), y(count), width, round(chart.bottom - y(count), 1),
                    f"{count} candidate(s) scored {score}") for score, count in enumerate(counts)]
-    chart.x_ticks = [(x(round(value)), str(round(value))) for value in _ticks(0, len(counts) - 1)]
+    scores = sorted({round(value) for value in _ticks(0, len(counts) - 1)})
+    chart.x_ticks = [(x(score), str(score)) for score in scores]
     chart.y_ticks = [(y(value), _text(value)) for value in _ticks(0, highest, 4)]
     if cut is not None:
         chart.markers = [(x(cut - 0.5), f"cut {cut}")]

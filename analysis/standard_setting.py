@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
+from accounts.roles import Role
 from accounts.users import user_by_email
 from analysis.matrices import selected_response_items
 from analysis.models import AngoffRating, AngoffStudy
@@ -46,7 +47,10 @@ def add_panelist(study, email, by):
     user = user_by_email(email)
     if user is None or not user.active:
         raise StudyRefused(f"{email} has no active Attest account")
-    if user in study.panelists:
+    if user.has_role(Role.CANDIDATE):
+        # A rating sheet shows every key: never to someone who may sit the form.
+        raise StudyRefused(f"{email} is a candidate's account; candidates never see keys")
+    if any(panelist.id == user.id for panelist in study.panelists):
         raise StudyRefused(f"{email} is already a panelist")
     if not study.open:
         raise StudyRefused("the study is closed")

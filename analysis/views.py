@@ -109,9 +109,9 @@ def export(form_id, name):
     elif name == "key.csv":
         body = exports.key_csv(matrix)
     elif name == "statistics.csv":
-        body = exports.statistics_csv(exports.statistics_report(matrix))
+        body = exports.statistics_csv(exports.statistics_report(matrix, item_statistics.MIN_IRT_CANDIDATES))
     else:
-        body = json.dumps(exports.statistics_report(matrix), indent=2, allow_nan=False)
+        body = json.dumps(exports.statistics_report(matrix, item_statistics.MIN_IRT_CANDIDATES), indent=2, allow_nan=False)
     mimetype = "application/json" if name.endswith(".json") else "text/csv"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{form.code}-{name}"'})
