@@ -9,7 +9,7 @@ WORKERS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve install install-dev db demo bench clean
+.PHONY: run test serve install install-dev db demo bench bench-psychometrics clean
 
 run: demo
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
@@ -39,6 +39,10 @@ $(VENV)/.installed-bench: requirements.txt requirements-dev.txt bench/requiremen
 # Examination-day load against gunicorn and PostgreSQL; BENCH_ARGS="--minutes 2" for a short run.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/exam_load.py $(BENCH_ARGS)
+
+# Classical report and 2PL calibration against numpy and the PyPI peers; BENCH_ARGS="--quick" for a short run.
+bench-psychometrics: $(VENV)/.installed-bench
+	$(BIN)/python bench/psychometrics_speed.py $(BENCH_ARGS)
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt

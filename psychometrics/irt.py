@@ -3,21 +3,37 @@ likelihood, with the Bock-Aitkin EM algorithm vectorised over quadrature
 points (Bock & Aitkin 1981; Baker & Kim 2004, ch. 6).
 
 Abilities are N(0, 1) on a fixed grid of quadrature points. The E-step is two
-matrix products (persons x items by items x points); the M-step is a Newton
-step for every item at once, in the slope-intercept form logit = a theta + c,
-solved as vectorised 2 x 2 systems. The Rasch model shares one slope across
-items (a 1PL with N(0, 1) abilities), and is reported on the logit scale, as
-with a slope of 1 and a free ability variance. Standard errors come from the
-expected information of the last M-step. Person abilities are EAP estimates
-with their posterior SD. A fit that has not converged says so.
+matrix products (persons x items by items x points): the log-likelihood of
+a person's answers at each point is their scores times the logits plus the
+sum of log(1 - p), one product, and the expected counts right are the other.
+The M-step is a Newton step for every item at once, in the slope-intercept
+form logit = a theta + c, solved as vectorised 2 x 2 systems. The Rasch model
+shares one slope across items (a 1PL with N(0, 1) abilities), and is reported
+on the logit scale, as with a slope of 1 and a free ability variance.
+
+For speed: the cycles start from the classical item statistics, run their
+products in float32 (0/1 scores are exact in it; the posterior needs no
+more) and are accelerated by SQUAREM (Varadhan & Roland 2008), which
+extrapolates along two EM cycles' progress when the likelihood gains by it.
+Convergence is judged on a plain EM cycle, as without acceleration, and the
+report (log-likelihood, standard errors) is computed in float64.
+
+Standard errors come from the expected information of the last M-step.
+Person abilities are EAP estimates with their posterior SD. A fit that has
+not converged says so.
 """
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 
 POINTS = 41
 LIMIT = 6.0
+SLOPES = (0.05, 10.0)  # the range a slope is kept in
+LOGISTIC = 1.702  # normal-ogive slopes times this are logistic ones
+UNDERFLOW = -60.0  # posterior weights below e^-60 of a person's largest count as e^-60
+SLACK = 1.0  # log-likelihood a SQUAREM step may lose and still be taken (as in R's SQUAREM)
 
 
 @dataclass(frozen=True)
@@ -41,19 +57,27 @@ def _grid():
 
 
 def _probabilities(a, c, points):
-    """Items x points probabilities of a right answer, clipped away from 0 and 1."""
-    return np.clip(1 / (1 + np.exp(-(a[:, None] * points[None, :] + c[:, None]))), 1e-10, 1 - 1e-10)
+    """Items x points probabilities of a right answer, clipped away from 0 and 1;
+    in the tanh form, which cannot overflow however far an intercept drifts."""
+    logit = a[:, None] * points[None, :] + c[:, None]
+    return np.clip(0.5 * (1 + np.tanh(logit / 2)), 1e-10, 1 - 1e-10)
 
 
 def _posterior(scored, a, c, points, weights):
-    """Persons x points posterior weights, and the marginal log-likelihood."""
-    p = _probabilities(a, c, points)
-    log_likelihood = scored @ np.log(p) + (1 - scored) @ np.log1p(-p)  # persons x points
-    log_likelihood += np.log(weights)
+    """Persons x points posterior weights, and the marginal log-likelihood; in
+    the precision of `scored`."""
+    logit = a[:, None] * points[None, :] + c[:, None]
+    # log P(answers | theta) sums x logit + log(1 - p) over items, and log(1 - p) = -log(1 + e^logit): one product.
+    log_likelihood = scored @ logit.astype(scored.dtype)
+    log_likelihood += (np.log(weights) - np.logaddexp(0, logit).sum(axis=0)).astype(scored.dtype)
     peak = log_likelihood.max(axis=1, keepdims=True)
-    posterior = np.exp(log_likelihood - peak)
+    log_likelihood -= peak
+    # Left to underflow, tiny weights become subnormal numbers, which slow the products after many times.
+    np.maximum(log_likelihood, UNDERFLOW, out=log_likelihood)
+    posterior = np.exp(log_likelihood, out=log_likelihood)
     marginal = posterior.sum(axis=1, keepdims=True)
-    return posterior / marginal, float((peak[:, 0] + np.log(marginal[:, 0])).sum())
+    posterior /= marginal
+    return posterior, float(peak.sum(dtype=np.float64) + np.log(marginal).sum(dtype=np.float64))
 
 
 def _m_step(expected_n, expected_r, a, c, points, shared_slope):
@@ -79,32 +103,105 @@ def _m_step(expected_n, expected_r, a, c, points, shared_slope):
     return step_a, step_c
 
 
+class _EM:
+    """The EM cycle as a map of the parameters (the slopes, then the intercepts),
+    counting the cycles run; its products in float32."""
+
+    def __init__(self, scored, shared_slope, max_cycles):
+        self.scored = scored.astype(np.float32)
+        self.points, self.weights = _grid()
+        self.shared_slope = shared_slope
+        self.max_cycles = max_cycles
+        self.cycles = 0
+
+    def __call__(self, parameters):
+        """The next parameters, and the log-likelihood of these."""
+        self.cycles += 1
+        a, c = np.split(parameters, 2)
+        posterior, log_likelihood = _posterior(self.scored, a, c, self.points, self.weights)
+        expected_n = posterior.sum(axis=0, dtype=np.float64)
+        expected_r = (self.scored.T @ posterior).astype(np.float64)
+        step_a, step_c = _m_step(expected_n, expected_r, a, c, self.points, self.shared_slope)
+        step_a, step_c = np.clip(step_a, -1, 1), np.clip(step_c, -2, 2)  # damp wild first steps
+        return np.concatenate([np.clip(a + step_a, *SLOPES), c + step_c]), log_likelihood
+
+    @property
+    def spent(self):
+        """No cycle left."""
+        return self.cycles >= self.max_cycles
+
+
+def _start(scored, shared_slope):
+    """Slopes and intercepts from each item's p and biserial correlation r with
+    the rest score, by the normal-ogive relations a = r / sqrt(1 - r^2) and
+    b = z(1 - p) / r (Lord & Novick 1968, ch. 16), made logistic."""
+    n = scored.shape[0]
+    mean, total = scored.mean(axis=0), scored.sum(axis=1)
+    item_var = mean * (1 - mean) * n / max(n - 1, 1)
+    cov_total = (scored.T @ total - n * mean * total.mean()) / max(n - 1, 1)
+    rest_var = total.var(ddof=1) + item_var - 2 * cov_total if n > 1 else np.zeros_like(mean)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r_pbis = (cov_total - item_var) / np.sqrt(item_var * rest_var)
+    p = np.clip(mean, 0.01, 0.99)
+    normal = NormalDist()
+    z = np.array([normal.inv_cdf(1 - value) for value in p])
+    r = np.clip(np.nan_to_num(r_pbis * np.sqrt(p * (1 - p)) / np.array([normal.pdf(v) for v in z])), 0.05, 0.95)
+    a = np.clip(LOGISTIC * r / np.sqrt(1 - r ** 2), *SLOPES)
+    if shared_slope:
+        a = np.full_like(a, a.mean())
+    return np.concatenate([a, -a * z / r])
+
+
+def _squarem(em, parameters, free, tolerance):
+    """EM cycles to convergence, two at a time followed by a SQUAREM step
+    (scheme S3) in the `free` parameters; returns the parameters and whether
+    they converged."""
+    while not em.spent:
+        first, _ = em(parameters)
+        change = first - parameters
+        if np.abs(change).max() < tolerance:
+            return first, True
+        if em.spent:
+            return first, False
+        second, likelihood = em(first)
+        parameters = _extrapolated(em, parameters, change, second - first - change, second, likelihood, free)
+    return parameters, False
+
+
+def _extrapolated(em, start, change, curvature, second, likelihood, free):
+    """start + 2 s change + s^2 curvature in the free parameters, with
+    s = |change| / |curvature|, then one EM cycle from there, if the likelihood
+    there is no lower than after the first of the two cycles (`likelihood`);
+    else the two cycles' result `second`."""
+    change, curvature = change[free], curvature[free]
+    pace = np.sqrt((change @ change) / (curvature @ curvature)) if curvature.any() else 1.0
+    if pace <= 1 or em.spent:
+        return second  # s = 1 is the two cycles' result itself
+    trial = second.copy()
+    trial[free] = start[free] + 2 * pace * change + pace ** 2 * curvature
+    half = trial.shape[0] // 2
+    trial[:half] = np.clip(trial[:half], *SLOPES)
+    stabilised, trial_likelihood = em(trial)
+    return stabilised if trial_likelihood >= likelihood - SLACK else second
+
+
 def calibrate(scored, model="2pl", *, tolerance=1e-4, max_cycles=500):
-    """Fit the Rasch model or the 2PL to a persons x items 0/1 matrix."""
+    """Fit the Rasch model or the 2PL to a persons x items 0/1 matrix; converged
+    when an EM cycle moves no parameter by `tolerance` or more."""
     if model not in ("rasch", "2pl"):
         raise ValueError(f"unknown model {model!r}: rasch or 2pl")
     scored = np.asarray(scored, dtype=np.float64)
-    n_items = scored.shape[1]
-    points, weights = _grid()
-    p = np.clip(scored.mean(axis=0), 0.01, 0.99)
-    a = np.ones(n_items)
-    c = np.log(p / (1 - p))
-    shared = model == "rasch"
-    converged, log_likelihood = False, float("nan")
-    for cycle in range(1, max_cycles + 1):
-        posterior, log_likelihood = _posterior(scored, a, c, points, weights)
-        expected_n = posterior.sum(axis=0)
-        expected_r = scored.T @ posterior
-        step_a, step_c = _m_step(expected_n, expected_r, a, c, points, shared)
-        step_a, step_c = np.clip(step_a, -1, 1), np.clip(step_c, -2, 2)  # damp wild first steps
-        a, c = np.clip(a + step_a, 0.05, 10), c + step_c
-        if max(np.abs(step_a).max(), np.abs(step_c).max()) < tolerance:
-            converged = True
-            break
-    return _report(model, scored, a, c, points, weights, converged, cycle, log_likelihood)
+    em = _EM(scored, model == "rasch", max_cycles)
+    # An item everyone, or no one, answered right has no finite intercept: EM cycles move it a step at a time
+    # (the fit does not converge), and extrapolating along a likelihood that flat would throw the rest off.
+    p = scored.mean(axis=0)
+    free = np.tile((p > 0) & (p < 1), 2)
+    parameters, converged = _squarem(em, _start(scored, model == "rasch"), free, tolerance)
+    a, c = np.split(parameters, 2)
+    return _report(model, scored, a, c, em.points, em.weights, converged, em.cycles)
 
 
-def _report(model, scored, a, c, points, weights, converged, cycles, log_likelihood):
+def _report(model, scored, a, c, points, weights, converged, cycles):
     posterior, log_likelihood = _posterior(scored, a, c, points, weights)
     expected_n = posterior.sum(axis=0)
     p = _probabilities(a, c, points)

@@ -79,6 +79,57 @@ def test_options_are_analysed_and_a_miskeyed_item_is_flagged():
     assert analysis.option_upper[1, keys[1]][0] > analysis.option_lower[1, keys[1]][0]
 
 
+def plain_correlation(a, b):
+    """np.corrcoef, NaN (not a warning) when either is constant."""
+    return np.corrcoef(a, b)[0, 1] if a.std() > 0 and b.std() > 0 else np.nan
+
+
+def plain_report(scored, choices, n_options):
+    """The item and option statistics the straightforward way: a loop over items
+    and options, np.corrcoef, the 27% groups from a stable sort of the totals."""
+    n, k = scored.shape
+    total = scored.sum(axis=1)
+    order = np.argsort(total, kind="stable")
+    size = round(0.27 * n)
+    lower, upper = order[:size], order[n - size:]
+    report = {name: np.full(k, np.nan) for name in ("p", "r_pbis", "r_pbis_total", "discrimination_index",
+                                                    "omit_rate")}
+    report |= {name: np.full((k, n_options), np.nan) for name in ("option_proportion", "option_upper",
+                                                                 "option_lower", "option_r_pbis")}
+    for item in range(k):
+        points, rest = scored[:, item], total - scored[:, item]
+        report["p"][item] = points.mean()
+        report["r_pbis"][item] = plain_correlation(points, rest)
+        report["r_pbis_total"][item] = plain_correlation(points, total)
+        report["discrimination_index"][item] = points[upper].mean() - points[lower].mean()
+        report["omit_rate"][item] = (choices[:, item] == OMITTED).mean()
+        for option in range(n_options):
+            chosen = (choices[:, item] == option).astype(float)
+            report["option_proportion"][item, option] = chosen.mean()
+            report["option_upper"][item, option] = chosen[upper].mean()
+            report["option_lower"][item, option] = chosen[lower].mean()
+            report["option_r_pbis"][item, option] = plain_correlation(chosen, rest)
+    return report
+
+
+@pytest.mark.parametrize("points", [None, [0.5, 1, 2, 1, 1, 3, 1, 1]], ids=["keyed 0/1", "weighted"])
+def test_the_report_matches_a_plain_computation(points):
+    # Omits; item 1 with two keys; on item 4 no one chooses one option; item 6 dropped.
+    choices, keys = choices_from(simulate_2pl(300, 8, seed=17).scored, 4, seed=5, omit_rate=0.15)
+    keys[0, (np.flatnonzero(keys[0])[0] + 2) % 4] = True
+    unchosen = (np.flatnonzero(keys[3])[0] + 1) % 4
+    choices[choices[:, 3] == unchosen, 3] = OMITTED
+    keys[5] = False
+    scored = score(choices, keys) * (1 if points is None else np.array(points))
+
+    analysis = analyse(scored, choices, keys)
+
+    for name, expected in plain_report(scored, choices, 4).items():
+        np.testing.assert_allclose(getattr(analysis, name), expected, rtol=1e-9, atol=1e-12, err_msg=name)
+    assert plain(analysis.option_r_pbis)[3][unchosen] is None and analysis.option_proportion[3, unchosen] == 0
+    assert plain(analysis.r_pbis)[5] is None  # the dropped item scores 0 for everyone
+
+
 def test_a_constant_column_gives_undefined_values_not_nan_or_a_crash():
     data = HAND.copy()
     data[:, 1] = 1  # everyone right on item 2

@@ -73,3 +73,13 @@ def test_information_and_the_conditional_sem_of_one_item():
 def test_an_unknown_model_is_refused():
     with pytest.raises(ValueError, match="rasch or 2pl"):
         calibrate(np.zeros((3, 2)), "3pl")
+
+
+def test_the_2pl_recovers_a_long_test_taken_by_many():
+    data = simulate_2pl(10000, 100, seed=7)
+
+    fit = calibrate(data.scored)
+
+    assert fit.converged
+    assert np.corrcoef(fit.b, data.b)[0, 1] > 0.99
+    assert np.corrcoef(fit.a, data.a)[0, 1] > 0.98
