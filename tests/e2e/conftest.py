@@ -80,3 +80,12 @@ def page(chromium, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def two_browsers(chromium, live_server):
+    """Two pages, each in its own context (own cookies): two people at once."""
+    contexts = [chromium.new_context(base_url=live_server) for _ in range(2)]
+    yield [context.new_page() for context in contexts]
+    for context in contexts:
+        context.close()

@@ -24,15 +24,6 @@ from tests.e2e.test_smoke import sign_in
 PROCTOR = ("proctor@example.org", "demo-proctor")
 
 
-@pytest.fixture
-def two_browsers(chromium, live_server):
-    """A page for the proctor and a page for the candidate, each in its own context (own cookies)."""
-    contexts = [chromium.new_context(base_url=live_server) for _ in range(2)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
-
-
 def seconds_on(countdown):
     """The runner's countdown ("M:SS" or "H:MM:SS") in seconds."""
     parts = [int(part) for part in countdown.inner_text().split(":")]

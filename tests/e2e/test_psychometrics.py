@@ -4,7 +4,6 @@ study in which a panelist rates the items from their own browser."""
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -18,14 +17,6 @@ from tests.e2e.test_smoke import sign_in
 
 PSYCHOMETRICIAN = ("psychometrician@example.org", "demo-psychometrician")
 RATER = ("rater@example.org", "demo-rater")
-
-
-@pytest.fixture
-def two_browsers(chromium, live_server):
-    contexts = [chromium.new_context(base_url=live_server) for _ in range(2)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
 
 
 def miskeyed(live_app):
