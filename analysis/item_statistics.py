@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import delete, func, select
 
 from analysis import csv_input, plots
-from analysis.matrices import form_matrix, selected_response_items
+from analysis.matrices import form_matrix
 from analysis.models import FormAnalysis, ItemStatistic
 from audit import log
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
@@ -170,10 +170,6 @@ def published_forms():
 def submitted_count(form):
     return db.session.scalar(select(func.count(Attempt.id)).join(Enrollment).join(ExamSession)
                              .where(ExamSession.form_id == form.id, Attempt.status == AttemptStatus.SUBMITTED))
-
-
-def numbered_items(form):
-    return selected_response_items(form)
 
 
 def groups_of(matrix, upload):

@@ -11,7 +11,7 @@ from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from analysis import csv_input, exports, item_statistics, plots, standard_setting
 from analysis.forms import ConfirmForm, GroupsForm, PanelistForm, RescoreForm, StudyForm
-from analysis.matrices import form_matrix
+from analysis.matrices import form_matrix, selected_response_items
 from analysis.models import AngoffStudy
 from clock import utcnow
 from exam import rescoring, scoring, sessions
@@ -144,7 +144,7 @@ def key_review(form_id):
     pass mark; preview whose pass/fail changes; confirm to rescore."""
     form = _form(form_id)
     current = scoring.current_rules(form)
-    numbered = item_statistics.numbered_items(form)
+    numbered = selected_response_items(form)
     editor = RescoreForm()
     if request.method == "GET":
         _fill(editor, numbered, current, request.args.get("pass_percent", type=float))
