@@ -26,6 +26,8 @@ from health import bp as health_bp
 from home.views import bp as home_bp
 from item_bank.cli import item_bank_cli
 from item_bank.views import bp as item_bank_bp
+from rating.cli import rating_cli
+from rating.views import bp as rating_bp
 from security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -58,7 +60,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp):
+    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp,
+                      rating_bp):
         app.register_blueprint(blueprint)
 
 
@@ -68,6 +71,7 @@ def register_commands(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(item_bank_cli)
     app.cli.add_command(exam_cli)
+    app.cli.add_command(rating_cli)
     app.cli.add_command(item_analysis_command)
 
 

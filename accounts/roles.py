@@ -29,7 +29,7 @@ class NavLink:
     endpoint: str
 
 
-HOME_ENDPOINTS = {role: f"home.{role.value}" for role in Role}
+HOME_ENDPOINTS = {role: f"home.{role.value}" for role in Role} | {Role.RATER: "rating.dashboard"}
 
 NAVIGATION = {
     Role.ADMIN: (
@@ -40,8 +40,13 @@ NAVIGATION = {
         NavLink("Domains", "item_bank.list_domains"),
         NavLink("Exam sessions", "proctor.list_sessions"),
         NavLink("Item statistics", "analysis.list_forms"),
+        NavLink("Rating", "rating.overview"),
     ),
-    Role.COORDINATOR: (NavLink("Domains", "item_bank.list_domains"),),
+    Role.COORDINATOR: (
+        NavLink("Rating", "rating.overview"),
+        NavLink("Rater conflicts", "rating.conflicts"),
+        NavLink("Domains", "item_bank.list_domains"),
+    ),
     Role.PROCTOR: (NavLink("Exam sessions", "proctor.list_sessions"), NavLink("Schedule", "proctor.schedule_session")),
     Role.PSYCHOMETRICIAN: (
         NavLink("Items", "item_bank.list_items"),

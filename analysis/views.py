@@ -20,6 +20,7 @@ from extensions import db
 from item_bank.models import Form, FormStatus
 from psychometrics.dif import dif_all
 from psychometrics.scoring import score
+from rating import results
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
@@ -210,9 +211,14 @@ def release(session_id):
     session = db.session.get(ExamSession, session_id) or abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    sessions.release_results(session, utcnow(), current_actor())
-    db.session.commit()
-    flash(f"Results of {session.name} are released under the current scoring.", "success")
+    try:
+        results.release(session, utcnow(), current_actor())
+    except results.ReleaseRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"Results of {session.name} are released under the current scoring.", "success")
     return redirect(url_for(".key_review", form_id=session.form_id))
 
 

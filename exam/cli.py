@@ -104,18 +104,6 @@ def enroll_command(session_id, emails, time_multiplier, extra_minutes, large_tex
     click.echo(f"Enrolled {len(candidates)} candidate(s) in session {session.id}.")
 
 
-@exam_cli.command("release-results")
-@click.argument("session_id", type=int)
-def release_results_command(session_id):
-    """Let the session's candidates see their results (outcome, total, per domain)."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise click.BadParameter(f"no session has the id {session_id}", param_hint="SESSION_ID")
-    sessions.release_results(session, utcnow(), command_line_actor())
-    db.session.commit()
-    click.echo(f"Results of session {session.id} are released.")
-
-
 @exam_cli.command("close-session")
 @click.argument("session_id", type=int)
 @click.option("--reason", default="", help="A note for the session report.")

@@ -1,7 +1,7 @@
 """What a candidate's browser is sent: built from candidate views only, so no
 page, JSON or script can carry a key, rationale, rubric or statistic."""
 
-from exam import scoring, timing
+from exam import timing
 from exam.delivery import preload_form_items
 from exam.models import AttemptStatus
 from item_bank.kinds import kind_of
@@ -63,10 +63,3 @@ def state(attempt, now, tab):
         "hold": attempt.hold,
         "superseded": bool(tab) and attempt.active_tab not in (None, tab),
     }
-
-
-def result(attempt):
-    """The score under the revision released to the attempt's session: a
-    rescoring reaches candidates only when staff release again."""
-    released = attempt.session.released_revision
-    return scoring.score_attempt(attempt, scoring.rules_of(released) if released else None)

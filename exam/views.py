@@ -145,13 +145,3 @@ def save(attempt_id):
     acks = saving.save(attempt, entries, tab, utcnow(), current_actor())
     db.session.commit()
     return jsonify(acks=[ack.__dict__ for ack in acks], **presentation.state(attempt, utcnow(), tab))
-
-
-@bp.route("/exam/attempts/<int:attempt_id>/result")
-@roles_required(Role.CANDIDATE)
-def result(attempt_id):
-    """The attempt's candidate, once the session's results are released."""
-    attempt = _own_attempt(attempt_id)
-    if not attempt.finished or attempt.session.results_released_at is None:
-        abort(404)
-    return render_template("exam/result.html", attempt=attempt, result=presentation.result(attempt))

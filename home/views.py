@@ -84,5 +84,5 @@ def _simple_home(role):
 
 
 for _role in Role:
-    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN):
+    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN, Role.RATER):
         bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

@@ -17,7 +17,7 @@ session; "other_proctor" is a proctor who is not, and gets 404 for it.
 
 from dataclasses import dataclass, field
 
-from accounts.roles import Role
+from accounts.roles import HOME_ENDPOINTS, Role
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no_role"
@@ -64,6 +64,7 @@ FORM_BUILDERS = [Role.PSYCHOMETRICIAN, Role.ADMIN]
 DOMAIN_EDITORS = [Role.COORDINATOR, Role.ADMIN]
 PROCTOR_STAFF = [Role.PROCTOR, Role.ADMIN]
 PSYCHOMETRIC_STAFF = [Role.PSYCHOMETRICIAN, Role.ADMIN]
+COORDINATORS = [Role.COORDINATOR, Role.ADMIN]
 SESSION = "/proctor/sessions/{session_id}"
 ANALYSIS = "/analysis/forms/{published_form_id}"
 STUDY = "/analysis/angoff/{study_id}"
@@ -72,7 +73,7 @@ CHECKS = [
     Check("GET", "/", "home.index", everyone(302)),
     Check("GET", "/home", "home.no_role", everyone(302) | {NO_ROLE: 200}),
     *(
-        Check("GET", f"/home/{role.value.replace('_', '-')}", f"home.{role.value}",
+        Check("GET", f"/home/{role.value.replace('_', '-')}", HOME_ENDPOINTS[role],
               role_home(role) | ({OTHER_CANDIDATE: 200} if role is Role.CANDIDATE else {}))
         for role in Role
     ),
@@ -134,7 +135,7 @@ CHECKS = [
             ("GET", "/exam/attempts/{attempt_id}/state", "exam.state"),
             ("POST", "/exam/attempts/{attempt_id}/claim", "exam.claim"),
             ("POST", "/exam/attempts/{attempt_id}/saves", "exam.save"),
-            ("GET", "/exam/attempts/{attempt_id}/result", "exam.result"),
+            ("GET", "/exam/attempts/{attempt_id}/result", "rating.result"),
         ]
     ),
     Check("GET", "/proctor/sessions", "proctor.list_sessions", only(PROCTOR_STAFF)),
@@ -185,6 +186,28 @@ CHECKS = [
     Check("POST", STUDY + "/close", "analysis.close_angoff", only(PSYCHOMETRIC_STAFF, 302)),
     Check("GET", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),
     Check("POST", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),
+    # A rater reaches a response only by the code of one assigned to them: any other code is 404.
+    Check("GET", "/rating/responses/V-NONE00", "rating.rate", only([Role.RATER], 404)),
+    Check("POST", "/rating/responses/V-NONE00", "rating.rate", only([Role.RATER], 404)),
+    Check("GET", "/rating/overview", "rating.overview", only(COORDINATORS)),
+    Check("GET", "/rating/forms/{published_form_id}/plan", "rating.plan", only(COORDINATORS)),
+    Check("POST", "/rating/forms/{published_form_id}/plan", "rating.plan", only(COORDINATORS)),
+    Check("GET", "/rating/forms/{form_id}/plan", "rating.plan", only(COORDINATORS, 404)),  # a draft
+    Check("GET", "/rating/forms/{published_form_id}/responses", "rating.form_responses", only(COORDINATORS)),
+    Check("POST", "/rating/forms/{published_form_id}/assign", "rating.assign_automatically", only(COORDINATORS, 302)),
+    # The owner's attempt is not finished: its responses are not in the queue.
+    Check("POST", "/rating/responses/{response_id}/assign", "rating.assign", only(COORDINATORS, 400)),
+    Check("POST", "/rating/ratings/999999999/withdraw", "rating.withdraw", only(COORDINATORS, 404)),
+    Check("GET", "/rating/ratings/999999999/correct", "rating.correct", only(COORDINATORS, 404)),
+    Check("POST", "/rating/ratings/999999999/correct", "rating.correct", only(COORDINATORS, 404)),
+    Check("GET", "/rating/forms/{published_form_id}/quality", "rating.form_quality",
+          only([Role.COORDINATOR, Role.PSYCHOMETRICIAN, Role.ADMIN])),
+    Check("GET", "/rating/conflicts", "rating.conflicts", only(COORDINATORS)),
+    Check("POST", "/rating/conflicts", "rating.conflicts", only(COORDINATORS)),
+    Check("POST", "/rating/conflicts/999999999/remove", "rating.remove_conflict", only(COORDINATORS, 404)),
+    Check("GET", "/rating/sessions/{session_id}/results", "rating.session_results", only(COORDINATORS)),
+    Check("POST", "/rating/sessions/{session_id}/release", "rating.release", only(COORDINATORS, 302)),
+    Check("GET", "/rating/attempts/{attempt_id}/letter", "rating.letter_preview", only(COORDINATORS, 404)),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

@@ -52,6 +52,7 @@ def objects(create_user, make_item, make_blueprint, db):
         "session_id": session.id, "attempt_id": attempt.id, "enrollment_id": attempt.enrollment_id,
         "incident_id": incident.id, "published_form_id": delivered.id,
         "published_form_item_id": delivered.form_items[0].id, "study_id": study.id,
+        "response_id": attempt.responses[0].id,
     }
 
 

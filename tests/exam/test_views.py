@@ -85,7 +85,7 @@ def test_results_appear_only_once_released(client, create_user, exam_session, db
     page = client.get(f"/exam/attempts/{attempt.id}/result").get_data(as_text=True)
 
     assert "3 of 3 points (100.0%)" in page
-    assert "Theoretical Foundations" in page and "the written part is still being rated" in page
+    assert "Theoretical Foundations" in page and "You left this response blank." in page
 
 
 MARKER = "SECRET-{}-{}"

@@ -1,0 +1,199 @@
+"""Putting raters on responses, by hand or automatically.
+
+A rater is never put on a response when they are the candidate, hold the
+candidate role themselves (a rubric is a secret to anyone who may sit the
+form), have a declared conflict with the candidate (their supervisor,
+reference or reflective supervision provider), or already rate it. The
+automatic assignment gives each place to the eligible rater with the fewest
+unsubmitted ratings, then the fewest ratings in all, so work spreads evenly.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from accounts.roles import Role
+from accounts.users import find_users
+from audit import log
+from extensions import db
+from rating.models import CaseStatus, RaterConflict, Rating, RatingCase
+from rating.plans import plan_for
+from rating.responses import cases_by_response, to_rate
+
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
+
+
+class AssignmentRefused(ValueError):
+    """Why that rater cannot take that response, in a sentence."""
+
+
+def raters():
+    """Active raters, by email."""
+    return db.session.scalars(find_users(role=Role.RATER, active=True)).all()
+
+
+def _new_code():
+    while True:
+        code = "V-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if db.session.scalar(select(RatingCase.id).where(RatingCase.code == code)) is None:
+            return code
+
+
+def existing_case(response):
+    return db.session.scalar(select(RatingCase).where(RatingCase.response_id == response.id))
+
+
+def case_for(response):
+    case = existing_case(response)
+    if case is None:
+        case = RatingCase(response=response, code=_new_code(), status=CaseStatus.RATING.value)
+        db.session.add(case)
+        db.session.flush()
+    return case
+
+
+def conflicted(rater_id, candidate_id):
+    return db.session.scalar(select(RaterConflict.id).where(RaterConflict.rater_id == rater_id,
+                                                            RaterConflict.candidate_id == candidate_id)) is not None
+
+
+def refusal(case, response, rater, adjudication):
+    """None if `rater` may take the place, else why not."""
+    candidate = response.attempt.enrollment.candidate
+    if not rater.active or not rater.has_role(Role.RATER):
+        return f"{rater.email} is not an active rater"
+    if rater.id == candidate.id or rater.has_role(Role.CANDIDATE):
+        return f"{rater.email} holds the candidate role; candidates never see rubrics"
+    if conflicted(rater.id, candidate.id):
+        return f"{rater.email} has a declared conflict with this candidate"
+    if case is not None and any(rating.rater_id == rater.id for rating in case.ratings):
+        return f"{rater.email} already rates this response"
+    status = case.status if case is not None else CaseStatus.RATING
+    if status == CaseStatus.FINAL:
+        return "this response's score is final"
+    if adjudication:
+        if status != CaseStatus.ADJUDICATION:
+            return "this response's ratings agree: it needs no adjudicator"
+        if case.adjudication_rating is not None:
+            return "this response has an adjudicator"
+    else:
+        plan = plan_for(response.attempt.session.form)
+        if status != CaseStatus.RATING or (case is not None and len(case.first_ratings) >= plan.raters_per_response):
+            return f"this response has its {plan.raters_per_response} raters"
+    return None
+
+
+def assign(response, rater, now, by, adjudication=False):
+    case = existing_case(response)
+    reason = refusal(case, response, rater, adjudication)
+    if reason:
+        raise AssignmentRefused(reason)
+    case = case or case_for(response)
+    plan = plan_for(response.attempt.session.form)
+    rating = Rating(case=case, rater_id=rater.id, adjudication=adjudication, assigned_at=now,
+                    assigned_by_id=by.user_id, due_at=now + timedelta(days=plan.due_days), scores={}, comments="")
+    db.session.add(rating)
+    db.session.flush()
+    log.record("rating.assigned", by, rating, case=case.code, rater=rater.email, adjudication=adjudication)
+    return rating
+
+
+def withdraw(rating, by):
+    """Take an unsubmitted rating off its rater, so the place can go to another."""
+    if rating.submitted:
+        raise AssignmentRefused("a submitted rating cannot be withdrawn; correct it instead")
+    log.record("rating.withdrawn", by, rating, case=rating.case.code, rater=rating.rater.email)
+    rating.case.ratings.remove(rating)  # the loaded collection would still show it
+    db.session.delete(rating)
+    db.session.flush()
+
+
+def _workloads():
+    """(unsubmitted, all) ratings per rater id."""
+    rows = db.session.execute(select(Rating.rater_id, func.count(Rating.id),
+                                     func.count(Rating.id).filter(Rating.submitted_at.is_(None)))
+                              .group_by(Rating.rater_id))
+    return {rater_id: [open_count, total] for rater_id, total, open_count in rows}
+
+
+def _pick(pool, loads, case, response, adjudication):
+    eligible = [rater for rater in pool if refusal(case, response, rater, adjudication) is None]
+    if not eligible:
+        return None
+    return min(eligible, key=lambda rater: (*loads.setdefault(rater.id, [0, 0]), rater.id))
+
+
+@dataclass
+class Assigned:
+    ratings: list = field(default_factory=list)
+    unstaffed: int = 0  # places no eligible rater could take
+
+
+def place(response, case, pool, loads, now, by, adjudication=False):
+    """Give one open place to the least-loaded eligible rater; None if there is none."""
+    rater = _pick(pool, loads, case, response, adjudication)
+    if rater is None:
+        return None
+    loads[rater.id][0] += 1
+    loads[rater.id][1] += 1
+    return assign(response, rater, now, by, adjudication)
+
+
+def assign_automatically(form, now, by):
+    """Fill every open place of the form's queue: first raters for responses
+    short of them, adjudicators for responses in adjudication."""
+    plan = plan_for(form)
+    pool, loads, result = raters(), _workloads(), Assigned()
+    responses = to_rate(form)
+    cases = cases_by_response(responses)
+    for response in responses:
+        case = cases.get(response.id)
+        if case is not None and case.status == CaseStatus.FINAL:
+            continue
+        if case is not None and case.status == CaseStatus.ADJUDICATION:
+            places, adjudication = (0 if case.adjudication_rating else 1), True
+        else:
+            places, adjudication = plan.raters_per_response - (len(case.first_ratings) if case else 0), False
+        for _ in range(places):
+            rating = place(response, case, pool, loads, now, by, adjudication)
+            if rating is None:
+                result.unstaffed += 1
+                continue
+            case = rating.case
+            result.ratings.append(rating)
+    return result
+
+
+def assign_adjudicator(case, now, by):
+    """Put the least-loaded eligible rater on a case that just went to adjudication."""
+    return place(case.response, case, raters(), _workloads(), now, by, adjudication=True)
+
+
+def declare_conflict(rater, candidate, reason, by):
+    if not reason.strip():
+        raise AssignmentRefused("say why the rater must not rate this candidate")
+    if rater.id == candidate.id:
+        raise AssignmentRefused("a rater and a candidate must be two people")
+    existing = db.session.scalar(select(RaterConflict).where(RaterConflict.rater_id == rater.id,
+                                                             RaterConflict.candidate_id == candidate.id))
+    if existing is not None:
+        raise AssignmentRefused(f"{rater.email} already has a conflict with {candidate.email}")
+    conflict = RaterConflict(rater=rater, candidate=candidate, reason=reason.strip()[:200], created_by_id=by.user_id)
+    db.session.add(conflict)
+    db.session.flush()
+    log.record("rating.conflict_declared", by, conflict, rater=rater.email, candidate=candidate.email,
+               reason=conflict.reason)
+    return conflict
+
+
+def remove_conflict(conflict, by):
+    log.record("rating.conflict_removed", by, conflict, rater=conflict.rater.email,
+               candidate=conflict.candidate.email)
+    db.session.delete(conflict)
+    db.session.flush()
+
+
+def conflicts():
+    return db.session.scalars(select(RaterConflict).order_by(RaterConflict.created_at.desc())).all()

@@ -1,0 +1,165 @@
+"""Rating plans per form, rating cases (one per rated response, under an
+anonymous code), the ratings raters give, and declared rater conflicts."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from clock import UTCDateTime, utcnow
+from exam.models import Response
+from extensions import db
+from item_bank.models import Form
+
+
+class FinalRule(enum.StrEnum):
+    # The mean of the agreeing first ratings; the adjudicator's rating alone when adjudicated.
+    MEAN = "mean"
+    # As MEAN, but an adjudicated score is the mean of the adjudicator's and the closer first rating.
+    ADJUDICATOR_AND_CLOSER = "adjudicator_and_closer"
+
+    @property
+    def label(self):
+        return {
+            FinalRule.MEAN: "Mean of the agreeing ratings; the adjudicator's rating when adjudicated",
+            FinalRule.ADJUDICATOR_AND_CLOSER: "Mean of the agreeing ratings; when adjudicated, the mean of the "
+                                              "adjudicator's and the closer first rating",
+        }[self]
+
+
+class PassRule(enum.StrEnum):
+    EACH_PART = "each_part"  # the keyed part and the rated part each at or above its cut
+    TOTAL = "total"  # all points together at or above the keyed part's cut
+
+    @property
+    def label(self):
+        return {PassRule.EACH_PART: "Each part at or above its cut",
+                PassRule.TOTAL: "All points together at or above the pass mark"}[self]
+
+
+class RatingPlan(db.Model):
+    """How a form's rated responses are scored: set by a coordinator; a form
+    without a row is rated under the defaults."""
+
+    __tablename__ = "rating_plans"
+    __table_args__ = (
+        CheckConstraint("raters_per_response BETWEEN 1 AND 3", name="raters_range"),
+        CheckConstraint("max_criterion_gap >= 0", name="gap_not_negative"),
+        CheckConstraint("rated_pass_percent > 0 AND rated_pass_percent <= 100", name="rated_pass_percent_range"),
+        CheckConstraint("due_days >= 1", name="due_days_positive"),
+        CheckConstraint(f"final_rule IN ({', '.join(repr(r.value) for r in FinalRule)})", name="known_final_rule"),
+        CheckConstraint(f"pass_rule IN ({', '.join(repr(r.value) for r in PassRule)})", name="known_pass_rule"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), unique=True)
+    raters_per_response: Mapped[int] = mapped_column(Integer, default=2)
+    # Ratings disagree when any criterion differs by more than this many points...
+    max_criterion_gap: Mapped[int] = mapped_column(Integer, default=1)
+    # ... or, with this set, when one rating passes the rated part's cut and another does not.
+    pass_fail_disagreement: Mapped[bool] = mapped_column(Boolean, default=True)
+    final_rule: Mapped[str] = mapped_column(String(32), default=FinalRule.MEAN.value)
+    rated_pass_percent: Mapped[float] = mapped_column(Float, default=80.0)
+    pass_rule: Mapped[str] = mapped_column(String(16), default=PassRule.EACH_PART.value)
+    due_days: Mapped[int] = mapped_column(Integer, default=7)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    form: Mapped[Form] = relationship()
+
+
+class CaseStatus(enum.StrEnum):
+    RATING = "rating"  # first ratings under way
+    ADJUDICATION = "adjudication"  # the first ratings disagree: a third rater settles it
+    FINAL = "final"
+
+    @property
+    def label(self):
+        return {CaseStatus.RATING: "Being rated", CaseStatus.ADJUDICATION: "In adjudication",
+                CaseStatus.FINAL: "Final"}[self]
+
+
+class RatingCase(db.Model):
+    """One rated response as raters know it: by an anonymous code, never by
+    the candidate. Created when the first rater is assigned."""
+
+    __tablename__ = "rating_cases"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in CaseStatus)})", name="known_status"),
+        CheckConstraint("(status = 'final') = (final_points IS NOT NULL)", name="final_when_scored"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.RATING.value)
+    final_scores: Mapped[dict | None] = mapped_column(JSON)  # {criterion id: points}
+    final_points: Mapped[float | None] = mapped_column(Float)
+    adjudicated: Mapped[bool] = mapped_column(Boolean, default=False)
+    finalized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    response: Mapped[Response] = relationship()
+    ratings: Mapped[list["Rating"]] = relationship(back_populates="case", order_by="Rating.id")
+
+    @property
+    def first_ratings(self):
+        return [rating for rating in self.ratings if not rating.adjudication]
+
+    @property
+    def adjudication_rating(self):
+        return next((rating for rating in self.ratings if rating.adjudication), None)
+
+
+class Rating(db.Model):
+    """One rater's scores per rubric criterion and comments on one case. A
+    draft until submitted; submitted ratings change only by a coordinator's
+    audited correction."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("case_id", "rater_id", name="uq_ratings_case_rater"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("rating_cases.id", ondelete="CASCADE"), index=True)
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    adjudication: Mapped[bool] = mapped_column(Boolean, default=False)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)  # {criterion id: points}; partial in a draft
+    comments: Mapped[str] = mapped_column(Text, default="")
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seconds_spent: Mapped[int] = mapped_column(Integer, default=0)
+
+    case: Mapped[RatingCase] = relationship(back_populates="ratings")
+    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
+
+    @property
+    def submitted(self):
+        return self.submitted_at is not None
+
+    @property
+    def points(self):
+        return sum(self.scores.values())
+
+
+class RaterConflict(db.Model):
+    """A rater who must never rate a candidate's responses: their supervisor,
+    reference or reflective supervision provider, or anyone a coordinator
+    declares."""
+
+    __tablename__ = "rater_conflicts"
+    __table_args__ = (UniqueConstraint("rater_id", "candidate_id", name="uq_rater_conflicts_rater_candidate"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rater_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    rater: Mapped[User] = relationship(foreign_keys=[rater_id])
+    candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])

@@ -1,0 +1,171 @@
+"""The exam result of an attempt: the part scored by key and the rated part
+under the form's pass rule, final only when every counted response is, and
+released to candidates by a coordinator.
+"""
+
+from dataclasses import dataclass, field
+
+from exam import scoring, sessions
+from exam.models import Attempt
+from extensions import db
+from rating.models import CaseStatus, PassRule
+from rating.plans import plan_for
+from rating.responses import cases_by_response, counted_responses, finished_attempts, max_points
+from rating.scoring import passes
+
+
+class ReleaseRefused(Exception):
+    """Why results cannot be released yet, in a sentence."""
+
+
+@dataclass
+class Vignette:
+    number: int  # the question's position in the form
+    title: str
+    domain: object
+    possible: float
+    status: str  # a CaseStatus, or "blank" (scored 0) or "waiting" (no rater yet)
+    points: float | None = None
+    comments: list = field(default_factory=list)  # the counted raters' comments, for the feedback letter
+
+    @property
+    def final(self):
+        return self.status in (CaseStatus.FINAL, "blank")
+
+
+@dataclass
+class RatedPart:
+    vignettes: list
+    pass_percent: float
+
+    @property
+    def points(self):
+        return sum(vignette.points or 0 for vignette in self.vignettes)
+
+    @property
+    def possible(self):
+        return sum(vignette.possible for vignette in self.vignettes)
+
+    @property
+    def percent(self):
+        return round(100 * self.points / self.possible, 1) if self.possible else None
+
+    @property
+    def final(self):
+        return all(vignette.final for vignette in self.vignettes)
+
+    @property
+    def pending(self):
+        return sum(1 for vignette in self.vignettes if not vignette.final)
+
+
+@dataclass
+class ExamResult:
+    keyed: object  # exam.scoring.AttemptResult
+    rated: RatedPart
+    pass_rule: str
+
+    @property
+    def final(self):
+        return self.rated.final
+
+    @property
+    def rated_outcome(self):
+        if not self.rated.vignettes:
+            return None
+        if not self.final:
+            return "pending"
+        return "pass" if passes(self.rated.points, self.rated.possible, self.rated.pass_percent) else "fail"
+
+    @property
+    def outcome(self):
+        if not self.final:
+            return "pending"
+        if not self.rated.vignettes:
+            return self.keyed.keyed_outcome
+        if self.pass_rule == PassRule.TOTAL:
+            points, possible = self.keyed.points + self.rated.points, self.keyed.possible + self.rated.possible
+            return "pass" if passes(points, possible, self.keyed.pass_percent) else "fail"
+        return "pass" if self.keyed.keyed_outcome == "pass" and self.rated_outcome == "pass" else "fail"
+
+    @property
+    def domains(self):
+        """Points per competency domain over both parts, rated points once final."""
+        by_code = {domain.code: scoring.DomainResult(domain.code, domain.name, domain.points, domain.possible)
+                   for domain in self.keyed.domains}
+        for vignette in self.rated.vignettes:
+            domain = by_code.setdefault(vignette.domain.code,
+                                        scoring.DomainResult(vignette.domain.code, vignette.domain.name))
+            domain.possible += vignette.possible
+            domain.points += vignette.points or 0
+        return sorted(by_code.values(), key=lambda domain: domain.code)
+
+
+def _counted_comments(case):
+    """The comments behind the final score: both agreeing raters', or the adjudicator's (and, under a rule that
+    averages with it, the first raters'), in rating order, blank ones left out."""
+    ratings = [case.adjudication_rating] if case.adjudicated else case.first_ratings
+    if case.adjudicated and plan_for(case.response.attempt.session.form).final_rule != "mean":
+        ratings = case.ratings
+    return [rating.comments for rating in ratings if rating.submitted and rating.comments]
+
+
+def _vignette(response, case):
+    version = response.form_item.item_version
+    vignette = Vignette(response.position, version.content["scenario"].split("\n")[0][:120], version.primary_domain,
+                        max_points(response), "waiting")
+    if not response.answered:
+        vignette.status, vignette.points = "blank", 0.0
+    elif case is not None:
+        vignette.status = case.status
+        if case.status == CaseStatus.FINAL:
+            vignette.points = case.final_points
+            vignette.comments = _counted_comments(case)
+    return vignette
+
+
+def exam_result(attempt, revision=None, cases=None):
+    """The attempt's exam result, its keyed part scored under `revision` (None: the form's original keys)."""
+    keyed = scoring.score_attempt(attempt, scoring.rules_of(revision) if revision else None)
+    counted = counted_responses(attempt)
+    cases = cases_by_response(counted) if cases is None else cases
+    plan = plan_for(attempt.session.form)
+    rated = RatedPart([_vignette(response, cases.get(response.id)) for response in counted], plan.rated_pass_percent)
+    return ExamResult(keyed, rated, plan.pass_rule)
+
+
+def latest_result(attempt):
+    """What staff see: the keyed part under the form's latest scoring revision."""
+    return exam_result(attempt, scoring.latest_revision(attempt.session.form))
+
+
+def own_released_attempt(attempt_id, candidate_id):
+    """The candidate's finished attempt whose results are released; None otherwise (a 404)."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.enrollment.candidate_id != candidate_id:
+        return None
+    if not attempt.finished or attempt.session.results_released_at is None:
+        return None
+    return attempt
+
+
+def released_result(attempt):
+    """What the candidate sees: the keyed part under the released scoring revision."""
+    return exam_result(attempt, attempt.session.released_revision)
+
+
+def session_results(session):
+    """(attempt, ExamResult) for each finished attempt of the session, under the latest scoring."""
+    revision = scoring.latest_revision(session.form)
+    attempts = finished_attempts(session.form, session)
+    cases = cases_by_response([response for attempt in attempts for response in counted_responses(attempt)])
+    return [(attempt, exam_result(attempt, revision, cases)) for attempt in attempts]
+
+
+def release(session, now, by):
+    """Release the session's results once every counted response is final."""
+    pending = sum(1 for _, result in session_results(session) if not result.final)
+    if pending:
+        raise ReleaseRefused(f"{pending} attempt(s) of {session.name} still have responses being rated; "
+                             "results are released when every one is final")
+    return sessions.release_results(session, now, by)

@@ -1,0 +1,54 @@
+"""From ratings to a response's final score: when ratings disagree, and how
+the final score is made under the form's rating plan."""
+
+from dataclasses import dataclass
+
+from rating.models import FinalRule
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    reasons: list  # sentences
+
+    def __bool__(self):
+        return bool(self.reasons)
+
+
+def passes(points, possible, pass_percent):
+    # Compared unrounded and exactly, as the keyed part is: 16 of 20 is 80%, not 79.99...
+    return points * 100 >= pass_percent * possible - 1e-9
+
+
+def disagreement(ratings, criteria, possible, plan):
+    """Why the submitted `ratings` of one response disagree under the plan (falsy when they agree)."""
+    reasons = []
+    for criterion in criteria:
+        given = [rating.scores[criterion["id"]] for rating in ratings]
+        gap = max(given) - min(given)
+        if gap > plan.max_criterion_gap:
+            reasons.append(f"{criterion['name']}: the ratings differ by {gap} points "
+                           f"(at most {plan.max_criterion_gap} allowed)")
+    if plan.pass_fail_disagreement and len({passes(rating.points, possible, plan.rated_pass_percent) for rating in ratings}) > 1:
+        reasons.append(f"one rating reaches the cut of {plan.rated_pass_percent:g}% and another does not")
+    return Disagreement(reasons)
+
+
+def mean_scores(ratings, criteria):
+    return {criterion["id"]: sum(rating.scores[criterion["id"]] for rating in ratings) / len(ratings)
+            for criterion in criteria}
+
+
+def _distance(one, other, criteria):
+    return sum(abs(one.scores[c["id"]] - other.scores[c["id"]]) for c in criteria)
+
+
+def final_scores(first_ratings, adjudication, criteria, plan):
+    """The final score per criterion: see FinalRule. Under ADJUDICATOR_AND_CLOSER
+    a tie in closeness keeps both first ratings in the mean with the adjudicator's."""
+    if adjudication is None:
+        return mean_scores(first_ratings, criteria)
+    if plan.final_rule == FinalRule.MEAN:
+        return mean_scores([adjudication], criteria)
+    distances = [_distance(rating, adjudication, criteria) for rating in first_ratings]
+    closest = [rating for rating, distance in zip(first_ratings, distances) if distance == min(distances)]
+    return mean_scores([adjudication, *closest], criteria)

@@ -1,0 +1,315 @@
+"""Rating screens: the rater's queue and rating page, the coordinator's
+queues, assignments, corrections, conflicts, rater quality and release, and
+the candidate's result with the feedback letter."""
+
+import time
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from accounts.access import current_actor, roles_required
+from accounts.models import User
+from accounts.roles import Role
+from accounts.users import user_by_email
+from clock import utcnow
+from exam import sessions
+from exam.models import Attempt, ExamSession, Response
+from extensions import db
+from item_bank.models import Form, FormStatus
+from rating import assignment, dashboards, letters, plans, quality, ratings, results
+from rating.forms import AssignForm, ConfirmForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
+from rating.models import RaterConflict, Rating
+from rating.responses import rubric
+
+bp = Blueprint("rating", __name__)
+
+COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _form(form_id):
+    form = db.session.get(Form, form_id)
+    if form is None or form.status != FormStatus.PUBLISHED:
+        abort(404)
+    return form
+
+
+def _scores_from(request_form, criteria):
+    """{criterion id: int} from the radio groups; a value that is not a whole number is refused by name."""
+    scores = {}
+    for criterion in criteria:
+        value = request_form.get(f"criterion-{criterion['id']}", "").strip()
+        if value:
+            try:
+                scores[criterion["id"]] = int(value)
+            except ValueError:
+                raise ratings.RatingRefused(f"{criterion['name']}: {value!r} is not a score level") from None
+    return scores
+
+
+def _seconds_since(opened_at):
+    try:
+        return max(0, int(time.time()) - int(opened_at))
+    except (TypeError, ValueError):
+        return 0
+
+
+@bp.route("/home/rater")
+@roles_required(Role.RATER)
+def dashboard():
+    """Raters: my queue, my completed ratings and the time they took."""
+    to_do, done = dashboards.my_ratings(current_user.id)
+    return render_template("rating/dashboard.html", to_do=to_do, done=done, now=utcnow(),
+                           seconds=sum(rating.seconds_spent for rating in done))
+
+
+@bp.route("/rating/responses/<code>", methods=["GET", "POST"])
+@roles_required(Role.RATER)
+def rate(code):
+    """Raters, on a response they are assigned to: the vignette, the response
+    and the rubric by anonymous code; an adjudicator also sees the first
+    ratings, unnamed."""
+    rating = ratings.assignment_for(code, current_user.id) or abort(404)
+    criteria = rubric(rating.case.response)
+    entry = RatingForm(obj=rating if request.method == "GET" else None)
+    entered = dict(rating.scores)
+    if entry.validate_on_submit():
+        submit = request.form.get("action") == "submit"
+        try:
+            entered = _scores_from(request.form, criteria)
+            ratings.save(rating, entered, entry.comments.data or "", _seconds_since(entry.opened_at.data), utcnow(),
+                         current_actor(), submit=submit)
+        except ratings.RatingRefused as refusal:
+            db.session.rollback()
+            rating = ratings.assignment_for(code, current_user.id)
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Rating of {code} submitted. Thank you." if submit else f"Draft of {code} saved.", "success")
+            return redirect(url_for(".dashboard") if submit else url_for(".rate", code=code))
+    entry.opened_at.data = str(int(time.time()))
+    others = [other for other in rating.case.first_ratings if other.submitted] if rating.adjudication else []
+    return render_template("rating/rate.html", rating=rating, case=rating.case, response=rating.case.response,
+                           content=rating.case.response.form_item.item_version.content, criteria=criteria,
+                           entry=entry, entered=entered, others=others)
+
+
+@bp.route("/rating/overview")
+@roles_required(*COORDINATORS)
+def overview():
+    """Coordinators, admins: queue sizes per form, overdue ratings, raters' workloads."""
+    now = utcnow()
+    return render_template("rating/overview.html", queues=[dashboards.form_queue(form)
+                                                           for form in dashboards.rated_forms()],
+                           overdue=dashboards.overdue(now), workloads=dashboards.workloads(assignment.raters(), now),
+                           now=now, withdraw_form=ConfirmForm())
+
+
+@bp.route("/rating/forms/<int:form_id>/plan", methods=["GET", "POST"])
+@roles_required(*COORDINATORS)
+def plan(form_id):
+    """Coordinators, admins: how the form's responses are rated and how its result is decided."""
+    form = _form(form_id)
+    current = plans.plan_for(form)
+    editor = PlanForm(obj=current)
+    if editor.validate_on_submit():
+        try:
+            plans.update_plan(form, {name: getattr(editor, name).data for name in plans.FIELDS}, current_actor())
+        except plans.PlanRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Rating plan of {form.code} saved.", "success")
+            return redirect(url_for(".form_responses", form_id=form.id))
+    return render_template("rating/plan.html", form=form, editor=editor)
+
+
+@bp.route("/rating/forms/<int:form_id>/responses")
+@roles_required(*COORDINATORS)
+def form_responses(form_id):
+    """Coordinators, admins: every queued response of the form, its raters and status."""
+    form = _form(form_id)
+    queue = dashboards.form_queue(form)
+    rows = dashboards.form_rows(form)
+    choices = [(rater.id, f"{rater.name} ({rater.email})") for rater in assignment.raters()]
+    return render_template("rating/responses.html", form=form, queue=queue, rows=rows, rater_choices=choices,
+                           confirm_form=ConfirmForm(), now=utcnow(), sessions=sessions.of_form(form))
+
+
+@bp.route("/rating/forms/<int:form_id>/assign", methods=["POST"])
+@roles_required(*COORDINATORS)
+def assign_automatically(form_id):
+    """Coordinators, admins: fill every open place, balancing workloads."""
+    form = _form(form_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    assigned = assignment.assign_automatically(form, utcnow(), current_actor())
+    db.session.commit()
+    message = f"{len(assigned.ratings)} rating(s) assigned."
+    if assigned.unstaffed:
+        message += f" {assigned.unstaffed} place(s) found no eligible rater: add raters or assign by hand."
+    flash(message, "success" if not assigned.unstaffed else "error")
+    return redirect(url_for(".form_responses", form_id=form.id))
+
+
+@bp.route("/rating/responses/<int:response_id>/assign", methods=["POST"])
+@roles_required(*COORDINATORS)
+def assign(response_id):
+    """Coordinators, admins: put a chosen rater on a response (an adjudicator when it is in adjudication)."""
+    response = db.session.get(Response, response_id) or abort(404)
+    chooser = AssignForm()
+    chooser.rater_id.choices = [SelectChoice(rater.id, rater.email) for rater in assignment.raters()]
+    if not chooser.validate_on_submit() or not response.attempt.finished:
+        abort(400)
+    case = assignment.existing_case(response)
+    try:
+        assignment.assign(response, db.session.get(User, chooser.rater_id.data), utcnow(), current_actor(),
+                          adjudication=case is not None and case.status == "adjudication")
+    except assignment.AssignmentRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash("Rater assigned.", "success")
+    return redirect(url_for(".form_responses", form_id=response.attempt.session.form_id))
+
+
+@bp.route("/rating/ratings/<int:rating_id>/withdraw", methods=["POST"])
+@roles_required(*COORDINATORS)
+def withdraw(rating_id):
+    """Coordinators, admins: take an unsubmitted rating off its rater."""
+    rating = db.session.get(Rating, rating_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    form_id = rating.case.response.attempt.session.form_id
+    try:
+        assignment.withdraw(rating, current_actor())
+    except assignment.AssignmentRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash("Rating withdrawn; the place is open again.", "success")
+    return redirect(request.form.get("next") == "overview" and url_for(".overview")
+                    or url_for(".form_responses", form_id=form_id))
+
+
+@bp.route("/rating/ratings/<int:rating_id>/correct", methods=["GET", "POST"])
+@roles_required(*COORDINATORS)
+def correct(rating_id):
+    """Coordinators, admins: correct a submitted rating, with a reason for the audit log."""
+    rating = db.session.get(Rating, rating_id) or abort(404)
+    criteria = rubric(rating.case.response)
+    editor = CorrectionForm(obj=rating if request.method == "GET" else None)
+    entered = dict(rating.scores)
+    if editor.validate_on_submit():
+        try:
+            entered = _scores_from(request.form, criteria)
+            ratings.correct(rating, entered, editor.comments.data or "", editor.reason.data, utcnow(),
+                            current_actor())
+        except ratings.RatingRefused as refusal:
+            db.session.rollback()
+            rating = db.session.get(Rating, rating_id)
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Rating of {rating.case.code} corrected.", "success")
+            return redirect(url_for(".form_responses", form_id=rating.case.response.attempt.session.form_id))
+    return render_template("rating/correct.html", rating=rating, response=rating.case.response,
+                           content=rating.case.response.form_item.item_version.content, criteria=criteria,
+                           editor=editor, entered=entered)
+
+
+@bp.route("/rating/forms/<int:form_id>/quality")
+@roles_required(Role.COORDINATOR, Role.PSYCHOMETRICIAN, Role.ADMIN)
+def form_quality(form_id):
+    """Coordinators, psychometricians, admins: agreement per criterion, rater severity and adjudication rates."""
+    form = _form(form_id)
+    return render_template("rating/quality.html", form=form, quality=quality.form_quality(form))
+
+
+@bp.route("/rating/conflicts", methods=["GET", "POST"])
+@roles_required(*COORDINATORS)
+def conflicts():
+    """Coordinators, admins: raters who must never rate a given candidate."""
+    entry = ConflictForm()
+    if entry.validate_on_submit():
+        rater, candidate = user_by_email(entry.rater_email.data), user_by_email(entry.candidate_email.data)
+        if rater is None:
+            entry.rater_email.errors.append("No account has this email.")
+        if candidate is None:
+            entry.candidate_email.errors.append("No account has this email.")
+        if rater is not None and candidate is not None:
+            try:
+                assignment.declare_conflict(rater, candidate, entry.reason.data, current_actor())
+            except assignment.AssignmentRefused as refusal:
+                db.session.rollback()
+                flash(str(refusal), "error")
+            else:
+                db.session.commit()
+                flash(f"{rater.email} will not rate {candidate.email}.", "success")
+                return redirect(url_for(".conflicts"))
+    return render_template("rating/conflicts.html", entry=entry, conflicts=assignment.conflicts(),
+                           remove_form=ConfirmForm())
+
+
+@bp.route("/rating/conflicts/<int:conflict_id>/remove", methods=["POST"])
+@roles_required(*COORDINATORS)
+def remove_conflict(conflict_id):
+    """Coordinators, admins."""
+    conflict = db.session.get(RaterConflict, conflict_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    assignment.remove_conflict(conflict, current_actor())
+    db.session.commit()
+    flash("Conflict removed.", "success")
+    return redirect(url_for(".conflicts"))
+
+
+@bp.route("/rating/sessions/<int:session_id>/results")
+@roles_required(*COORDINATORS)
+def session_results(session_id):
+    """Coordinators, admins: each attempt's parts and outcome, and whether all are final, before release."""
+    session = db.session.get(ExamSession, session_id) or abort(404)
+    rows = results.session_results(session)
+    return render_template("rating/session_results.html", session=session, rows=rows, release_form=ConfirmForm(),
+                           pending=sum(1 for _, result in rows if not result.final))
+
+
+@bp.route("/rating/sessions/<int:session_id>/release", methods=["POST"])
+@roles_required(*COORDINATORS)
+def release(session_id):
+    """Coordinators, admins: release the session's results once every response is rated."""
+    session = db.session.get(ExamSession, session_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        results.release(session, utcnow(), current_actor())
+    except results.ReleaseRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(f"Results of {session.name} are released: candidates can read their outcome and letter.", "success")
+    return redirect(url_for(".session_results", session_id=session.id))
+
+
+@bp.route("/rating/attempts/<int:attempt_id>/letter")
+@roles_required(*COORDINATORS)
+def letter_preview(attempt_id):
+    """Coordinators, admins: the feedback letter as the candidate will read it."""
+    attempt = db.session.get(Attempt, attempt_id) or abort(404)
+    if not attempt.finished:
+        abort(404)
+    return render_template("rating/letter.html", letter=letters.letter(attempt, results.latest_result(attempt)),
+                           preview=True)
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/result")
+@roles_required(Role.CANDIDATE)
+def result(attempt_id):
+    """The attempt's candidate, once the session's results are released: the outcome and the feedback letter."""
+    attempt = results.own_released_attempt(attempt_id, current_user.id) or abort(404)
+    return render_template("rating/letter.html", letter=letters.letter(attempt, results.released_result(attempt)),
+                           preview=False)

@@ -1,0 +1,301 @@
+"""The rating services: the queue, assignment rules, drafts and locking,
+discrepancy and final-score rules, corrections, the pass rule and release."""
+
+import pytest
+from sqlalchemy import select
+
+from accounts.roles import Role
+from audit.models import AuditEntry
+from rating import assignment, plans, ratings, results
+from rating.models import CaseStatus
+from rating.responses import counted_responses, to_rate
+from tests.exam_fixtures import BY, T0
+from tests.rating.conftest import vignette_of
+
+COMMENT = "Clear account of the infant's cues."
+
+
+def rate(rating, c1, c2, comments=COMMENT):
+    return ratings.save(rating, {"C1": c1, "C2": c2}, comments, 60, T0, BY, submit=True)
+
+
+def two_raters(attempt, raters):
+    first = assignment.assign(vignette_of(attempt), raters[0], T0, BY)
+    second = assignment.assign(vignette_of(attempt), raters[1], T0, BY)
+    return first, second
+
+
+def set_plan(form, **changes):
+    current = plans.plan_for(form)
+    values = {name: getattr(current, name) for name in plans.FIELDS} | changes
+    plans.update_plan(form, values, BY)
+
+
+# The queue
+
+
+def test_a_submitted_vignette_enters_the_queue_and_the_unchosen_one_does_not(sit, exam_form):
+    attempt = sit()
+
+    assert to_rate(exam_form) == [vignette_of(attempt)]
+    assert len([r for r in attempt.responses if "rubric" in r.form_item.item_version.content]) == 2
+
+
+def test_an_answered_vignette_counts_even_when_the_candidate_forgot_to_choose_it(sit):
+    attempt = sit(choose=False)
+
+    assert counted_responses(attempt) == [vignette_of(attempt)]
+
+
+def test_a_blank_counted_response_scores_zero_without_raters(sit, exam_form):
+    attempt = sit(text=None)
+
+    result = results.latest_result(attempt)
+    assert to_rate(exam_form) == []
+    assert (result.final, result.rated.points, result.rated.possible, result.outcome) == (True, 0, 6, "fail")
+
+
+# Assignment
+
+
+def test_automatic_assignment_gives_each_response_two_raters_and_balances_work(sit, exam_form, raters, db):
+    for _ in range(3):
+        sit()
+
+    assigned = assignment.assign_automatically(exam_form, T0, BY)
+
+    assert (len(assigned.ratings), assigned.unstaffed) == (6, 0)
+    per_rater = {rater.id: sum(1 for r in assigned.ratings if r.rater_id == rater.id) for rater in raters}
+    assert sorted(per_rater.values()) == [2, 2, 2]
+    for response in to_rate(exam_form):
+        rater_ids = [r.rater_id for r in assigned.ratings if r.case.response_id == response.id]
+        assert len(set(rater_ids)) == 2
+    assert assignment.assign_automatically(exam_form, T0, BY).ratings == []
+
+
+def test_automatic_assignment_never_uses_a_conflicted_rater_or_a_candidate(sit, exam_form, raters, create_user):
+    attempt = sit()
+    assignment.declare_conflict(raters[0], attempt.enrollment.candidate, "Reflective supervision provider", BY)
+    create_user(Role.RATER, Role.CANDIDATE)
+
+    assigned = assignment.assign_automatically(exam_form, T0, BY)
+
+    assert sorted(r.rater_id for r in assigned.ratings) == sorted([raters[1].id, raters[2].id])
+
+
+def test_places_no_eligible_rater_can_take_are_counted(sit, exam_form, raters):
+    sit()
+    for rater in raters[1:]:
+        rater.active = False
+
+    assigned = assignment.assign_automatically(exam_form, T0, BY)
+
+    assert (len(assigned.ratings), assigned.unstaffed) == (1, 1)
+
+
+def test_assigning_by_hand_refuses_what_the_rules_forbid(sit, raters, create_user):
+    attempt = sit()
+    response = vignette_of(attempt)
+    assignment.declare_conflict(raters[2], attempt.enrollment.candidate, "Current supervisor", BY)
+    assignment.assign(response, raters[0], T0, BY)
+
+    refusals = {}
+    for rater in (raters[0], raters[2], create_user(Role.RATER, Role.CANDIDATE), create_user(Role.PROCTOR)):
+        with pytest.raises(assignment.AssignmentRefused) as refused:
+            assignment.assign(response, rater, T0, BY)
+        refusals[rater.id] = str(refused.value)
+
+    assert "already rates this response" in refusals[raters[0].id]
+    assert "declared conflict" in refusals[raters[2].id]
+    assert sum("candidate role" in text for text in refusals.values()) == 1
+    assert sum("not an active rater" in text for text in refusals.values()) == 1
+    assignment.assign(response, raters[1], T0, BY)
+    with pytest.raises(assignment.AssignmentRefused, match="has its 2 raters"):
+        assignment.assign(response, create_user(Role.RATER), T0, BY)
+
+
+def test_a_response_code_names_nothing_of_the_candidate(sit, raters):
+    attempt = sit(name="Zelda Quartermain")
+
+    first, _ = two_raters(attempt, raters)
+
+    assert first.case.code.startswith("V-") and len(first.case.code) == 8
+    assert str(attempt.id) not in first.case.code[2:] or len(str(attempt.id)) > 1
+
+
+# Drafts, submission and locking
+
+
+def test_a_draft_keeps_partial_scores_and_submission_needs_every_criterion_and_comments(sit, raters):
+    first, _ = two_raters(sit(), raters)
+
+    ratings.save(first, {"C1": 2}, "", 30, T0, BY)
+    assert (first.scores, first.submitted) == ({"C1": 2}, False)
+    with pytest.raises(ratings.RatingRefused, match="Reflection: choose a score level"):
+        ratings.save(first, {"C1": 2}, COMMENT, 30, T0, BY, submit=True)
+    with pytest.raises(ratings.RatingRefused, match="comments"):
+        ratings.save(first, {"C1": 2, "C2": 2}, " ", 30, T0, BY, submit=True)
+    with pytest.raises(ratings.RatingRefused, match="Reflection: 7 is not one of its levels"):
+        ratings.save(first, {"C1": 2, "C2": 7}, COMMENT, 30, T0, BY)
+    assert first.seconds_spent == 30
+
+
+def test_a_submitted_rating_is_locked(sit, raters):
+    first, _ = two_raters(sit(), raters)
+    rate(first, 2, 2)
+
+    with pytest.raises(ratings.RatingRefused, match="locked"):
+        ratings.save(first, {"C1": 3, "C2": 3}, COMMENT, 30, T0, BY)
+    assert first.scores == {"C1": 2, "C2": 2}
+
+
+# Discrepancy and the final score
+
+
+def test_agreeing_ratings_make_the_final_score_their_mean(sit, raters):
+    first, second = two_raters(sit(), raters)
+
+    rate(first, 3, 2)
+    assert first.case.status == CaseStatus.RATING
+    rate(second, 3, 3)
+
+    assert first.case.status == CaseStatus.FINAL
+    assert (first.case.final_scores, first.case.final_points, first.case.adjudicated) == (
+        {"C1": 3.0, "C2": 2.5}, 5.5, False)
+
+
+def test_a_criterion_two_points_apart_goes_to_an_adjudicator_who_settles_it(sit, raters):
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 3)
+    rate(second, 1, 3)
+
+    case = first.case
+    assert case.status == CaseStatus.ADJUDICATION
+    adjudication = case.adjudication_rating
+    assert adjudication.rater_id == raters[2].id and adjudication.adjudication
+
+    rate(adjudication, 2, 3)
+    assert (case.status, case.final_points, case.adjudicated) == (CaseStatus.FINAL, 5, True)
+
+
+def test_one_rating_passing_and_one_failing_goes_to_adjudication_though_each_criterion_is_close(sit, raters):
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 2)  # 5 of 6: 83%, at or above the 80% cut
+    rate(second, 2, 2)  # 4 of 6: 67%
+
+    assert first.case.status == CaseStatus.ADJUDICATION
+
+
+def test_the_pass_fail_rule_can_be_turned_off(sit, raters, exam_form):
+    set_plan(exam_form, pass_fail_disagreement=False)
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 2)
+    rate(second, 2, 2)
+
+    assert (first.case.status, first.case.final_points) == (CaseStatus.FINAL, 4.5)
+
+
+def test_the_adjudicator_and_closer_rule_averages_with_the_nearer_first_rating(sit, raters, exam_form):
+    set_plan(exam_form, final_rule="adjudicator_and_closer")
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 3)
+    rate(second, 0, 1)
+    rate(first.case.adjudication_rating, 3, 2)
+
+    assert first.case.final_scores == {"C1": 3.0, "C2": 2.5}
+
+
+def test_with_one_rater_per_response_the_single_rating_is_final(sit, raters, exam_form):
+    set_plan(exam_form, raters_per_response=1)
+    attempt = sit()
+    only = assignment.assign(vignette_of(attempt), raters[0], T0, BY)
+    rate(only, 1, 3)
+
+    assert (only.case.status, only.case.final_points) == (CaseStatus.FINAL, 4)
+
+
+def test_a_plan_outside_its_ranges_is_refused_naming_the_field(exam_form):
+    with pytest.raises(plans.PlanRefused, match="cut of the rated part"):
+        set_plan(exam_form, rated_pass_percent=0)
+
+
+# Corrections
+
+
+def test_a_coordinator_correction_is_audited_and_settles_the_response_again(sit, raters, db):
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 3)
+    rate(second, 1, 3)
+    case = first.case
+    adjudicator = case.adjudication_rating
+    assert adjudicator is not None
+
+    ratings.correct(second, {"C1": 3, "C2": 3}, "Entered on the wrong line.", "Rater wrote 1 for 3", T0, BY)
+
+    assert (case.status, case.final_points) == (CaseStatus.FINAL, 6)
+    assert case.adjudication_rating is None  # the adjudicator's open place is withdrawn
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "rating.corrected")).one()
+    assert entry.details["before"]["scores"] == {"C1": 1, "C2": 3}
+    assert entry.details["after"]["scores"] == {"C1": 3, "C2": 3}
+    assert entry.details["reason"] == "Rater wrote 1 for 3"
+
+
+def test_a_correction_needs_a_reason(sit, raters):
+    first, _ = two_raters(sit(), raters)
+    rate(first, 3, 3)
+
+    with pytest.raises(ratings.RatingRefused, match="reason"):
+        ratings.correct(first, {"C1": 2, "C2": 3}, COMMENT, " ", T0, BY)
+
+
+# The exam result and release
+
+
+def finalise(attempt, raters, c1, c2):
+    first, second = two_raters(attempt, raters)
+    rate(first, c1, c2)
+    rate(second, c1, c2)
+
+
+@pytest.mark.parametrize("right, c1, c2, outcome", [
+    (3, 3, 2, "pass"),  # 100% and 83%
+    (3, 2, 2, "fail"),  # the written part at 67%
+    (2, 3, 3, "fail"),  # the keyed part at 67%
+])
+def test_each_part_must_reach_its_cut(sit, raters, right, c1, c2, outcome):
+    attempt = sit(right=right)
+    assert results.latest_result(attempt).outcome == "pending"
+
+    finalise(attempt, raters, c1, c2)
+
+    assert results.latest_result(attempt).outcome == outcome
+
+
+def test_under_the_total_rule_points_of_both_parts_count_together(sit, raters, exam_form):
+    set_plan(exam_form, pass_rule="total")
+    attempt = sit(right=2)
+    finalise(attempt, raters, 3, 3)
+
+    result = results.latest_result(attempt)
+    assert (result.keyed.keyed_outcome, result.outcome) == ("fail", "pass")  # 8 of 9 points
+
+
+def test_domains_join_the_keyed_and_the_rated_points(sit, raters):
+    attempt = sit(right=3)
+    finalise(attempt, raters, 2, 1)
+
+    domains = {domain.code: (domain.points, domain.possible) for domain in results.latest_result(attempt).domains}
+    assert domains == {"TF": (3, 3), "DSS": (3, 6)}
+
+
+def test_release_waits_until_every_response_is_final(sit, raters, exam_session):
+    attempt = sit()
+    with pytest.raises(results.ReleaseRefused, match="1 attempt"):
+        results.release(exam_session, T0, BY)
+    assert exam_session.results_released_at is None
+
+    finalise(attempt, raters, 3, 3)
+    results.release(exam_session, T0, BY)
+
+    assert exam_session.results_released_at == T0
+    assert results.released_result(attempt).outcome == "pass"
