@@ -9,6 +9,7 @@ from analysis.demo import load_demo_results
 from exam.demo import load_demo_session
 from extensions import db
 from item_bank.demo import load_demo_bank
+from rating.demo import load_demo_ratings
 
 demo_cli = AppGroup("demo", help="Demo data for trying Attest.")
 
@@ -19,12 +20,13 @@ def load_command():
     blueprint and two published forms, and two demo exam sessions the demo
     proctor runs: one online that admits automatically, one in a room where
     the proctor admits each candidate; and a past sitting of 240 simulated
-    candidates with released results and computed item statistics, for the
-    psychometric screens. Running it again changes nothing."""
+    candidates with computed item statistics and written responses rated by
+    the three demo raters, its results released, for the psychometric and
+    rating screens. Running it again changes nothing."""
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
-    session_lines = load_demo_session(by) + load_demo_results(by)
+    session_lines = load_demo_session(by) + load_demo_results(by) + load_demo_ratings(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")

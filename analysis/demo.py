@@ -1,8 +1,10 @@
 """A past demo sitting of form MENTOR-B, so the psychometric screens have
 something to show: simulated candidates answer from a seeded 2PL model; one
 question's responses behave as if it were miskeyed (strong candidates choose
-another option), for the key review to find. The session is closed, its
-results released, and the form's statistics computed."""
+another option), for the key review to find. Each candidate also writes two
+of the three vignettes, which the rating demo scores (`rating/demo.py`)
+before it releases the results. The session is closed and the form's
+statistics computed."""
 
 import secrets
 from datetime import timedelta
@@ -49,12 +51,22 @@ def load_demo_results(by):
         delivery.agree(attempt, started, by)
         _answer(attempt, items, right[number], rng, started + timedelta(minutes=80))
         delivery.finish_section(attempt, 1, started + timedelta(minutes=85), by)
+        _write(attempt, rng, started + timedelta(minutes=160))
         delivery.finish_section(attempt, 2, started + timedelta(minutes=170), by)
     proctoring.close_session(session, opens + timedelta(hours=5), by, "End of the sitting.")
-    sessions.release_results(session, opens + timedelta(days=7), by)
     item_statistics.compute(form, utcnow(), by)
-    return [f"session {PAST_SESSION!r}: {CANDIDATES} simulated candidates sat MENTOR-B, results released, "
+    return [f"session {PAST_SESSION!r}: {CANDIDATES} simulated candidates sat MENTOR-B, "
             f"item statistics computed; question {MISKEYED_QUESTION} looks miskeyed"]
+
+
+def _write(attempt, rng, at):
+    """Two of the three vignettes, chosen and answered prompt by prompt."""
+    section = attempt.sections[-1]
+    for response in rng.choice(section.responses, size=section.form_section.answer_count, replace=False):
+        prompts = response.form_item.item_version.content["prompts"]
+        texts = [f"(A simulated answer to prompt {number}.)" for number in range(1, len(prompts) + 1)]
+        response.answer, response.answered, response.answer_seq = {"texts": texts}, True, 1
+        response.chosen, response.choose_seq, response.saved_at = True, 2, at
 
 
 def _answer(attempt, items, right, rng, at):

@@ -20,7 +20,7 @@ from audit import log
 from extensions import db
 from rating.models import CaseStatus, RaterConflict, Rating, RatingCase
 from rating.plans import plan_for
-from rating.responses import cases_by_response, to_rate
+from rating.responses import cases_by_response, queued, to_rate
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no look-alikes (0/O, 1/I, 5/S, 8/B, 2/Z)
 
@@ -62,6 +62,8 @@ def conflicted(rater_id, candidate_id):
 def refusal(case, response, rater, adjudication):
     """None if `rater` may take the place, else why not."""
     candidate = response.attempt.enrollment.candidate
+    if not queued(response):
+        return "this response is not in the rating queue (a counted, written response of a submitted attempt)"
     if not rater.active or not rater.has_role(Role.RATER):
         return f"{rater.email} is not an active rater"
     if rater.id == candidate.id or rater.has_role(Role.CANDIDATE):

@@ -35,6 +35,12 @@ def counted_responses(attempt):
     return counted
 
 
+def queued(response):
+    """Whether the response belongs in the rating queue: counted and answered in a finished attempt."""
+    return response.attempt.finished and response.answered and is_rated(response) and any(
+        counted.id == response.id for counted in counted_responses(response.attempt))
+
+
 def max_points(response):
     version = response.form_item.item_version
     return kind_of(version.item.kind).max_points(version.content)

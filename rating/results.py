@@ -10,8 +10,8 @@ from exam.models import Attempt
 from extensions import db
 from rating.models import CaseStatus, PassRule
 from rating.plans import plan_for
-from rating.responses import cases_by_response, counted_responses, finished_attempts, max_points
-from rating.scoring import passes
+from rating.responses import cases_by_response, counted_responses, finished_attempts, max_points, rubric
+from rating.scoring import counted_ratings, passes
 
 
 class ReleaseRefused(Exception):
@@ -101,16 +101,15 @@ class ExamResult:
         return sorted(by_code.values(), key=lambda domain: domain.code)
 
 
-def _counted_comments(case):
-    """The comments behind the final score: both agreeing raters', or the adjudicator's (and, under a rule that
-    averages with it, the first raters'), in rating order, blank ones left out."""
-    ratings = [case.adjudication_rating] if case.adjudicated else case.first_ratings
-    if case.adjudicated and plan_for(case.response.attempt.session.form).final_rule != "mean":
-        ratings = case.ratings
-    return [rating.comments for rating in ratings if rating.submitted and rating.comments]
+def _counted_comments(case, plan):
+    """The comments of the ratings the final score was made from, in rating order, blank ones left out."""
+    firsts = [rating for rating in case.first_ratings if rating.submitted]
+    adjudication = case.adjudication_rating if case.adjudicated else None
+    counted = counted_ratings(firsts, adjudication, rubric(case.response), plan)
+    return [rating.comments for rating in case.ratings if rating in counted and rating.comments]
 
 
-def _vignette(response, case):
+def _vignette(response, case, plan):
     version = response.form_item.item_version
     vignette = Vignette(response.position, version.content["scenario"].split("\n")[0][:120], version.primary_domain,
                         max_points(response), "waiting")
@@ -120,7 +119,7 @@ def _vignette(response, case):
         vignette.status = case.status
         if case.status == CaseStatus.FINAL:
             vignette.points = case.final_points
-            vignette.comments = _counted_comments(case)
+            vignette.comments = _counted_comments(case, plan)
     return vignette
 
 
@@ -130,7 +129,8 @@ def exam_result(attempt, revision=None, cases=None):
     counted = counted_responses(attempt)
     cases = cases_by_response(counted) if cases is None else cases
     plan = plan_for(attempt.session.form)
-    rated = RatedPart([_vignette(response, cases.get(response.id)) for response in counted], plan.rated_pass_percent)
+    rated = RatedPart([_vignette(response, cases.get(response.id), plan) for response in counted],
+                      plan.rated_pass_percent)
     return ExamResult(keyed, rated, plan.pass_rule)
 
 

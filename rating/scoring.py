@@ -42,13 +42,17 @@ def _distance(one, other, criteria):
     return sum(abs(one.scores[c["id"]] - other.scores[c["id"]]) for c in criteria)
 
 
-def final_scores(first_ratings, adjudication, criteria, plan):
-    """The final score per criterion: see FinalRule. Under ADJUDICATOR_AND_CLOSER
-    a tie in closeness keeps both first ratings in the mean with the adjudicator's."""
+def counted_ratings(first_ratings, adjudication, criteria, plan):
+    """The ratings the final score is the mean of (see FinalRule). Under
+    ADJUDICATOR_AND_CLOSER a tie in closeness keeps both first ratings."""
     if adjudication is None:
-        return mean_scores(first_ratings, criteria)
+        return list(first_ratings)
     if plan.final_rule == FinalRule.MEAN:
-        return mean_scores([adjudication], criteria)
+        return [adjudication]
     distances = [_distance(rating, adjudication, criteria) for rating in first_ratings]
-    closest = [rating for rating, distance in zip(first_ratings, distances) if distance == min(distances)]
-    return mean_scores([adjudication, *closest], criteria)
+    return [adjudication, *(rating for rating, distance in zip(first_ratings, distances)
+                            if distance == min(distances))]
+
+
+def final_scores(first_ratings, adjudication, criteria, plan):
+    return mean_scores(counted_ratings(first_ratings, adjudication, criteria, plan), criteria)

@@ -160,7 +160,7 @@ def assign(response_id):
     response = db.session.get(Response, response_id) or abort(404)
     chooser = AssignForm()
     chooser.rater_id.choices = [SelectChoice(rater.id, rater.email) for rater in assignment.raters()]
-    if not chooser.validate_on_submit() or not response.attempt.finished:
+    if not chooser.validate_on_submit():
         abort(400)
     case = assignment.existing_case(response)
     try:

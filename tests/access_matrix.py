@@ -195,7 +195,7 @@ CHECKS = [
     Check("GET", "/rating/forms/{form_id}/plan", "rating.plan", only(COORDINATORS, 404)),  # a draft
     Check("GET", "/rating/forms/{published_form_id}/responses", "rating.form_responses", only(COORDINATORS)),
     Check("POST", "/rating/forms/{published_form_id}/assign", "rating.assign_automatically", only(COORDINATORS, 302)),
-    # The owner's attempt is not finished: its responses are not in the queue.
+    # An empty post names no rater.
     Check("POST", "/rating/responses/{response_id}/assign", "rating.assign", only(COORDINATORS, 400)),
     Check("POST", "/rating/ratings/999999999/withdraw", "rating.withdraw", only(COORDINATORS, 404)),
     Check("GET", "/rating/ratings/999999999/correct", "rating.correct", only(COORDINATORS, 404)),

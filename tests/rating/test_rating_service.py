@@ -299,3 +299,27 @@ def test_release_waits_until_every_response_is_final(sit, raters, exam_session):
 
     assert exam_session.results_released_at == T0
     assert results.released_result(attempt).outcome == "pass"
+
+
+def test_only_counted_written_responses_of_submitted_attempts_can_get_a_rater(sit, raters):
+    attempt = sit()
+    keyed = next(r for r in attempt.responses if "key" in r.form_item.item_version.content)
+    unchosen = next(r for r in attempt.responses
+                    if "rubric" in r.form_item.item_version.content and r.id != vignette_of(attempt).id)
+
+    for response in (keyed, unchosen):
+        with pytest.raises(assignment.AssignmentRefused, match="not in the rating queue"):
+            assignment.assign(response, raters[0], T0, BY)
+
+
+def test_the_letter_carries_the_comments_of_the_ratings_that_made_the_score(sit, raters, exam_form):
+    attempt = sit()
+    first, second = two_raters(attempt, raters)
+    rate(first, 3, 3, "Rich and precise.")
+    rate(second, 0, 1, "Too thin.")
+    rate(first.case.adjudication_rating, 3, 2, "Strong overall.")
+    assert results.latest_result(attempt).rated.vignettes[0].comments == ["Strong overall."]
+
+    set_plan(exam_form, final_rule="adjudicator_and_closer")
+    ratings.settle(first.case, T0, BY)
+    assert results.latest_result(attempt).rated.vignettes[0].comments == ["Rich and precise.", "Strong overall."]
