@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from accounts.roles import Role
 from accounts.users import find_users
 from audit import log
+from exam.models import Attempt, Enrollment, Response
 from extensions import db
 from rating.models import CaseStatus, RaterConflict, Rating, RatingCase
 from rating.plans import plan_for
@@ -187,7 +188,17 @@ def declare_conflict(rater, candidate, reason, by):
     db.session.flush()
     log.record("rating.conflict_declared", by, conflict, rater=rater.email, candidate=candidate.email,
                reason=conflict.reason)
+    for rating in _open_ratings(rater, candidate):
+        withdraw(rating, by)
     return conflict
+
+
+def _open_ratings(rater, candidate):
+    """The rater's unsubmitted ratings of the candidate's responses: a conflict found late takes them back."""
+    query = (select(Rating).join(RatingCase).join(Response).join(Attempt).join(Enrollment)
+             .where(Rating.rater_id == rater.id, Rating.submitted_at.is_(None),
+                    Enrollment.candidate_id == candidate.id))
+    return db.session.scalars(query).all()
 
 
 def remove_conflict(conflict, by):

@@ -323,3 +323,15 @@ def test_the_letter_carries_the_comments_of_the_ratings_that_made_the_score(sit,
     set_plan(exam_form, final_rule="adjudicator_and_closer")
     ratings.settle(first.case, T0, BY)
     assert results.latest_result(attempt).rated.vignettes[0].comments == ["Rich and precise.", "Strong overall."]
+
+
+def test_a_conflict_declared_late_takes_back_the_raters_open_rating(sit, raters, exam_form):
+    attempt = sit()
+    first, second = two_raters(attempt, raters)
+    rate(second, 2, 2)
+
+    assignment.declare_conflict(raters[0], attempt.enrollment.candidate, "Candidate's reference", BY)
+    assignment.declare_conflict(raters[1], attempt.enrollment.candidate, "Colleague", BY)
+
+    assert [r.rater_id for r in second.case.ratings] == [raters[1].id]
+    assert [r.rater_id for r in assignment.assign_automatically(exam_form, T0, BY).ratings] == [raters[2].id]
