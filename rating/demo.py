@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from accounts.users import user_by_email
 from analysis.demo import PAST_SESSION, SEED
+from exam import scoring
 from exam.models import ExamSession
 from extensions import db
 from rating import assignment, ratings, results
@@ -40,13 +41,19 @@ def load_demo_ratings(by):
             case = assignment.existing_case(response)
             for rating in case.ratings:
                 if rating.adjudication == adjudication and not rating.submitted:
-                    level = quality.setdefault(response.id, rng.beta(5, 2))
+                    level = quality.setdefault(response.id, _quality(response, rng))
                     _rate(rating, level, lenience[rating.rater_id], rng, at, by)
     results.release(session, at + timedelta(days=5), by)
     cases = [assignment.existing_case(response) for response in to_rate(session.form)]
     adjudicated = sum(1 for case in cases if case.adjudicated)
     return [f"{len(cases)} written responses of the autumn sitting rated by the three demo raters, "
             f"{adjudicated} adjudicated; results released"]
+
+
+def _quality(response, rng):
+    """A written response about as good as the candidate's selected-response share, give or take."""
+    keyed = scoring.score_attempt(response.attempt)
+    return float(np.clip(keyed.points / keyed.possible + rng.normal(0, 0.12), 0, 1))
 
 
 def _rate(rating, level, leniency, rng, at, by):

@@ -111,7 +111,7 @@ def _counted_comments(case, plan):
 
 def _vignette(response, case, plan):
     version = response.form_item.item_version
-    vignette = Vignette(response.position, version.content["scenario"].split("\n")[0][:120], version.primary_domain,
+    vignette = Vignette(response.position, version.content["scenario"].split("\n")[0], version.primary_domain,
                         max_points(response), "waiting")
     if not response.answered:
         vignette.status, vignette.points = "blank", 0.0
