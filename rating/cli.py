@@ -22,7 +22,7 @@ def assign_command(form_code):
     """Put raters on every open place of FORM_CODE's rating queue (first
     raters, then adjudicators), balancing workloads and never a rater with a
     conflict. Safe to run from cron."""
-    form = db.session.scalar(select(Form).where(Form.code == form_code))
+    form = db.session.scalar(select(Form).where(Form.code == form_code.strip().upper()))
     if form is None:
         raise click.BadParameter(f"no form has the code {form_code!r}", param_hint="FORM_CODE")
     assigned = assignment.assign_automatically(form, utcnow(), command_line_actor())
