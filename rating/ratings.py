@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from audit import log
+from exam.models import Attempt, Enrollment, ExamSession, Response
 from extensions import db
-from rating import assignment
+from rating import assignment, plans
 from rating.models import CaseStatus, Rating, RatingCase
 from rating.plans import plan_for
 from rating.responses import max_points, rubric
@@ -122,3 +123,15 @@ def correct(rating, scores, comments, reason, now, by):
     log.record("rating.corrected", by, rating, case=rating.case.code, reason=reason.strip(), before=before,
                after={"scores": checked, "comments": rating.comments})
     return settle(rating.case, now, by)
+
+
+def change_plan(form, values, now, by):
+    """Set the form's rating plan, then settle again every response not yet
+    final under it (fewer raters may now suffice; a wider gap may now agree).
+    Final scores stay as they are: they may already be released."""
+    plan = plans.update_plan(form, values, by)
+    cases = db.session.scalars(select(RatingCase).join(Response).join(Attempt).join(Enrollment).join(ExamSession)
+                               .where(ExamSession.form_id == form.id, RatingCase.status != CaseStatus.FINAL)).all()
+    for case in cases:
+        settle(case, now, by)
+    return plan

@@ -114,7 +114,8 @@ def plan(form_id):
     editor = PlanForm(obj=current)
     if editor.validate_on_submit():
         try:
-            plans.update_plan(form, {name: getattr(editor, name).data for name in plans.FIELDS}, current_actor())
+            ratings.change_plan(form, {name: getattr(editor, name).data for name in plans.FIELDS}, utcnow(),
+                                current_actor())
         except plans.PlanRefused as refusal:
             db.session.rollback()
             flash(str(refusal), "error")

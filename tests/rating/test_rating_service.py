@@ -335,3 +335,17 @@ def test_a_conflict_declared_late_takes_back_the_raters_open_rating(sit, raters,
 
     assert [r.rater_id for r in second.case.ratings] == [raters[1].id]
     assert [r.rater_id for r in assignment.assign_automatically(exam_form, T0, BY).ratings] == [raters[2].id]
+
+
+def test_a_plan_change_settles_the_responses_not_yet_final(sit, raters, exam_form):
+    first, second = two_raters(sit(), raters)
+    rate(first, 3, 3)
+    rate(second, 1, 3)
+    assert first.case.status == CaseStatus.ADJUDICATION
+
+    current = plans.plan_for(exam_form)
+    ratings.change_plan(exam_form, {name: getattr(current, name) for name in plans.FIELDS} | {"max_criterion_gap": 2, "pass_fail_disagreement": False},
+                        T0, BY)
+
+    assert (first.case.status, first.case.final_points) == (CaseStatus.FINAL, 5)
+    assert first.case.adjudication_rating is None
