@@ -46,12 +46,11 @@ def rated_forms():
             if any(kind_of(form_item.item_version.item.kind).rated for form_item in form.form_items)]
 
 
-def form_queue(form):
+def form_queue(form, rows=None):
+    """Queue sizes of the form, from its rows (`form_rows`) when the caller has them."""
     queue = FormQueue(form, plan_for(form))
-    responses = to_rate(form)
-    cases = cases_by_response(responses)
-    for response in responses:
-        case = cases.get(response.id)
+    for row in form_rows(form) if rows is None else rows:
+        case = row.case
         if case is None:
             queue.unassigned += 1
             queue.open_places += queue.plan.raters_per_response
@@ -72,6 +71,10 @@ class ResponseRow:
     @property
     def candidate(self):
         return self.response.attempt.enrollment.candidate
+
+    @property
+    def final(self):
+        return self.case is not None and self.case.status == CaseStatus.FINAL
 
 
 def form_rows(form):

@@ -129,13 +129,16 @@ def plan(form_id):
 @bp.route("/rating/forms/<int:form_id>/responses")
 @roles_required(*COORDINATORS)
 def form_responses(form_id):
-    """Coordinators, admins: every queued response of the form, its raters and status."""
+    """Coordinators, admins: the form's queued responses, their raters and status; those
+    not final yet unless `?show=final` or `?show=all`."""
     form = _form(form_id)
-    queue = dashboards.form_queue(form)
+    show = request.args.get("show", "open")
     rows = dashboards.form_rows(form)
+    shown = [row for row in rows if show == "all" or row.final == (show == "final")]
     choices = [(rater.id, f"{rater.name} ({rater.email})") for rater in assignment.raters()]
-    return render_template("rating/responses.html", form=form, queue=queue, rows=rows, rater_choices=choices,
-                           confirm_form=ConfirmForm(), now=utcnow(), sessions=sessions.of_form(form))
+    return render_template("rating/responses.html", form=form, queue=dashboards.form_queue(form, rows), rows=shown,
+                           show=show, rater_choices=choices, confirm_form=ConfirmForm(), now=utcnow(),
+                           sessions=sessions.of_form(form))
 
 
 @bp.route("/rating/forms/<int:form_id>/assign", methods=["POST"])
@@ -216,7 +219,8 @@ def correct(rating_id):
         else:
             db.session.commit()
             flash(f"Rating of {rating.case.code} corrected.", "success")
-            return redirect(url_for(".form_responses", form_id=rating.case.response.attempt.session.form_id))
+            return redirect(url_for(".form_responses", form_id=rating.case.response.attempt.session.form_id,
+                                    show="all"))
     return render_template("rating/correct.html", rating=rating, response=rating.case.response,
                            content=rating.case.response.form_item.item_version.content, criteria=criteria,
                            editor=editor, entered=entered)

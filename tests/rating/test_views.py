@@ -263,7 +263,7 @@ def test_a_coordinator_corrects_a_submitted_rating_with_a_reason(client, coordin
     rate(second, 3, 2)
     db.session.commit()
     case_id, code = first.case.id, first.case.code
-    responses = f"/rating/forms/{exam_form.id}/responses"
+    responses = f"/rating/forms/{exam_form.id}/responses?show=all"
     assert "Final: 5.5 points" in page(client.get(responses))
     assert f'href="/rating/ratings/{second.id}/correct"' in page(client.get(responses))
 
@@ -371,3 +371,17 @@ def test_rater_quality_counts_the_pairs_and_a_psychometrician_can_read_it(
     psychometrician = browser(app, create_user(Role.PSYCHOMETRICIAN))
     assert "From 3 responses" in page(psychometrician.get(quality))
     assert browser(app, raters[0]).get(quality).status_code == 403
+
+
+def test_the_responses_page_shows_what_is_not_final_unless_asked(client, login_as, sit, raters, exam_form):
+    login_as(Role.COORDINATOR)
+    sit(name="Waiting Wanda")
+    for rating in two_raters(sit(name="Finished Fran"), raters):
+        rate(rating, 3, 3)
+
+    pages = {show: client.get(f"/rating/forms/{exam_form.id}/responses?show={show}").get_data(as_text=True)
+             for show in ("open", "final", "all")}
+
+    assert "Waiting Wanda" in pages["open"] and "Finished Fran" not in pages["open"]
+    assert "Finished Fran" in pages["final"] and "Waiting Wanda" not in pages["final"]
+    assert "Finished Fran" in pages["all"] and "Waiting Wanda" in pages["all"]
