@@ -1,0 +1,235 @@
+"""The requirement rules: each requirement of a category, checked against a
+portfolio's evidence (`evidence.Portfolio`) on a given day, gives "met" or
+exactly what is missing, and what counted.
+
+Periods of work of one kind that overlap count once. Reflective supervision
+/consultation counts when some run of sessions, spanning at least
+`min_months` and at most `max_months` from its first to its last session,
+adds up to `min_hours` (peer supervision and sessions with a provider not
+yet approved do not count). A reference rating counts once submitted with at
+most `max_not_enough_information` "not enough information" answers; the
+counted ratings are matched to the category's slots, one each.
+"""
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import permutations
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    kind: str
+    title: str
+    met: bool
+    missing: list = field(default_factory=list)  # sentences: exactly what is still needed
+    counted: list = field(default_factory=list)  # sentences: the evidence that counted
+
+
+def add_months(day, months):
+    """The same day `months` later (or the month's last day when it has no such day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _hours(value):
+    return f"{value:g}"
+
+
+def education(requirement, portfolio, today):
+    listed = {degree.lower() for degree in requirement["degrees"]}
+    counted, problems = [], []
+    for entry in portfolio.education:
+        if entry.kind == "certificate" and not requirement["certificates"]:
+            problems.append(f"{entry.title}: a certificate program does not meet this endorsement's education")
+            continue
+        if entry.kind == "degree" and entry.title.lower() not in listed and requirement["other_degree_needs_acceptance"]:
+            if entry.accepted is None:
+                problems.append(f"{entry.title}: a degree outside the list waits for a coordinator to accept it")
+                continue
+            if entry.accepted is False:
+                problems.append(f"{entry.title}: a coordinator did not accept this degree")
+                continue
+        if requirement["transcript_required"] and not entry.transcript:
+            problems.append(f"{entry.title}: upload the official transcript")
+            continue
+        counted.append(f"{entry.title}, with transcript" if entry.transcript else entry.title)
+    if counted:
+        return RequirementResult("education", requirement["title"], True, [], counted)
+    if not portfolio.education:
+        kinds = ", ".join(requirement["degrees"])
+        problems.append(f"add a degree ({kinds}, or another degree specific to infant mental health)"
+                        + (" or a post-graduate certificate program" if requirement["certificates"] else ""))
+    return RequirementResult("education", requirement["title"], False, problems)
+
+
+def training(requirement, portfolio, today):
+    total = sum(entry.hours for entry in portfolio.training)
+    missing = []
+    if total < requirement["min_hours"]:
+        missing.append(f"{_hours(total)} of {_hours(requirement['min_hours'])} clock hours: add "
+                       f"{_hours(requirement['min_hours'] - total)} more")
+    for topic, minimum in requirement.get("topic_minimums", {}).items():
+        on_topic = sum(entry.hours for entry in portfolio.training if entry.topic == topic)
+        if on_topic < minimum:
+            missing.append(f"{_hours(on_topic)} of {_hours(minimum)} hours on {topic}: add "
+                           f"{_hours(minimum - on_topic)} more")
+    domains = sorted({domain for entry in portfolio.training for domain in entry.domains})
+    counted = [f"{_hours(total)} clock hours"] + ([f"domains covered: {', '.join(domains)}"] if domains else [])
+    return RequirementResult("training", requirement["title"], not missing, missing, counted)
+
+
+def merged_days(periods, today):
+    """Days covered by the (start, end) periods, overlaps counted once; an open end is today."""
+    spans = sorted((start, min(end or today, today)) for start, end in periods if start <= (end or today))
+    days, current_start, current_end = 0, None, None
+    for start, end in spans:
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                days += (current_end - current_start).days
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        days += (current_end - current_start).days
+    return days
+
+
+def work_experience(requirement, portfolio, today):
+    missing, counted = [], []
+    for period in requirement["periods"]:
+        entries = [entry for entry in portfolio.work if entry.kind == period["kind"]
+                   and (entry.post_graduate or not period["post_graduate"])
+                   and (entry.supervised or not period["supervised"])]
+        years = merged_days([(entry.start, entry.end) for entry in entries], today) / DAYS_PER_YEAR
+        if years + 1e-9 < period["min_years"]:
+            short_months = max(1, round((period["min_years"] - years) * 12))
+            missing.append(f"{period['label']}: {years:.1f} of {period['min_years']:g} years; "
+                           f"about {short_months} more month(s)")
+        else:
+            counted.append(f"{period['label']}: {years:.1f} years")
+        if period["kind"].endswith("_leadership") and entries and not any(entry.activities for entry in entries):
+            missing.append(f"{period['label']}: name your leadership activities")
+    return RequirementResult("work_experience", requirement["title"], not missing, missing, counted)
+
+
+def _qualifying_run(sessions, requirement):
+    """(first day, last day, hours) of the earliest run of sessions that meets the rule, or None."""
+    for first in range(len(sessions)):
+        earliest_end = add_months(sessions[first].on, requirement["min_months"])
+        latest_end = add_months(sessions[first].on, requirement["max_months"])
+        hours = 0.0
+        for last in range(first, len(sessions)):
+            if sessions[last].on > latest_end:
+                break
+            hours += sessions[last].hours
+            if sessions[last].on >= earliest_end and hours + 1e-9 >= requirement["min_hours"]:
+                return sessions[first].on, sessions[last].on, hours
+    return None
+
+
+def reflective_supervision(requirement, portfolio, today):
+    title = requirement["title"]
+    counting = sorted((entry for entry in portfolio.supervision if not entry.peer and entry.approved),
+                      key=lambda entry: entry.on)
+    run = _qualifying_run(counting, requirement)
+    if run is not None:
+        first, last, hours = run
+        return RequirementResult("reflective_supervision", title, True, [],
+                                 [f"{_hours(hours)} hours from {first.isoformat()} to {last.isoformat()}"])
+    if not requirement["required"]:
+        return RequirementResult("reflective_supervision", title, True, [], ["optional for this category"])
+    total = sum(entry.hours for entry in counting)
+    missing = [f"{_hours(requirement['min_hours'])} clock hours within a period of {requirement['min_months']} to "
+               f"{requirement['max_months']} months are needed; {_hours(total)} hours count so far"]
+    if counting and total >= requirement["min_hours"]:
+        span = f"{counting[0].on.isoformat()} to {counting[-1].on.isoformat()}"
+        missing.append(f"the sessions logged ({span}) do not add up to {_hours(requirement['min_hours'])} hours "
+                       f"in a period of {requirement['min_months']} to {requirement['max_months']} months")
+    peer = sum(entry.hours for entry in portfolio.supervision if entry.peer)
+    if peer:
+        missing.append(f"{_hours(peer)} hours of peer supervision do not count")
+    waiting = sum(entry.hours for entry in portfolio.supervision if not entry.peer and not entry.approved)
+    if waiting:
+        missing.append(f"{_hours(waiting)} hours wait for a coordinator to approve the supervisor/consultant")
+    return RequirementResult("reflective_supervision", title, False, missing)
+
+
+def _best_matching(slots, ratings, endorsed):
+    """The assignment of ratings to slots that fills the most slots, then includes an endorsed rater."""
+    best, best_score = [None] * len(slots), (-1, False)
+    padded = list(ratings) + [None] * len(slots)
+    for chosen in permutations(range(len(padded)), len(slots)):
+        assignment = [padded[index] for index in chosen]
+        if any(rating is not None and rating.relationship not in slot["relationships"]
+               for slot, rating in zip(slots, assignment)):
+            continue
+        score = (sum(rating is not None for rating in assignment),
+                 any(rating is not None and rating.rater_level in endorsed for rating in assignment))
+        if score > best_score:
+            best, best_score = assignment, score
+    return best
+
+
+def references(requirement, portfolio, today):
+    limit = requirement["max_not_enough_information"]
+    counting = [rating for rating in portfolio.references if rating.submitted and rating.not_enough_information <= limit]
+    slots = requirement["slots"]
+    endorsed = set(requirement["endorsed_levels"])
+    matched = _best_matching(slots, counting, endorsed)
+    missing = [f"{slot['label']}: no reference rating that counts yet"
+               for slot, rating in zip(slots, matched) if rating is None]
+    if not any(rating is not None and rating.rater_level in endorsed for rating in matched):
+        missing.append(f"at least one rating must come from a rater endorsed at Level {', '.join(sorted(endorsed))}")
+    for rating in portfolio.references:
+        if rating.submitted and rating.not_enough_information > limit:
+            missing.append(f"a rating from your {rating.relationship.replace('_', ' ')} has "
+                           f"{rating.not_enough_information} \"not enough information\" answers and does not count "
+                           f"(at most {limit})")
+    counted = [f"{slot['label']}: a rating from your {rating.relationship.replace('_', ' ')}"
+               for slot, rating in zip(slots, matched) if rating is not None]
+    return RequirementResult("references", requirement["title"], not missing, missing, counted)
+
+
+def ethics(requirement, portfolio, today):
+    version = requirement["version"]
+    if portfolio.ethics_version == version:
+        return RequirementResult("ethics", requirement["title"], True, [], [f"version {version} signed"])
+    if portfolio.ethics_version:
+        return RequirementResult("ethics", requirement["title"], False,
+                                 [f"you signed version {portfolio.ethics_version}; sign the current version {version}"])
+    return RequirementResult("ethics", requirement["title"], False, [f"sign version {version}"])
+
+
+def membership(requirement, portfolio, today):
+    expires = portfolio.membership_expires
+    if expires is None:
+        return RequirementResult("membership", requirement["title"], False,
+                                 ["add your membership of the association or another infant mental health association"])
+    if expires < today:
+        return RequirementResult("membership", requirement["title"], False,
+                                 [f"your membership expired on {expires.isoformat()}: renew it"])
+    return RequirementResult("membership", requirement["title"], True, [], [f"current until {expires.isoformat()}"])
+
+
+EXAM_MISSING = {None: "sit the written examination", "pending": "your examination result is not final yet",
+                "fail": "the written examination is not passed yet"}
+
+
+def exam(requirement, portfolio, today):
+    if portfolio.exam_outcome == "pass":
+        return RequirementResult("exam", requirement["title"], True, [], ["passed"])
+    return RequirementResult("exam", requirement["title"], False, [EXAM_MISSING[portfolio.exam_outcome]])
+
+
+RULES = {"education": education, "training": training, "work_experience": work_experience,
+         "reflective_supervision": reflective_supervision, "references": references, "ethics": ethics,
+         "membership": membership, "exam": exam}
+
+
+def evaluate(category, portfolio, today):
+    """Every requirement of the category, in order, checked against the portfolio on `today`."""
+    return [RULES[requirement["kind"]](requirement, portfolio, today) for requirement in category.requirements]
