@@ -16,7 +16,7 @@ from exam.models import FINISHED_STATUSES, Attempt, AttemptSection, Enrollment, 
 from extensions import db
 from item_bank.kinds import KINDS, kind_of
 from item_bank.models import FormItem, Item, ItemVersion
-from rating.models import CaseStatus, RatingCase
+from rating.models import RatingCase
 
 
 def is_rated(response):
@@ -98,11 +98,3 @@ def cases_by_response(responses):
     query = (select(RatingCase).where(RatingCase.response_id.in_(ids))
              .options(selectinload(RatingCase.ratings)))
     return {case.response_id: case for case in db.session.scalars(query)}
-
-
-def unfinished(form):
-    """How many of the form's queued responses are not final yet."""
-    responses = to_rate(form)
-    cases = cases_by_response(responses)
-    return sum(1 for response in responses
-               if response.id not in cases or cases[response.id].status != CaseStatus.FINAL)
