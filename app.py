@@ -14,6 +14,9 @@ from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from audit.views import bp as audit_bp
+from competencies.reference_views import bp as references_bp
+from competencies.review_views import bp as review_bp
+from competencies.views import bp as portfolio_bp
 from config import INSTANCE_DIR, config_from_environment
 from database import init_database
 from demo import demo_cli
@@ -60,8 +63,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, proctor_bp,
-                      rating_bp):
+    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, portfolio_bp,
+                      proctor_bp, rating_bp, references_bp, review_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,6 +5,7 @@ production, testing) unless it is handed a config object or mapping.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
@@ -30,6 +31,8 @@ class Config:
         # Behind a reverse proxy, the number of proxies whose X-Forwarded-For to
         # trust: the client address feeds the audit log and the rate limits.
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        # Portfolio documents live outside the web root, served only through their download route.
+        self.DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -44,6 +47,9 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute"
     SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "100 per minute"
     PASSWORD_HASH_PROFILE = "OWASP"  # see accounts/passwords.py
+    # A request body larger than this is refused before it is read (413);
+    # portfolio documents are held to 10 MB by competencies/uploads.py.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     USERS_PER_PAGE = 50
 
 
@@ -80,6 +86,7 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "attest-tests"
         self.RATELIMIT_STORAGE_URI = "memory://"  # each test resets its counts
+        self.DOCUMENTS_DIR = tempfile.mkdtemp(prefix="attest-documents-")
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite://")
         )

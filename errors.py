@@ -1,6 +1,6 @@
 """Error pages: HTML for people, JSON for the app's JSON endpoints."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from extensions import db
@@ -10,6 +10,7 @@ MESSAGES = {
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Not found", "There is no page at this address."),
     405: ("Method not allowed", "This page cannot be used that way."),
+    413: ("Too large", "What you sent is larger than Attest accepts in one request."),
     429: ("Too many requests", "Too many requests. Wait a minute, then try again."),
     500: ("Something went wrong", "An unexpected error occurred. It has been logged; please try again."),
 }
@@ -30,6 +31,12 @@ def render_error(status, message=None):
 def register_errorhandlers(app):
     for status in (400, 403, 404, 405):
         app.register_error_handler(status, lambda error, status=status: render_error(status))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return render_error(413, f"What you sent is larger than the {limit} MB Attest accepts in one request; "
+                                 "portfolio documents may be 10 MB at most.")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

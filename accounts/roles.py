@@ -41,12 +41,15 @@ NAVIGATION = {
         NavLink("Exam sessions", "proctor.list_sessions"),
         NavLink("Item statistics", "analysis.list_forms"),
         NavLink("Rating", "rating.overview"),
+        NavLink("Portfolio review", "review.queue"),
     ),
     Role.COORDINATOR: (
+        NavLink("Portfolio review", "review.queue"),
         NavLink("Rating", "rating.overview"),
         NavLink("Rater conflicts", "rating.conflicts"),
         NavLink("Domains", "item_bank.list_domains"),
     ),
+    Role.CANDIDATE: (NavLink("Endorsement portfolio", "portfolio.index"),),
     Role.PROCTOR: (NavLink("Exam sessions", "proctor.list_sessions"), NavLink("Schedule", "proctor.schedule_session")),
     Role.PSYCHOMETRICIAN: (
         NavLink("Items", "item_bank.list_items"),

@@ -10,6 +10,9 @@ references              slots [{label, relationships}], endorsed_levels, max_not
 ethics                  version
 membership, exam        nothing more
 
+Each category may also say what its yearly renewal needs: `renewal`
+{training_hours, supervision_hours (optional)}; membership is always needed.
+
 A file that does not fit is refused with its name and the field at fault.
 """
 
@@ -30,6 +33,7 @@ SETTINGS = {
     "membership": {},
     "exam": {},
 }
+RENEWAL_SETTINGS = {"training_hours": (int, float), "supervision_hours": (int, float)}
 PERIOD_SETTINGS = {"kind": str, "label": str, "min_years": (int, float), "post_graduate": bool, "supervised": bool}
 
 
@@ -43,6 +47,7 @@ class Category:
     label: str
     requirements: list  # dicts, each with kind and title
     leadership_activities: list
+    renewal: dict  # training_hours, and supervision_hours where reflective supervision is renewed
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,15 @@ def _check_requirement(requirement, where):
     return requirement
 
 
+def _renewal(renewal, where):
+    _need(renewal, dict, where)
+    for name, value in renewal.items():
+        if name not in RENEWAL_SETTINGS:
+            raise DefinitionError(f"{where}.{name}: not a renewal setting ({', '.join(RENEWAL_SETTINGS)})")
+        _need(value, RENEWAL_SETTINGS[name], f"{where}.{name}")
+    return renewal
+
+
 def parse(data, source):
     """A Definition from the decoded JSON of `source` (a file name, for messages)."""
     _need(data, dict, source)
@@ -92,7 +106,8 @@ def parse(data, source):
                                                                   f"{where}.requirements"))]
         categories[code] = Category(code, _need(category.get("label"), str, f"{where}.label"), requirements,
                                     _need(category.get("leadership_activities", []), list,
-                                          f"{where}.leadership_activities"))
+                                          f"{where}.leadership_activities"),
+                                    _renewal(category.get("renewal", {}), f"{where}.renewal"))
     if not categories:
         raise DefinitionError(f"{source}: categories: name at least one")
     return Definition(data["endorsement"], data["name"], data["level"], categories)

@@ -10,7 +10,9 @@ the owner enrolled, `{enrollment_id}` the owner's place in it, and
 `{attempt_id}`, the owner's attempt in it, started; `{incident_id}`, an
 incident recorded in that session. `{published_form_id}` is the session's
 form and `{published_form_item_id}` its first item; `{study_id}` an Angoff
-study of it with no panelists, so its rating sheet is 404 to everyone. A candidate reaching another's session or
+study of it with no panelists, so its rating sheet is 404 to everyone.
+`{application_id}` is the owner's draft Mentor application, `{document_id}` a
+document in it and `{reference_id}` a reference request not answered yet. A candidate reaching another's session or
 attempt gets 404, as for none. The proctor principal is assigned to the
 session; "other_proctor" is a proctor who is not, and gets 404 for it.
 """
@@ -58,6 +60,11 @@ def role_home(role):
     return only([role])
 
 
+def owner_or_staff(status=200):
+    """The owner's portfolio pages: coordinators and admins get `status`; anyone else signed in 404 (not theirs)."""
+    return {p: (status if p in {role.value for role in COORDINATORS} else 404) for p in SIGNED_IN} | {ANONYMOUS: 302}
+
+
 ADMIN = [Role.ADMIN]
 WRITERS = [Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN]
 FORM_BUILDERS = [Role.PSYCHOMETRICIAN, Role.ADMIN]
@@ -68,6 +75,8 @@ COORDINATORS = [Role.COORDINATOR, Role.ADMIN]
 SESSION = "/proctor/sessions/{session_id}"
 ANALYSIS = "/analysis/forms/{published_form_id}"
 STUDY = "/analysis/angoff/{study_id}"
+PORTFOLIO = "/portfolio/{application_id}"
+REVIEW = "/applications/{application_id}"
 
 CHECKS = [
     Check("GET", "/", "home.index", everyone(302)),
@@ -208,6 +217,44 @@ CHECKS = [
     Check("GET", "/rating/sessions/{session_id}/results", "rating.session_results", only(COORDINATORS)),
     Check("POST", "/rating/sessions/{session_id}/release", "rating.release", only(COORDINATORS, 302)),
     Check("GET", "/rating/attempts/{attempt_id}/letter", "rating.letter_preview", only(COORDINATORS, 404)),
+    Check("GET", "/portfolio", "portfolio.index", only([Role.CANDIDATE]) | {OTHER_CANDIDATE: 200}),
+    # An empty post names no endorsement: refused, back to the list.
+    Check("POST", "/portfolio/start", "portfolio.start", only([Role.CANDIDATE], 302) | {OTHER_CANDIDATE: 302}),
+    *(
+        Check(method, PORTFOLIO + path, endpoint, only([Role.CANDIDATE], status=404) | {OTHER_CANDIDATE: 404})
+        for method, path, endpoint in [
+            ("GET", "", "portfolio.application"),
+            ("POST", "/category", "portfolio.change_category"),
+            ("POST", "/training", "portfolio.add_entry"),
+            ("POST", "/training/999999999/remove", "portfolio.remove_entry"),
+            ("POST", "/education/999999999/transcript", "portfolio.upload_transcript"),
+            ("POST", "/documents", "portfolio.upload_document"),
+            ("POST", "/documents/{document_id}/remove", "portfolio.remove_document"),
+            ("POST", "/ethics", "portfolio.sign_ethics"),
+            ("POST", "/membership", "portfolio.membership"),
+            ("POST", "/references", "portfolio.ask_reference"),
+            ("POST", "/references/{reference_id}/link", "portfolio.new_reference_link"),
+            ("POST", "/references/{reference_id}/withdraw", "portfolio.withdraw_reference"),
+            ("POST", "/submit", "portfolio.submit"),
+        ]
+    ),
+    Check("GET", PORTFOLIO + "/documents/{document_id}", "portfolio.download", owner_or_staff()),
+    Check("GET", PORTFOLIO + "/record", "portfolio.competency_record", owner_or_staff()),
+    Check("GET", PORTFOLIO + "/record.pdf", "portfolio.competency_record_pdf", owner_or_staff()),
+    Check("GET", "/references/not-a-link", "references.rate", everyone(404)),
+    Check("POST", "/references/not-a-link", "references.rate", everyone(404)),
+    Check("GET", "/applications", "review.queue", only(COORDINATORS)),
+    Check("GET", REVIEW, "review.application", only(COORDINATORS)),
+    # Empty posts are refused with their reasons; a draft is not reviewed, endorsed or renewed.
+    *(
+        Check("POST", REVIEW + path, endpoint, only(COORDINATORS, 400))
+        for path, endpoint in [
+            ("/decide", "review.decide"), ("/status", "review.change_status"), ("/comment", "review.comment"),
+            ("/endorse", "review.endorse"), ("/renew", "review.renew"),
+            ("/education/999999999/accept", "review.accept_degree"),
+            ("/supervision/999999999/approve", "review.approve_provider"),
+        ]
+    ),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

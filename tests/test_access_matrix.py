@@ -8,10 +8,12 @@ from accounts.roles import Role
 from analysis import standard_setting
 from audit.log import Actor
 from clock import utcnow
+from competencies import documents, portfolio, references
 from exam import delivery, incidents, sessions
 from exam.models import ExamSession
 from item_bank.assembly import assemble_forms, publish_form
 from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS
+from tests.competencies.conftest import png_bytes
 from tests.conftest import sign_in
 
 
@@ -45,6 +47,9 @@ def objects(create_user, make_item, make_blueprint, db):
     delivery.agree(attempt, now, by)
     incident = incidents.record_incident(session, "technical", "The projector failed.", now, now, by)
     study = standard_setting.create_study(delivered, "Matrix panel", now, by)
+    application = portfolio.start(owner.id, "mentor", "clinical", by)
+    document = documents.store(application, "Card", "card.png", png_bytes(), by)
+    reference, _ = references.ask(application, "colleague", "Pat", "pat@example.net", True, by, now)
     db.session.commit()
     return {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
@@ -53,6 +58,7 @@ def objects(create_user, make_item, make_blueprint, db):
         "incident_id": incident.id, "published_form_id": delivered.id,
         "published_form_item_id": delivered.form_items[0].id, "study_id": study.id,
         "response_id": attempt.responses[0].id,
+        "application_id": application.id, "document_id": document.id, "reference_id": reference.id,
     }
 
 

@@ -1,0 +1,130 @@
+"""Forms of the portfolio, the reference rating and the coordinator's review.
+Choices that depend on the category (kinds of work, relationships, domains)
+are filled in by the view."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, FloatField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from accounts.forms import CheckboxListField
+from competencies.models import Decision
+
+FILE_HELP = "PDF, PNG or JPEG, 10 MB at most."
+
+
+class ConfirmForm(FlaskForm):
+    """A button's CSRF token and nothing else."""
+
+
+class StartForm(FlaskForm):
+    endorsement = SelectField("Endorsement", validators=[DataRequired()])
+    category = SelectField("Category", validators=[DataRequired()],
+                           description="The category of specialized work experience you apply in.")
+
+
+class CategoryForm(FlaskForm):
+    category = SelectField("Category", validators=[DataRequired()])
+
+
+class EducationForm(FlaskForm):
+    title = StringField("Degree or program", validators=[DataRequired(), Length(max=120)],
+                        description="For example MSW or PhD; another degree specific to infant mental health is "
+                                    "accepted by a coordinator.")
+    kind = SelectField("Kind", choices=[SelectChoice("degree", "Degree"),
+                                        SelectChoice("certificate", "Post-graduate specialization or university "
+                                                                    "certificate program")])
+    institution = StringField("Institution", validators=[DataRequired(), Length(max=160)])
+    completed_on = DateField("Completed on", validators=[Optional()])
+    transcript = FileField("Official transcript", description=FILE_HELP)
+
+
+class TrainingForm(FlaskForm):
+    taken_on = DateField("Date", validators=[InputRequired(message="Enter the date of the training.")])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    provider = StringField("Provider", validators=[DataRequired(), Length(max=160)])
+    hours = FloatField("Clock hours", validators=[InputRequired(), NumberRange(min=0.25, max=500)])
+    domains = CheckboxListField("Competency domains covered", validators=[DataRequired(
+        message="Choose at least one competency domain.")])
+    topic = SelectField("Topic", validators=[Optional()])
+
+
+class WorkForm(FlaskForm):
+    kind = SelectField("Kind of work", validators=[DataRequired()])
+    position = StringField("Position", validators=[DataRequired(), Length(max=160)])
+    employer = StringField("Employer", validators=[DataRequired(), Length(max=160)])
+    started_on = DateField("Started", validators=[InputRequired(message="Enter the start date.")])
+    ended_on = DateField("Ended", validators=[Optional()], description="Leave empty if you are still in this work.")
+    post_graduate = BooleanField("After my graduate degree", default=True)
+    supervised = BooleanField("Supervised")
+    activities = CheckboxListField("Leadership activities", validators=[Optional()])
+    other_activities = TextAreaField("Other leadership activities", validators=[Length(max=1000)],
+                                     description="One per line, if yours are not in the list.")
+    description = TextAreaField("Description", validators=[Length(max=4000)])
+
+
+class SupervisionForm(FlaskForm):
+    met_on = DateField("Date", validators=[InputRequired(message="Enter the date of the session.")])
+    hours = FloatField("Clock hours", validators=[InputRequired(), NumberRange(min=0.25, max=40)])
+    format = SelectField("Format", choices=[SelectChoice("individual", "Individual"), SelectChoice("group", "Group")])
+    provider_name = StringField("Supervisor/consultant", validators=[DataRequired(), Length(max=120)])
+    provider_email = StringField("Supervisor/consultant's email", validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    peer = BooleanField("Peer supervision", description="Peer supervision is logged but does not count.")
+
+
+class DocumentForm(FlaskForm):
+    label = StringField("What it is", validators=[Length(max=160)],
+                        description="For example: membership card, training certificate.")
+    file = FileField("File", validators=[FileRequired(message="Choose a file to upload.")], description=FILE_HELP)
+
+
+class TranscriptForm(FlaskForm):
+    file = FileField("Official transcript", validators=[FileRequired(message="Choose a file to upload.")],
+                     description=FILE_HELP)
+
+
+class EthicsForm(FlaskForm):
+    typed_name = StringField("Type your full name to sign", validators=[DataRequired(), Length(max=120)])
+    agree = BooleanField("I have read the code of ethics and the endorsement agreement and agree to them",
+                         validators=[DataRequired(message="Tick the box to agree.")])
+
+
+class MembershipForm(FlaskForm):
+    association = StringField("Association", validators=[DataRequired(), Length(max=160)])
+    number = StringField("Membership number", validators=[Length(max=60)])
+    expires = DateField("Current until", validators=[InputRequired(message="Enter the date your membership ends.")])
+
+
+class ReferenceRequestForm(FlaskForm):
+    relationship = SelectField("Their relationship to you", validators=[DataRequired()])
+    rater_name = StringField("Their name", validators=[DataRequired(), Length(max=120)])
+    rater_email = StringField("Their email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    waived = BooleanField("I waive my right to see what this person writes", default=True,
+                          description="The rater is told whether you waived access.")
+
+
+class ReferenceRatingForm(FlaskForm):
+    """The domains' radio groups are read by name in the view (`domain-<code>`)."""
+
+    rater_level = SelectField("Your own endorsement", choices=[SelectChoice("", "Not endorsed")] + [
+        SelectChoice(level, f"Level {level}") for level in ("I", "II", "III", "IV")], validators=[Optional()])
+    comments = TextAreaField("Comments", validators=[Length(max=4000)])
+
+
+class DecisionForm(FlaskForm):
+    requirement = SelectField("Requirement", validators=[DataRequired()])
+    decision = RadioField("Decision", choices=[SelectChoice(d.value, d.label) for d in Decision],
+                          validators=[DataRequired(message="Choose met or not met.")])
+    note = TextAreaField("Note", validators=[Length(max=2000)],
+                         description="Needed for not met, and for a consensus.")
+
+
+class StatusForm(FlaskForm):
+    action = SelectField("Action", validators=[DataRequired()])
+    body = TextAreaField("Comment to the candidate", validators=[Length(max=4000)],
+                         description="Needed when asking for more information or deferring.")
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField("Comment", validators=[DataRequired(), Length(max=4000)])

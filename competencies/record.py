@@ -1,0 +1,114 @@
+"""The documentation of competencies: per competency domain, the evidence
+behind it (training hours tagged to the domain, the counted reference ratings
+for the domain, the written examination's domain subscore), beside the
+category-wide evidence (education, work experience, reflective
+supervision/consultation) and every requirement's result.
+
+A domain is documented when training covers it and the counted reference
+ratings for it average at least "Meets" (3 on the 1-4 scale). The exam's
+domain subscore is shown, not judged: the exam is passed or not as a whole.
+"""
+
+from dataclasses import dataclass, field
+
+from competencies import portfolio, renewal, rules, written_exam
+from competencies.models import ApplicationStatus
+from item_bank.domains import all_domains
+
+MEETS = 3
+
+
+@dataclass
+class DomainRecord:
+    code: str
+    name: str
+    training_hours: float = 0.0
+    training: list = field(default_factory=list)  # titles of the training entries tagged to the domain
+    ratings: list = field(default_factory=list)  # the counted references' ratings (1-4) for the domain
+    not_enough_information: int = 0
+    exam_points: float | None = None
+    exam_possible: float | None = None
+
+    @property
+    def reference_mean(self):
+        return round(sum(self.ratings) / len(self.ratings), 2) if self.ratings else None
+
+    @property
+    def exam_percent(self):
+        return round(100 * self.exam_points / self.exam_possible, 1) if self.exam_possible else None
+
+    @property
+    def missing(self):
+        missing = []
+        if not self.training_hours:
+            missing.append("no training tagged to this domain")
+        if self.reference_mean is None:
+            missing.append("no reference rating with information on this domain")
+        elif self.reference_mean < MEETS:
+            missing.append("reference ratings average below \"Meets\"")
+        return missing
+
+    @property
+    def met(self):
+        return not self.missing
+
+
+@dataclass
+class CompetencyRecord:
+    application: object
+    definition: object
+    category: object
+    requirements: list  # rules.RequirementResult, in the category's order
+    domains: list  # DomainRecord
+    exam: written_exam.Standing
+    renewal: list = field(default_factory=list)  # rules.RequirementResult lines, once endorsed
+
+    @property
+    def final(self):
+        """The exam result is final (released): the record can be read as the documentation of competencies."""
+        return self.exam.outcome in ("pass", "fail")
+
+    @property
+    def complete(self):
+        return all(result.met for result in self.requirements) and all(domain.met for domain in self.domains)
+
+    @property
+    def endorsed(self):
+        return self.application.state == ApplicationStatus.ENDORSED
+
+
+def counted_references(application):
+    limit = portfolio.requirement_of(application, "references")["max_not_enough_information"]
+    return [reference for reference in application.references
+            if reference.submitted_at is not None and reference.not_enough_information <= limit]
+
+
+def _domains(application, exam):
+    domains = {domain.code: DomainRecord(domain.code, domain.name) for domain in all_domains()}
+    for entry in application.training:
+        for code in entry.domains or ():
+            if code in domains:
+                domains[code].training_hours += entry.hours
+                domains[code].training.append(entry.title)
+    for reference in counted_references(application):
+        for code, value in reference.ratings.items():
+            if code in domains:
+                if value is None:
+                    domains[code].not_enough_information += 1
+                else:
+                    domains[code].ratings.append(value)
+    if exam.result is not None:
+        for subscore in exam.result.domains:
+            if subscore.code in domains:
+                domains[subscore.code].exam_points, domains[subscore.code].exam_possible = (subscore.points,
+                                                                                            subscore.possible)
+    return list(domains.values())
+
+
+def competency_record(application, today):
+    exam = written_exam.standing(application.candidate_id)
+    requirements = rules.evaluate(portfolio.category_of(application),
+                                  portfolio.to_evidence(application, exam.outcome), today)
+    lines = renewal.status(application, today) if application.renewal_due else []
+    return CompetencyRecord(application, portfolio.definition_of(application), portfolio.category_of(application),
+                            requirements, _domains(application, exam), exam, lines)

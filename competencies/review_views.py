@@ -1,0 +1,190 @@
+"""The coordinators' review: the queue of applications, and one application
+with its checklist and evidence beside the reviewers' decisions, the status
+actions, comments, and issuing and renewing the endorsement."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
+
+from accounts.access import current_actor, roles_required
+from accounts.roles import Role
+from clock import utcnow
+from competencies import portfolio, references, renewal, review
+from competencies.forms import CommentForm, ConfirmForm, DecisionForm, StatusForm
+from competencies.models import Application, ApplicationStatus
+from competencies.review import ReviewRefused
+from extensions import db
+from item_bank.domains import all_domains
+
+bp = Blueprint("review", __name__)
+
+COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
+ACTIONS = {
+    "request_information": ("Ask for more information", review.request_information),
+    "approve": ("Approve to sit the exam", review.approve),
+    "defer": ("Defer", review.defer),
+}
+
+
+def _application(application_id):
+    return db.session.get(Application, application_id) or abort(404)
+
+
+def _today():
+    return utcnow().date()
+
+
+def _decision_form(application, form=None):
+    form = form or DecisionForm(prefix="decision")
+    form.requirement.choices = [SelectChoice(kind, title) for kind, title in review.reviewable(application)]
+    return form
+
+
+def _status_form(form=None):
+    form = form or StatusForm(prefix="status")
+    form.action.choices = [SelectChoice(code, label) for code, (label, _) in ACTIONS.items()]
+    return form
+
+
+def _page(application, code=200, **given):
+    if review.settle_exam(application, current_actor()):
+        db.session.commit()
+    return render_template(
+        "competencies/review.html", application=application,
+        checklist=portfolio.checklist(application, _today()), reviews=review.requirement_reviews(application),
+        decision_form=given.get("decision") or _decision_form(application), status_form=given.get("status")
+        or _status_form(), comment_form=given.get("comment") or CommentForm(prefix="comment"), confirm=ConfirmForm(),
+        category=portfolio.category_of(application), work_labels=dict(portfolio.work_kinds(application)),
+        relationship_label=references.relationship_label, domains=all_domains(), scale=references.SCALE,
+        renewal=renewal.status(application, _today()) if application.renewal_due else [],
+        me=current_actor().user_id), code
+
+
+def _refused(application, refusal, **given):
+    flash(str(refusal), "error")
+    return _page(application, 400, **given)
+
+
+def _back(application, anchor=None):
+    return redirect(url_for("review.application", application_id=application.id, _anchor=anchor))
+
+
+@bp.route("/applications")
+@roles_required(*COORDINATORS)
+def queue():
+    """Coordinators and admins: applications past the draft, by status."""
+    chosen = request.args.get("status")
+    status = ApplicationStatus(chosen) if chosen in {s.value for s in ApplicationStatus} else None
+    return render_template("competencies/queue.html", applications=review.queue(status), counts=review.status_counts(),
+                           chosen=status)
+
+
+@bp.route("/applications/<int:application_id>")
+@roles_required(*COORDINATORS)
+def application(application_id):
+    """Coordinators and admins: one application, its evidence and its review."""
+    return _page(_application(application_id))[0]
+
+
+@bp.route("/applications/<int:application_id>/decide", methods=["POST"])
+@roles_required(*COORDINATORS)
+def decide(application_id):
+    """Coordinators and admins: record my decision on a requirement, or (with consensus) settle it."""
+    application = _application(application_id)
+    form = _decision_form(application, DecisionForm(prefix="decision"))
+    if not form.validate_on_submit():
+        return _page(application, 400, decision=form)
+    settle = request.form.get("consensus") == "1"
+    try:
+        (review.record_consensus if settle else review.decide)(application, form.requirement.data, form.decision.data,
+                                                               form.note.data or "", current_actor(), utcnow())
+    except ReviewRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal, decision=form)
+    db.session.commit()
+    flash("Consensus recorded." if settle else "Decision recorded.", "success")
+    return _back(application, "decisions")
+
+
+@bp.route("/applications/<int:application_id>/status", methods=["POST"])
+@roles_required(*COORDINATORS)
+def change_status(application_id):
+    """Coordinators and admins: ask for more information, approve to sit the exam, or defer."""
+    application = _application(application_id)
+    form = _status_form(StatusForm(prefix="status"))
+    if not form.validate_on_submit():
+        return _page(application, 400, status=form)
+    label, action = ACTIONS[form.action.data]
+    try:
+        action(application, form.body.data or "", current_actor(), utcnow())
+    except ReviewRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal, status=form)
+    db.session.commit()
+    flash(f"{label}: the application is now {application.state.label.lower()}.", "success")
+    return _back(application)
+
+
+@bp.route("/applications/<int:application_id>/comment", methods=["POST"])
+@roles_required(*COORDINATORS)
+def comment(application_id):
+    """Coordinators and admins: a comment to the candidate."""
+    application = _application(application_id)
+    form = CommentForm(prefix="comment")
+    if not form.validate_on_submit():
+        return _page(application, 400, comment=form)
+    review.comment(application, form.body.data, current_actor(), utcnow())
+    db.session.commit()
+    flash("Comment sent to the candidate.", "success")
+    return _back(application, "comments")
+
+
+def _confirmed_action(application_id, act, done):
+    application = _application(application_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        act(application)
+    except ReviewRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal)
+    db.session.commit()
+    flash(done(application), "success")
+    return _back(application)
+
+
+@bp.route("/applications/<int:application_id>/endorse", methods=["POST"])
+@roles_required(*COORDINATORS)
+def endorse(application_id):
+    """Coordinators and admins: issue the endorsement with its number and renewal date."""
+    return _confirmed_action(application_id, lambda application: review.endorse(application, current_actor(),
+                                                                                 _today()),
+                             lambda application: f"Endorsement {application.endorsement_number} issued; renewal "
+                                                 f"due {application.renewal_due.isoformat()}.")
+
+
+@bp.route("/applications/<int:application_id>/renew", methods=["POST"])
+@roles_required(*COORDINATORS)
+def renew(application_id):
+    """Coordinators and admins: renew the endorsement for a year, once the renewal is met."""
+    return _confirmed_action(application_id, lambda application: review.renew(application, current_actor(), _today()),
+                             lambda application: f"Renewed: next renewal due {application.renewal_due.isoformat()}.")
+
+
+@bp.route("/applications/<int:application_id>/education/<int:entry_id>/<any(accept, refuse):verdict>", methods=["POST"])
+@roles_required(*COORDINATORS)
+def accept_degree(application_id, entry_id, verdict):
+    """Coordinators and admins: accept or refuse a degree outside the endorsement's list."""
+    return _confirmed_action(application_id, lambda application: review.accept_degree(
+        application, entry_id, verdict == "accept", current_actor()),
+        lambda application: "Degree accepted." if verdict == "accept" else "Degree not accepted.")
+
+
+@bp.route("/applications/<int:application_id>/supervision/<int:entry_id>/<any(approve, refuse):verdict>",
+          methods=["POST"])
+@roles_required(*COORDINATORS)
+def approve_provider(application_id, entry_id, verdict):
+    """Coordinators and admins: approve or refuse a reflective supervision/consultation provider."""
+    return _confirmed_action(application_id, lambda application: review.approve_provider(
+        application, entry_id, verdict == "approve", current_actor()),
+        lambda application: "Provider approved." if verdict == "approve" else "Provider refused: those hours "
+                                                                              "no longer count.")

@@ -1,0 +1,411 @@
+"""The candidate's portfolio: one page per application with the live
+checklist and every section's entries and forms; documents as downloads; the
+competency record (HTML to print, and PDF) for the candidate and coordinators."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from accounts.access import current_actor, roles_required
+from accounts.roles import Role
+from clock import utcnow
+from competencies import documents, pdf, portfolio, record, references
+from competencies.forms import (
+    CategoryForm,
+    ConfirmForm,
+    DocumentForm,
+    EducationForm,
+    EthicsForm,
+    MembershipForm,
+    ReferenceRequestForm,
+    StartForm,
+    SupervisionForm,
+    TrainingForm,
+    TranscriptForm,
+    WorkForm,
+)
+from competencies.models import Application
+from competencies.portfolio import PortfolioRefused
+from competencies.uploads import UploadRefused
+from extensions import db
+from item_bank.domains import all_domains
+
+bp = Blueprint("portfolio", __name__)
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _today():
+    return utcnow().date()
+
+
+def _own(application_id):
+    return portfolio.own_application(application_id, current_user.id) or abort(404)
+
+
+def _visible(application_id):
+    """The owner's application, or any for coordinators and admins; a 404 for anyone else."""
+    if current_user.has_role(*STAFF):
+        return db.session.get(Application, application_id) or abort(404)
+    return _own(application_id)
+
+
+def _choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _forms(application, given):
+    """Every section's form, filled with the category's choices; `given` holds a form just posted."""
+    forms = {"education": EducationForm(prefix="education"), "training": TrainingForm(prefix="training"),
+             "work": WorkForm(prefix="work"), "supervision": SupervisionForm(prefix="supervision"),
+             "document": DocumentForm(prefix="document"), "ethics": EthicsForm(prefix="ethics"),
+             "membership": MembershipForm(prefix="membership", association=application.membership_association,
+                                          number=application.membership_number,
+                                          expires=application.membership_expires),
+             "reference": ReferenceRequestForm(prefix="reference"), "category": CategoryForm(prefix="category",
+                                                                                             category=application.category),
+             "transcript": TranscriptForm(prefix="transcript"), "confirm": ConfirmForm()}
+    forms.update(given)
+    return _fill_choices(application, forms)
+
+
+def _fill_choices(application, forms):
+    forms["training"].domains.choices = _choices((domain.code, f"{domain.code}: {domain.name}")
+                                                 for domain in all_domains())
+    forms["training"].topic.choices = _choices([("", "None in particular")] + [
+        (topic, topic) for topic in portfolio.training_topics(application)])
+    forms["work"].kind.choices = _choices(portfolio.work_kinds(application))
+    forms["work"].activities.choices = _choices((activity, activity) for activity in
+                                                portfolio.category_of(application).leadership_activities)
+    forms["reference"].relationship.choices = _choices(references.relationships(application))
+    forms["category"].category.choices = _choices((code, category.label) for code, category in
+                                                  portfolio.definition_of(application).categories.items())
+    return forms
+
+
+def _page(application, code=200, **given):
+    return render_template("competencies/application.html", application=application,
+                           checklist=portfolio.checklist(application, _today()), forms=_forms(application, given),
+                           category=portfolio.category_of(application),
+                           definition=portfolio.definition_of(application),
+                           work_labels=dict(portfolio.work_kinds(application)),
+                           relationship_label=references.relationship_label,
+                           can_edit=portfolio.can_edit(application), scale=references.SCALE,
+                           domains=all_domains()), code
+
+
+def _refused(application, message, **given):
+    flash(message, "error")
+    return _page(application, 400, **given)
+
+
+@bp.route("/portfolio")
+@roles_required(Role.CANDIDATE)
+def index():
+    """Candidates: their applications, and starting one."""
+    start = StartForm()
+    known = portfolio.endorsements()
+    start.endorsement.choices = _choices((code, f"{d.name} (Level {d.level})") for code, d in known.items())
+    start.category.choices = _choices(sorted({(code, category.label) for d in known.values()
+                                              for code, category in d.categories.items()}))
+    return render_template("competencies/index.html", applications=portfolio.applications_of(current_user.id),
+                           start=start, endorsements=known)
+
+
+@bp.route("/portfolio/start", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def start():
+    """Candidates: start an application for an endorsement in a category."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        application = portfolio.start(current_user.id, request.form.get("endorsement", ""),
+                                      request.form.get("category", ""), current_actor())
+    except PortfolioRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("portfolio.index"))
+    db.session.commit()
+    flash("Application started. Add your evidence in any order; the checklist shows what is still needed.",
+          "success")
+    return redirect(url_for("portfolio.application", application_id=application.id))
+
+
+@bp.route("/portfolio/<int:application_id>")
+@roles_required(Role.CANDIDATE)
+def application(application_id):
+    """Candidates, on their own application: the checklist and every section."""
+    return _page(_own(application_id))[0]
+
+
+@bp.route("/portfolio/<int:application_id>/category", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def change_category(application_id):
+    """Candidates, on their own draft: change the category."""
+    application = _own(application_id)
+    form = _forms(application, {"category": CategoryForm(prefix="category")})["category"]
+    if not form.validate_on_submit():
+        return _page(application, 400, category=form)
+    try:
+        portfolio.change_category(application, form.category.data, current_actor())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    flash(f"Category changed to {portfolio.category_of(application).label}.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id))
+
+
+def _entry_values(kind, form):
+    values = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "transcript",
+                                                                                       "other_activities")}
+    if kind == "work":
+        written = [line.strip() for line in (form.other_activities.data or "").splitlines() if line.strip()]
+        values["activities"] = list(values["activities"] or []) + written
+    if kind == "supervision":
+        values["provider_email"] = values["provider_email"] or ""
+    if kind == "training":
+        values["topic"] = values["topic"] or ""
+    return values
+
+
+ENTRY_FORMS = {"education": EducationForm, "training": TrainingForm, "work": WorkForm, "supervision": SupervisionForm}
+
+
+@bp.route("/portfolio/<int:application_id>/<any(education, training, work, supervision):kind>", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def add_entry(application_id, kind):
+    """Candidates, on their own application: add an education, training, work or supervision entry."""
+    application = _own(application_id)
+    form = _forms(application, {kind: ENTRY_FORMS[kind](prefix=kind)})[kind]
+    if not form.validate_on_submit():
+        return _page(application, 400, **{kind: form})
+    try:
+        entry = portfolio.add_entry(application, kind, _entry_values(kind, form), current_actor())
+        if kind == "education" and form.transcript.data:
+            upload = form.transcript.data
+            entry.transcript = documents.store(application, f"Transcript: {entry.title}", upload.filename,
+                                               upload.read(), current_actor())
+    except (PortfolioRefused, UploadRefused) as refusal:
+        db.session.rollback()
+        return _refused(application, str(refusal), **{kind: form})
+    db.session.commit()
+    flash("Entry added.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor=kind))
+
+
+@bp.route("/portfolio/<int:application_id>/<any(education, training, work, supervision):kind>/<int:entry_id>/remove",
+          methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def remove_entry(application_id, kind, entry_id):
+    """Candidates, on their own application: remove an entry."""
+    application = _own(application_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        portfolio.remove_entry(application, kind, entry_id, current_actor())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    flash("Entry removed.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor=kind))
+
+
+@bp.route("/portfolio/<int:application_id>/education/<int:entry_id>/transcript", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def upload_transcript(application_id, entry_id):
+    """Candidates, on their own application: upload the transcript of a degree or program."""
+    application = _own(application_id)
+    entry = next((entry for entry in application.education if entry.id == entry_id), None) or abort(404)
+    form = TranscriptForm(prefix="transcript")
+    if not form.validate_on_submit():
+        return _page(application, 400, transcript=form)
+    try:
+        entry.transcript = documents.store(application, f"Transcript: {entry.title}", form.file.data.filename,
+                                           form.file.data.read(), current_actor())
+    except (PortfolioRefused, UploadRefused) as refusal:
+        db.session.rollback()
+        return _refused(application, str(refusal))
+    db.session.commit()
+    flash("Transcript uploaded.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="education"))
+
+
+@bp.route("/portfolio/<int:application_id>/documents", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def upload_document(application_id):
+    """Candidates, on their own application: upload a document."""
+    application = _own(application_id)
+    form = _forms(application, {"document": DocumentForm(prefix="document")})["document"]
+    if not form.validate_on_submit():
+        return _page(application, 400, document=form)
+    try:
+        documents.store(application, form.label.data or "", form.file.data.filename, form.file.data.read(),
+                        current_actor())
+    except (PortfolioRefused, UploadRefused) as refusal:
+        db.session.rollback()
+        return _refused(application, str(refusal), document=form)
+    db.session.commit()
+    flash("Document uploaded.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="documents"))
+
+
+@bp.route("/portfolio/<int:application_id>/documents/<int:document_id>/remove", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def remove_document(application_id, document_id):
+    """Candidates, on their own application: remove a document."""
+    application = _own(application_id)
+    document = documents.of_application(application, document_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        stored_name = documents.remove(application, document, current_actor())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    documents.discard(stored_name)
+    flash("Document removed.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="documents"))
+
+
+@bp.route("/portfolio/<int:application_id>/documents/<int:document_id>")
+@login_required
+def download(application_id, document_id):
+    """The owner, coordinators and admins: the document, as a download only."""
+    application = _visible(application_id)
+    document = documents.of_application(application, document_id) or abort(404)
+    response = send_file(documents.path_of(document), mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/portfolio/<int:application_id>/ethics", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def sign_ethics(application_id):
+    """Candidates, on their own application: sign the code of ethics and endorsement agreement."""
+    application = _own(application_id)
+    form = EthicsForm(prefix="ethics")
+    if not form.validate_on_submit():
+        return _page(application, 400, ethics=form)
+    try:
+        portfolio.sign_ethics(application, form.typed_name.data, current_actor(), utcnow())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal), ethics=form)
+    db.session.commit()
+    flash(f"Signed: version {application.ethics_version}.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="ethics"))
+
+
+@bp.route("/portfolio/<int:application_id>/membership", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def membership(application_id):
+    """Candidates, on their own application: their membership and its expiry."""
+    application = _own(application_id)
+    form = MembershipForm(prefix="membership")
+    if not form.validate_on_submit():
+        return _page(application, 400, membership=form)
+    try:
+        portfolio.set_membership(application, form.association.data.strip(), form.number.data.strip(),
+                                 form.expires.data, current_actor())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal), membership=form)
+    db.session.commit()
+    flash("Membership saved.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="membership"))
+
+
+@bp.route("/portfolio/<int:application_id>/references", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def ask_reference(application_id):
+    """Candidates, on their own application: ask someone for a reference rating; the link is shown once."""
+    application = _own(application_id)
+    form = _forms(application, {"reference": ReferenceRequestForm(prefix="reference")})["reference"]
+    if not form.validate_on_submit():
+        return _page(application, 400, reference=form)
+    try:
+        reference, token = references.ask(application, form.relationship.data, form.rater_name.data,
+                                          form.rater_email.data, form.waived.data, current_actor(), utcnow())
+    except PortfolioRefused as refusal:
+        db.session.rollback()
+        return _refused(application, str(refusal), reference=form)
+    db.session.commit()
+    return _link_page(application, reference, token)
+
+
+def _link_page(application, reference, token):
+    response = Response(render_template("competencies/reference_link.html", application=application,
+                                        reference=reference, days=references.LINK_DAYS,
+                                        link=url_for("references.rate", token=token, _external=True),
+                                        relationship_label=references.relationship_label))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/portfolio/<int:application_id>/references/<int:reference_id>/link", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def new_reference_link(application_id, reference_id):
+    """Candidates, on their own request not yet answered: a new link (the old one stops working)."""
+    application = _own(application_id)
+    reference = portfolio.reference(application, reference_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        token = references.new_link(reference, current_actor(), utcnow())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    return _link_page(application, reference, token)
+
+
+@bp.route("/portfolio/<int:application_id>/references/<int:reference_id>/withdraw", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def withdraw_reference(application_id, reference_id):
+    """Candidates, on their own request not yet answered: withdraw it."""
+    application = _own(application_id)
+    reference = portfolio.reference(application, reference_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        references.withdraw(reference, current_actor())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    flash("Reference request withdrawn; its link no longer works.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="references"))
+
+
+@bp.route("/portfolio/<int:application_id>/submit", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def submit(application_id):
+    """Candidates, on their own draft (or one sent back for more information): submit it for review."""
+    application = _own(application_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        portfolio.submit(application, current_actor(), utcnow(), _today())
+    except PortfolioRefused as refusal:
+        return _refused(application, str(refusal))
+    db.session.commit()
+    flash("Application submitted. Coordinators will review it; you will see their decision and comments here.",
+          "success")
+    return redirect(url_for("portfolio.application", application_id=application.id))
+
+
+@bp.route("/portfolio/<int:application_id>/record")
+@login_required
+def competency_record(application_id):
+    """The owner, coordinators and admins: the documentation of competencies, to print."""
+    application = _visible(application_id)
+    return render_template("competencies/record.html", record=record.competency_record(application, _today()),
+                           staff=current_user.has_role(*STAFF), scale=references.SCALE)
+
+
+@bp.route("/portfolio/<int:application_id>/record.pdf")
+@login_required
+def competency_record_pdf(application_id):
+    """The owner, coordinators and admins: the documentation of competencies as a PDF download."""
+    application = _visible(application_id)
+    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*STAFF))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (f'attachment; filename="competency-record-{application.id}.pdf"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,208 @@
+"""The portfolio through the test client: the candidate's pages and forms,
+uploads refused by content, documents only for their owner and coordinators,
+a reference link that works once, the coordinator's review, and the
+competency record in HTML and PDF."""
+
+import re
+from io import BytesIO
+
+import pytest
+
+from competencies.models import Application, ApplicationStatus, Document, ReferenceRequest
+from competencies.uploads import MAX_BYTES
+from tests.competencies.conftest import CANDIDATE_NAME, PDF_BYTES, fill, png_bytes
+from tests.conftest import sign_in
+
+
+def page(response):
+    return response.get_data(as_text=True)
+
+
+def browser(app, user):
+    other = app.test_client()
+    assert sign_in(other, user.email).status_code == 302
+    return other
+
+
+@pytest.fixture
+def signed_in(client, candidate):
+    assert sign_in(client, candidate.email).status_code == 302
+    return client
+
+
+BOUNDARY = "attest-test-boundary"
+
+
+def multipart(name, data):
+    """A document upload's body, built by hand: the test client would spool a large one to a file it never closes."""
+    head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="document-label"\r\n\r\nCard\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="document-file"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n")
+    return head.encode() + data + f"\r\n--{BOUNDARY}--\r\n".encode()
+
+
+def fetch(client, url):
+    """GET a download, read and close it (send_file holds the file open until then)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
+def reload(db, model, id_):
+    db.session.expire_all()
+    return db.session.get(model, id_)
+
+
+def test_a_candidate_starts_an_application_and_sees_the_checklist(signed_in, domains, db, candidate):
+    response = signed_in.post("/portfolio/start", data={"endorsement": "mentor", "category": "policy"})
+    application = db.session.query(Application).filter_by(candidate_id=candidate.id).one()
+    assert response.headers["Location"].endswith(f"/portfolio/{application.id}")
+    body = page(signed_in.get(f"/portfolio/{application.id}"))
+    assert "Infant Mental Health Mentor (Level IV): Policy" in body
+    assert "0 of 30 clock hours: add 30 more" in body
+    assert "sign version 2026" in body
+    again = signed_in.post("/portfolio/start", data={"endorsement": "mentor", "category": "clinical"},
+                           follow_redirects=True)
+    assert "you already have an application for the Infant Mental Health Mentor endorsement" in page(again)
+
+
+def test_an_entry_with_a_bad_field_is_shown_again_naming_the_field(signed_in, application):
+    response = signed_in.post(f"/portfolio/{application.id}/training", data={
+        "training-taken_on": "2026-02-30", "training-title": "Seminar", "training-provider": "Institute",
+        "training-hours": "three", "training-domains": ["TF"]})
+    assert response.status_code == 400
+    body = page(response)
+    assert "Clock hours: Not a valid float value." in body
+    assert "Date: Not a valid date value." in body
+    assert 'value="Seminar"' in body
+
+
+def test_training_added_through_the_form_counts_in_the_checklist(signed_in, application, db):
+    response = signed_in.post(f"/portfolio/{application.id}/training", data={
+        "training-taken_on": "2026-02-03", "training-title": "Seminar", "training-provider": "Institute",
+        "training-hours": "12.5", "training-domains": ["TF", "REF"]})
+    assert response.status_code == 302
+    body = page(signed_in.get(f"/portfolio/{application.id}"))
+    assert "12.5 of 30 clock hours: add 17.5 more" in body
+    assert reload(db, Application, application.id).training[0].domains == ["TF", "REF"]
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("transcript.pdf", b"#!/bin/sh\nrm -rf ~\n", "transcript.pdf: is a script"),
+    ("huge.pdf", b"%PDF-1.4\n" + b"0" * MAX_BYTES, "huge.pdf: is 10.1 MB; documents may be 10 MB at most"),
+    ("bank.pdf", b"PK\x03\x04" + b"\0" * 200, "bank.pdf: is a ZIP archive; archives are not accepted"),
+])
+def test_uploads_are_refused_by_content_and_nothing_is_kept(signed_in, application, db, app, name, data, message):
+    response = signed_in.post(f"/portfolio/{application.id}/documents", data=multipart(name, data),
+                              content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    assert response.status_code == 400
+    assert message in page(response)
+    assert db.session.query(Document).count() == 0
+
+
+def test_a_document_is_served_as_a_download_to_its_owner_and_coordinators_only(signed_in, application, app, db,
+                                                                             create_user):
+    image = png_bytes()
+    signed_in.post(f"/portfolio/{application.id}/documents", data={
+        "document-label": "Membership card", "document-file": (BytesIO(image), "card.pdf")},
+        content_type="multipart/form-data")
+    document = db.session.query(Document).one()
+    assert (document.content_type, document.filename) == ("image/png", "card.png")
+    url = f"/portfolio/{application.id}/documents/{document.id}"
+    mine = fetch(signed_in, url)
+    assert mine.status_code == 200 and mine.data == image
+    assert mine.headers["Content-Disposition"].startswith("attachment")
+    assert mine.headers["Content-Type"] == "image/png"
+    assert fetch(browser(app, create_user("coordinator")), url).data == image
+    assert fetch(browser(app, create_user("candidate")), url).status_code == 404
+    assert fetch(browser(app, create_user("proctor")), url).status_code == 404
+    assert fetch(app.test_client(), url).status_code == 302
+
+
+def test_another_candidates_portfolio_is_not_found(app, application, create_user):
+    other = browser(app, create_user("candidate"))
+    assert other.get(f"/portfolio/{application.id}").status_code == 404
+    assert other.get(f"/portfolio/{application.id}/record").status_code == 404
+    assert other.post(f"/portfolio/{application.id}/ethics",
+                      data={"ethics-typed_name": "x", "ethics-agree": "y"}).status_code == 404
+
+
+def test_a_reference_link_works_once_without_an_account(signed_in, application, app, db):
+    response = signed_in.post(f"/portfolio/{application.id}/references", data={
+        "reference-relationship": "rsc_provider", "reference-rater_name": "Riley",
+        "reference-rater_email": "riley@example.net"})
+    link = re.search(r'value="(http://localhost/references/[^"]+)"', page(response)).group(1)
+    assert response.headers["Cache-Control"] == "no-store"
+    rater = app.test_client()
+    form = rater.get(link)
+    assert form.status_code == 200
+    assert f"Reference rating for {CANDIDATE_NAME}" in page(form)
+    assert "the candidate has not waived access" in page(form).lower()
+    partial = rater.post(link, data={"domain-TF": "4"})
+    assert partial.status_code == 400
+    assert "answer every competency domain" in page(partial)
+    answers = {f"domain-{code}": "3" for code in ("TF", "LAW", "SYS", "DSS", "WWO", "COM", "THK", "REF", "ADM")}
+    done = rater.post(link, data=answers | {"domain-RES": "nei", "rater_level": "III", "comments": "Thoughtful."})
+    assert "Thank you" in page(done)
+    reference = db.session.query(ReferenceRequest).one()
+    assert (reference.rater_level, reference.ratings["RES"], reference.ratings["TF"]) == ("III", None, 3)
+    again = rater.get(link)
+    assert again.status_code == 404 and "does not work" in page(again)
+    assert rater.post(link, data=answers).status_code == 404
+    own_view = page(signed_in.get(f"/portfolio/{application.id}"))
+    assert "Thoughtful." in own_view
+
+
+def test_a_waived_references_words_stay_hidden_from_the_candidate(signed_in, application, db):
+    fill(application, db)
+    for reference in application.references:
+        reference.comments = "PRIVATE-REMARK"
+    db.session.commit()
+    assert "PRIVATE-REMARK" not in page(signed_in.get(f"/portfolio/{application.id}"))
+    assert "PRIVATE-REMARK" not in page(signed_in.get(f"/portfolio/{application.id}/record"))
+
+
+def test_the_coordinator_reviews_and_the_candidate_reads_the_comment(signed_in, application, app, db, create_user):
+    fill(application, db)
+    assert signed_in.post(f"/portfolio/{application.id}/submit").status_code == 302
+    first, second = (browser(app, create_user("coordinator", name=name)) for name in ("Cora", "Cole"))
+    queue = page(first.get("/applications?status=submitted"))
+    assert CANDIDATE_NAME in queue
+    review_page = page(first.get(f"/applications/{application.id}"))
+    assert "Three professional reference ratings" in review_page and "msw.pdf" in review_page
+    refused = first.post(f"/applications/{application.id}/status", data={"status-action": "approve"})
+    assert refused.status_code == 400
+    assert "every requirement needs a consensus of met first" in page(refused)
+    for coordinator in (first, second):
+        for kind in ("education", "training", "work_experience", "reflective_supervision", "references", "ethics",
+                     "membership"):
+            response = coordinator.post(f"/applications/{application.id}/decide", data={
+                "decision-requirement": kind, "decision-decision": "met", "consensus": "0"})
+            assert response.status_code == 302, page(response)
+    approved = first.post(f"/applications/{application.id}/status", data={
+        "status-action": "approve", "status-body": "You may book the written examination."})
+    assert approved.status_code == 302
+    assert reload(db, Application, application.id).state == ApplicationStatus.APPROVED
+    assert "You may book the written examination." in page(signed_in.get(f"/portfolio/{application.id}"))
+
+
+def test_the_record_prints_and_downloads_as_pdf(signed_in, application, db):
+    fill(application, db)
+    body = page(signed_in.get(f"/portfolio/{application.id}/record"))
+    assert "Documentation of competencies" in body and "the written examination is not sat yet" in body
+    assert "Theoretical Foundations" in body and "Meets" in body and "3.0 (" not in body
+    pdf = signed_in.get(f"/portfolio/{application.id}/record.pdf")
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"] == f'attachment; filename="competency-record-{application.id}.pdf"'
+
+
+def test_a_transcript_uploads_with_its_degree(signed_in, application, db):
+    response = signed_in.post(f"/portfolio/{application.id}/education", data={
+        "education-title": "MSW", "education-kind": "degree", "education-institution": "State University",
+        "education-transcript": (BytesIO(PDF_BYTES), "msw transcript.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    entry = reload(db, Application, application.id).education[0]
+    assert entry.transcript.filename == "msw_transcript.pdf"
+    assert "education" not in {line for line in page(signed_in.get(f"/portfolio/{application.id}")).split()
+                                if "upload the official transcript" in line}
