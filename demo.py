@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from accounts.cli import command_line_actor
 from accounts.demo import load_demo_users
 from analysis.demo import load_demo_results
+from competencies.demo import load_demo_portfolios
 from exam.demo import load_demo_session
 from extensions import db
 from item_bank.demo import load_demo_bank
@@ -22,11 +23,14 @@ def load_command():
     the proctor admits each candidate; and a past sitting of 240 simulated
     candidates with computed item statistics and written responses rated by
     the three demo raters, its results released, for the psychometric and
-    rating screens. Running it again changes nothing."""
+    rating screens; and endorsement portfolios: the demo candidate's draft and
+    five autumn candidates' applications at each step of the review, one
+    endorsed. Running it again changes nothing."""
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
     session_lines = load_demo_session(by) + load_demo_results(by) + load_demo_ratings(by)
+    portfolio_lines = load_demo_portfolios(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)
     click.echo(f"Demo data: {created} accounts created, {len(loaded) - created} already present.")
@@ -38,4 +42,7 @@ def load_command():
         click.echo(f"  {line}")
     click.echo("Demo exam sessions:")
     for line in session_lines:
+        click.echo(f"  {line}")
+    click.echo("Demo portfolios:")
+    for line in portfolio_lines:
         click.echo(f"  {line}")

@@ -13,6 +13,8 @@ def demo_accounts():
         for role in Role
     ]
     accounts.append((f"candidate2@{DEMO_DOMAIN}", "Demo Second Candidate", {Role.CANDIDATE}, "demo-candidate2"))
+    # A portfolio is decided by two reviewers.
+    accounts.append((f"coordinator2@{DEMO_DOMAIN}", "Demo Second Coordinator", {Role.COORDINATOR}, "demo-coordinator2"))
     # Double scoring needs two raters, and a disagreement a third, the adjudicator.
     accounts.append((f"rater2@{DEMO_DOMAIN}", "Demo Second Rater", {Role.RATER}, "demo-rater2"))
     accounts.append((f"rater3@{DEMO_DOMAIN}", "Demo Third Rater", {Role.RATER}, "demo-rater3"))

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
-from competencies import documents, pdf, portfolio, record, references
+from competencies import documents, pdf, portfolio, record, references, review
 from competencies.forms import (
     CategoryForm,
     ConfirmForm,
@@ -134,7 +134,10 @@ def start():
 @roles_required(Role.CANDIDATE)
 def application(application_id):
     """Candidates, on their own application: the checklist and every section."""
-    return _page(_own(application_id))[0]
+    application = _own(application_id)
+    if review.settle_exam(application, current_actor()):
+        db.session.commit()
+    return _page(application)[0]
 
 
 @bp.route("/portfolio/<int:application_id>/category", methods=["POST"])

@@ -11,6 +11,7 @@ from accounts.access import roles_required
 from accounts.roles import Role, landing_endpoint
 from audit import queries as audit_queries
 from clock import utcnow
+from competencies import portfolio, review
 from exam import delivery, proctoring
 from item_bank import queries as item_queries
 
@@ -46,8 +47,16 @@ def admin():
 @bp.route("/home/candidate")
 @roles_required(Role.CANDIDATE)
 def candidate():
-    """Candidates: their exam sessions, and what they can do in each now."""
-    return render_template("home/candidate.html", sittings=delivery.enrolled_sessions(current_user.id), now=utcnow())
+    """Candidates: their exam sessions, what they can do in each now, and their endorsement applications."""
+    return render_template("home/candidate.html", sittings=delivery.enrolled_sessions(current_user.id), now=utcnow(),
+                           applications=portfolio.applications_of(current_user.id))
+
+
+@bp.route("/home/coordinator")
+@roles_required(Role.COORDINATOR)
+def coordinator():
+    """Coordinators: how many applications wait at each step of the review."""
+    return render_template("home/coordinator.html", counts=review.status_counts())
 
 
 @bp.route("/home/item-writer")
@@ -84,5 +93,5 @@ def _simple_home(role):
 
 
 for _role in Role:
-    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN, Role.RATER):
+    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.COORDINATOR, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN, Role.RATER):
         bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

@@ -1,0 +1,208 @@
+"""From an empty portfolio to an endorsed candidate with a printed record: a
+candidate who passed the autumn sitting builds a Clinical Mentor portfolio in
+the browser, three references rate through their links without an account,
+two coordinators review, the endorsement is issued, and the candidate prints
+and downloads the documentation of competencies."""
+
+import re
+from datetime import timedelta
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from accounts import users
+from clock import utcnow
+from competencies import written_exam
+from competencies.models import Application
+from exam.models import Enrollment
+from extensions import db
+from tests.conftest import PASSWORD
+from tests.e2e.accessibility import violations
+from tests.e2e.test_smoke import sign_in
+from tests.exam_fixtures import BY
+
+COORDINATORS = [("coordinator@example.org", "demo-coordinator"), ("coordinator2@example.org", "demo-coordinator2")]
+REVIEWED = ["Education", "Training", "Specialized work experience", "Reflective supervision/consultation",
+            "Three professional reference ratings", "Code of ethics and endorsement agreement",
+            "Professional membership"]
+TRANSCRIPT = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+              b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def passed_candidate_without_portfolio(live_app):
+    """An autumn candidate whose released result is a pass and who has no application, given a known password."""
+    with live_app.app_context():
+        for enrollment in db.session.scalars(select(Enrollment).order_by(Enrollment.id.desc())):
+            candidate = enrollment.candidate
+            has_application = db.session.scalar(select(Application.id).where(Application.candidate_id
+                                                                              == candidate.id))
+            if has_application is None and written_exam.standing(candidate.id).outcome == "pass":
+                users.update_user(candidate, BY, email=candidate.email, name=candidate.name, roles=candidate.roles,
+                                  active=True, password=PASSWORD)
+                db.session.commit()
+                return candidate.email, candidate.name
+    raise AssertionError("the demo has no passing autumn candidate without a portfolio")
+
+
+def open_section(page, summary):
+    page.get_by_text(summary, exact=True).click()
+
+
+def submit_and_wait(page, button):
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
+
+
+def add_training(page, day, title, hours, domains):
+    open_section(page, "Add training")
+    page.locator("#training-taken_on").fill(day)
+    page.locator("#training-title").fill(title)
+    page.locator("#training-provider").fill("State IMH Association")
+    page.locator("#training-hours").fill(str(hours))
+    for code in domains:
+        page.locator(f"input[name='training-domains'][value='{code}']").check()
+    with page.expect_navigation():
+        page.locator("#training details").get_by_role("button", name="Add").click()
+
+
+def add_work(page, kind_label, position, start, supervised):
+    open_section(page, "Add work experience")
+    page.locator("#work-kind").select_option(label=kind_label)
+    page.locator("#work-position").fill(position)
+    page.locator("#work-employer").fill("Family Center")
+    page.locator("#work-started_on").fill(start)
+    if supervised:
+        page.locator("#work-supervised").check()
+    page.locator("input[name='work-activities']").first.check()
+    with page.expect_navigation():
+        page.locator("#work details").get_by_role("button", name="Add").click()
+
+
+def log_supervision(page, day, hours):
+    open_section(page, "Log a session")
+    page.locator("#supervision-met_on").fill(day)
+    page.locator("#supervision-hours").fill(str(hours))
+    page.locator("#supervision-provider_name").fill("Robin Reflective")
+    with page.expect_navigation():
+        page.locator("#supervision details").get_by_role("button", name="Log").click()
+
+
+def ask_reference(page, relationship, name, email):
+    open_section(page, "Ask for a reference rating")
+    page.locator("#reference-relationship").select_option(label=relationship)
+    page.locator("#reference-rater_name").fill(name)
+    page.locator("#reference-rater_email").fill(email)
+    submit_and_wait(page, "Make the link")
+    link = page.get_by_label("Reference rating link").input_value()
+    page.get_by_role("link", name="Back to the portfolio").click()
+    return link
+
+
+def rate_through_link(chromium, link, level):
+    """The reference, in a browser of their own with no account."""
+    context = chromium.new_context()
+    rater = context.new_page()
+    rater.goto(link)
+    expect(rater.get_by_role("heading", level=1)).to_contain_text("Reference rating for")
+    assert violations(rater) == []
+    for fieldset in rater.locator("fieldset.rating-domain").all():
+        fieldset.get_by_label("3: Meets").check()
+    rater.get_by_label("Your own endorsement").select_option(label=level)
+    rater.get_by_label("Comments").fill("Steady and reflective with families.")
+    with rater.expect_navigation():
+        rater.get_by_role("button", name="Submit the reference rating").click()
+    expect(rater.get_by_role("heading", name="Thank you")).to_be_visible()
+    rater.goto(link)
+    expect(rater.get_by_role("heading", level=1)).to_have_text("This reference link does not work")
+    context.close()
+
+
+def test_from_an_empty_portfolio_to_an_endorsed_candidate_with_a_printed_record(live_app, chromium, page, tmp_path):
+    email, name = passed_candidate_without_portfolio(live_app)
+    today = utcnow().date()
+    sign_in(page, email, PASSWORD)
+    page.get_by_role("link", name="Endorsement portfolio").first.click()
+    page.get_by_label("Endorsement").select_option(label="Infant Mental Health Mentor (Level IV)")
+    page.get_by_label("Category").select_option(label="Clinical")
+    submit_and_wait(page, "Start the application")
+    expect(page.locator("#checklist")).to_contain_text("0 of 30 clock hours: add 30 more")
+    assert violations(page) == []
+
+    open_section(page, "Add a degree or program")
+    page.locator("#education-title").fill("MSW")
+    page.locator("#education-institution").fill("State University")
+    transcript = tmp_path / "msw-transcript.pdf"
+    transcript.write_bytes(TRANSCRIPT)
+    page.locator("#education-transcript").set_input_files(str(transcript))
+    with page.expect_navigation():
+        page.locator("#education details").get_by_role("button", name="Add").click()
+    expect(page.locator("#education")).to_contain_text("msw-transcript.pdf")
+
+    start = (today - timedelta(days=6 * 365)).isoformat()
+    add_training(page, (today - timedelta(days=200)).isoformat(), "Relationship-based practice", 18,
+                 ["TF", "LAW", "SYS", "DSS", "WWO"])
+    add_training(page, (today - timedelta(days=100)).isoformat(), "Reflective practice", 12,
+                 ["COM", "THK", "REF", "ADM", "RES"])
+    add_work(page, "Post-graduate, supervised, relationship-focused infant mental health services with "
+                   "infants/toddlers and their parents", "IMH specialist", start, supervised=True)
+    add_work(page, "Post-graduate experience providing reflective supervision/consultation and other leadership "
+                   "activities at the regional or state level", "Clinical supervisor", start, supervised=False)
+    log_supervision(page, (today - timedelta(days=420)).isoformat(), 25)
+    log_supervision(page, (today - timedelta(days=20)).isoformat(), 25)
+    for relationship, rater, level in (("Colleague", "Pat Colleague", "Level II"),
+                                       ("Person providing reflective supervision/consultation", "Robin Reflective",
+                                        "Level IV"),
+                                       ("Supervisee", "Sam Supervisee", "Not endorsed")):
+        link = ask_reference(page, relationship, rater, f"{rater.split()[0].lower()}@example.net")
+        rate_through_link(chromium, link, level)
+    page.reload()
+    page.locator("#ethics-typed_name").fill(name)
+    page.get_by_label("I have read the code of ethics").check()
+    submit_and_wait(page, "Sign")
+    page.locator("#membership-association").fill("State IMH Association")
+    page.locator("#membership-expires").fill((today + timedelta(days=200)).isoformat())
+    submit_and_wait(page, "Save the membership")
+    checklist = page.locator("#checklist")
+    expect(checklist.locator("li.check-missing")).to_have_count(0)
+    submit_and_wait(page, "Submit for review")
+    expect(page.get_by_text("Application submitted.")).to_be_visible()
+
+    for coordinator_email, password in COORDINATORS:
+        context = chromium.new_context(base_url=live_app.url)
+        coordinator = context.new_page()
+        sign_in(coordinator, coordinator_email, password)
+        coordinator.get_by_role("link", name="Portfolio review").first.click()
+        assert violations(coordinator) == []
+        coordinator.get_by_role("link", name=name).click()
+        for title in REVIEWED:
+            coordinator.get_by_label("Requirement").select_option(label=title)
+            coordinator.get_by_label("Met", exact=True).check()
+            submit_and_wait(coordinator, "Record my decision")
+            expect(coordinator.get_by_text("Decision recorded.")).to_be_visible()
+        if coordinator_email == COORDINATORS[-1][0]:
+            assert violations(coordinator) == []
+            coordinator.get_by_label("Action").select_option(label="Approve to sit the exam")
+            coordinator.get_by_label("Comment to the candidate").fill("Approved; your autumn result stands.")
+            submit_and_wait(coordinator, "Apply")
+            expect(coordinator.locator(".badge").first).to_have_text("Exam passed")
+            submit_and_wait(coordinator, "Issue the endorsement")
+            expect(coordinator.get_by_text(re.compile(r"Endorsement MENTOR-\d{4}-\d{5} issued"))).to_be_visible()
+        context.close()
+
+    page.reload()
+    expect(page.locator(".badge").first).to_have_text("Endorsed")
+    expect(page.get_by_text("Approved; your autumn result stands.")).to_be_visible()
+    page.get_by_role("link", name="Documentation of competencies").click()
+    expect(page.get_by_text(re.compile(r"Endorsement number MENTOR-\d{4}-\d{5}"))).to_be_visible()
+    expect(page.locator("table").nth(1)).to_contain_text("Theoretical Foundations")
+    assert violations(page) == []
+    page.emulate_media(media="print")
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    saved = tmp_path / "record.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF-")
+    assert download.value.suggested_filename.startswith("competency-record-")
