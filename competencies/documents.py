@@ -13,7 +13,7 @@ from flask import current_app
 from audit import log
 from competencies import uploads
 from competencies.models import Document
-from competencies.portfolio import PortfolioRefused, can_edit
+from competencies.portfolio import check_editable
 from extensions import db
 
 
@@ -29,8 +29,7 @@ def path_of(document):
 
 def store(application, label, filename, data, by):
     """Check the upload by its content, then keep it. Raises UploadRefused or PortfolioRefused."""
-    if not can_edit(application):
-        raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+    check_editable(application)
     checked = uploads.check(filename, data)
     stored_name = secrets.token_hex(16) + checked.extension
     # Written to a temporary name and renamed, so a file is either whole or absent.
@@ -54,8 +53,7 @@ def of_application(application, document_id):
 
 def remove(application, document, by):
     """Forget the document; the caller deletes the file (`discard`) once the change is committed."""
-    if not can_edit(application):
-        raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+    check_editable(application)
     for entry in application.education:
         if entry.transcript_id == document.id:
             entry.transcript_id = None

@@ -151,7 +151,7 @@ def _experience(pdf, record):
         pdf.rows(("Position", "Employer", "Period"), rows, (40, 40, 20))
     else:
         pdf.paragraph("No work experience entered.")
-    hours = sum(entry.hours for entry in application.supervision if not entry.peer and entry.approved is not False)
+    hours = record.supervision_hours
     pdf.ln(2)
     pdf.paragraph(f"Reflective supervision/consultation: {_hours(hours)} hours logged (not peer, provider not refused)")
     pdf.paragraph(_exam_line(record.exam))

@@ -93,14 +93,23 @@ def can_add(application, entry_class):
                                      and entry_class in RENEWAL_ENTRIES)
 
 
-def _check_editable(application, entry_class=None):
-    if entry_class is None and not can_edit(application) or entry_class is not None and not can_add(
-            application, entry_class):
-        raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+def can_set_membership(application):
+    return can_edit(application) or application.state == ApplicationStatus.ENDORSED
+
+
+def _refuse_change(application):
+    raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+
+
+def check_editable(application, entry_class=None):
+    """Refuse unless the candidate may change the application (or add an entry of `entry_class` to it)."""
+    allowed = can_edit(application) if entry_class is None else can_add(application, entry_class)
+    if not allowed:
+        _refuse_change(application)
 
 
 def change_category(application, category, by):
-    _check_editable(application)
+    check_editable(application)
     if category not in definition_of(application).categories:
         raise PortfolioRefused(f"{category!r} is not a category of this endorsement")
     log.record("portfolio.category", by, application, before=application.category, after=category)
@@ -110,7 +119,7 @@ def change_category(application, category, by):
 def add_entry(application, kind, values, by):
     """Add an entry of `kind` (education, training, work, supervision) from its field values."""
     entry_class = ENTRY_KINDS[kind]
-    _check_editable(application, entry_class)
+    check_editable(application, entry_class)
     if kind == "work":
         _check_work(application, values)
     entry = entry_class(application=application, **values)
@@ -133,7 +142,7 @@ def _check_work(application, values):
 
 def remove_entry(application, kind, entry_id, by):
     entry_class = ENTRY_KINDS[kind]
-    _check_editable(application, entry_class)
+    check_editable(application, entry_class)
     entry = db.session.get(entry_class, entry_id)
     if entry is None or entry.application_id != application.id:
         raise PortfolioRefused("that entry is not in this portfolio")
@@ -143,7 +152,7 @@ def remove_entry(application, kind, entry_id, by):
 
 
 def sign_ethics(application, typed_name, by, now):
-    _check_editable(application)
+    check_editable(application)
     if typed_name.strip().casefold() != application.candidate.name.strip().casefold():
         raise PortfolioRefused(f"type your name exactly as on your account ({application.candidate.name}) to sign")
     version = requirement_of(application, "ethics")["version"]
@@ -153,8 +162,8 @@ def sign_ethics(application, typed_name, by, now):
 
 
 def set_membership(application, association, number, expires, by):
-    if not (can_edit(application) or application.state == ApplicationStatus.ENDORSED):
-        raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+    if not can_set_membership(application):
+        _refuse_change(application)
     application.membership_association, application.membership_number = association, number
     application.membership_expires = expires
     log.record("portfolio.membership", by, application, association=association, expires=expires.isoformat())
@@ -206,7 +215,7 @@ def missing_before_submitting(results):
 
 
 def submit(application, by, now, today):
-    _check_editable(application)
+    check_editable(application)
     missing = missing_before_submitting(checklist(application, today))
     if missing:
         raise PortfolioRefused("not ready to submit: " + "; ".join(

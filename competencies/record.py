@@ -73,6 +73,12 @@ class CompetencyRecord:
         return all(result.met for result in self.requirements) and all(domain.met for domain in self.domains)
 
     @property
+    def supervision_hours(self):
+        """Reflective supervision/consultation hours that count: not peer, provider not refused."""
+        return sum(entry.hours for entry in self.application.supervision
+                   if not entry.peer and entry.approved is not False)
+
+    @property
     def endorsed(self):
         return self.application.state == ApplicationStatus.ENDORSED
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from audit import log
 from competencies.conflicts import record_conflict
 from competencies.models import ReferenceRequest
-from competencies.portfolio import PortfolioRefused, can_edit, category_of, requirement_of
+from competencies.portfolio import PortfolioRefused, category_of, check_editable, requirement_of
 from extensions import db
 from item_bank.domains import all_domains
 
@@ -56,8 +56,7 @@ def _new_token(reference, now):
 
 def ask(application, relationship, name, email, waived, by, now):
     """A new reference request and its link token (shown to the candidate once, to send)."""
-    if not can_edit(application):
-        raise PortfolioRefused(f"the application is {application.state.label.lower()}: it cannot be changed now")
+    check_editable(application)
     if relationship not in dict(relationships(application)):
         raise PortfolioRefused(f"relationship: {relationship!r} is not one the "
                                f"{category_of(application).label} category asks for")

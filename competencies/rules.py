@@ -152,9 +152,9 @@ def reflective_supervision(requirement, portfolio, today):
     peer = sum(entry.hours for entry in portfolio.supervision if entry.peer)
     if peer:
         missing.append(f"{_hours(peer)} hours of peer supervision do not count")
-    waiting = sum(entry.hours for entry in portfolio.supervision if not entry.peer and not entry.approved)
-    if waiting:
-        missing.append(f"{_hours(waiting)} hours wait for a coordinator to approve the supervisor/consultant")
+    refused = sum(entry.hours for entry in portfolio.supervision if not entry.peer and not entry.approved)
+    if refused:
+        missing.append(f"{_hours(refused)} hours with a supervisor/consultant a coordinator did not approve do not count")
     return RequirementResult("reflective_supervision", title, False, missing)
 
 

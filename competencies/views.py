@@ -91,6 +91,9 @@ def _page(application, code=200, **given):
                            work_labels=dict(portfolio.work_kinds(application)),
                            relationship_label=references.relationship_label,
                            can_edit=portfolio.can_edit(application), scale=references.SCALE,
+                           can_add=lambda kind: portfolio.can_add(application, portfolio.ENTRY_KINDS[kind]),
+                           ethics_version=portfolio.requirement_of(application, "ethics")["version"],
+                           can_set_membership=portfolio.can_set_membership(application),
                            domains=all_domains()), code
 
 
@@ -158,8 +161,8 @@ def change_category(application_id):
 
 
 def _entry_values(kind, form):
-    values = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "transcript",
-                                                                                       "other_activities")}
+    values = {name: value for name, value in form.data.items()
+              if name not in ("csrf_token", "transcript", "other_activities")}
     if kind == "work":
         written = [line.strip() for line in (form.other_activities.data or "").splitlines() if line.strip()]
         values["activities"] = list(values["activities"] or []) + written
@@ -399,7 +402,7 @@ def competency_record(application_id):
     """The owner, coordinators and admins: the documentation of competencies, to print."""
     application = _visible(application_id)
     return render_template("competencies/record.html", record=record.competency_record(application, _today()),
-                           staff=current_user.has_role(*STAFF), scale=references.SCALE)
+                           staff=current_user.has_role(*STAFF), meets=record.MEETS)
 
 
 @bp.route("/portfolio/<int:application_id>/record.pdf")

@@ -9,12 +9,12 @@ import pytest
 
 from audit.log import Actor
 from audit.models import AuditEntry
-from competencies import portfolio, record, references, renewal, review
+from competencies import documents, portfolio, record, references, renewal, review
 from competencies.models import ApplicationStatus
 from competencies.portfolio import PortfolioRefused
 from competencies.review import ReviewRefused
 from rating import assignment
-from tests.competencies.conftest import CANDIDATE_NAME, TODAY, answer_reference, fill
+from tests.competencies.conftest import CANDIDATE_NAME, PDF_BYTES, TODAY, answer_reference, fill
 from tests.exam_fixtures import T0
 
 
@@ -232,3 +232,22 @@ def test_the_competency_record_shows_each_domains_evidence(submitted):
     assert len(by_code) == 10
     assert (by_code["TF"].training_hours, by_code["TF"].ratings, by_code["TF"].met) == (3.0, [3, 3, 3], True)
     assert not made.final and not made.complete
+
+
+def test_a_degree_outside_the_list_counts_once_a_coordinator_accepts_it(application, candidate, coordinators, db):
+    entry = portfolio.add_entry(application, "education", {"title": "MA in Infant Studies", "kind": "degree",
+                                                           "institution": "State University", "completed_on": None},
+                                by(candidate))
+    entry.transcript = documents.store(application, "Transcript", "ma.pdf", PDF_BYTES, by(candidate))
+    assert unmet(application)["education"] == ["MA in Infant Studies: a degree outside the list waits for a "
+                                               "coordinator to accept it"]
+    review.accept_degree(application, entry.id, True, by(coordinators[0]))
+    assert "education" not in unmet(application)
+
+
+def test_a_refused_provider_takes_their_hours_out_of_the_count(application, db, candidate, coordinators):
+    fill(application, db)
+    refused = application.supervision[0]
+    review.approve_provider(application, refused.id, False, by(coordinators[0]))
+    assert unmet(application)["reflective_supervision"][-1] == ("4 hours with a supervisor/consultant a coordinator "
+                                                                "did not approve do not count")

@@ -148,7 +148,7 @@ def test_peer_supervision_and_unapproved_providers_do_not_count():
 
     assert checked.met is False
     assert "8 hours of peer supervision do not count" in checked.missing
-    assert "3 hours wait for a coordinator to approve the supervisor/consultant" in checked.missing
+    assert "3 hours with a supervisor/consultant a coordinator did not approve do not count" in checked.missing
 
 
 def test_reflective_supervision_is_optional_for_policy():
