@@ -167,7 +167,7 @@ def test_reviewers_who_disagree_need_a_consensus_with_a_reason(submitted, coordi
     review.approve(submitted, "", by(third), T0)
     assert submitted.state == ApplicationStatus.APPROVED
     actions = [entry.action for entry in AuditEntry.query.filter_by(object_type="applications",
-                                                                     object_id=submitted.id)]
+                                                                     object_id=str(submitted.id))]
     assert actions.count("review.decide") == 15 and "review.consensus" in actions
 
 
