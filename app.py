@@ -14,6 +14,7 @@ from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from audit.views import bp as audit_bp
+from backup.cli import backup_command, restore_command
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp
 from competencies.views import bp as portfolio_bp
@@ -76,6 +77,8 @@ def register_commands(app):
     app.cli.add_command(exam_cli)
     app.cli.add_command(rating_cli)
     app.cli.add_command(item_analysis_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def register_template_context(app):
