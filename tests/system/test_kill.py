@@ -1,5 +1,6 @@
-"""The kill test: gunicorn is killed with SIGKILL in the middle of a candidate's
-saves and restarted; every save it acknowledged is in the database."""
+"""The kill tests: gunicorn is killed with SIGKILL in the middle of a
+candidate's saves, or of a rescoring, and restarted. Every save it
+acknowledged is in the database, and a rescoring is there whole or not at all."""
 
 import http.cookiejar
 import json
@@ -16,11 +17,13 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app import create_app
-from exam.models import Response, SaveRecord
+from exam.models import AttemptScore, Response, SaveRecord, ScoringRevision
 from extensions import db
+from item_bank.models import Form
 from tests.conftest import config_for, empty_database_beside
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,18 +84,33 @@ class Candidate:
             return json.loads(response.read())
 
 
-def test_every_acknowledged_save_survives_a_sigkill(database_url_for_tests, tmp_path):
-    url = empty_database_beside(database_url_for_tests, "kill", tmp_path)
+@pytest.fixture(scope="module")
+def demo(database_url_for_tests, tmp_path_factory):
+    """A database of its own with the demo data, and the app over it."""
+    url = empty_database_beside(database_url_for_tests, "kill", tmp_path_factory.mktemp("kill"))
     app = create_app(config_for(url))
     runner = app.test_cli_runner()
     for command in (["db", "upgrade"], ["demo", "load"]):
         assert runner.invoke(args=command).exit_code == 0
+    yield app, url
+    # Disposed once the session has given its connection back, or the connection is left open.
+    with app.app_context():
+        db.engine.dispose()
+
+
+def signed_in(base, email, password):
+    client = Candidate(base)
+    client.page("/sign-in")
+    client.page("/sign-in", {"email": email, "password": password})
+    return client
+
+
+def test_every_acknowledged_save_survives_a_sigkill(demo):
+    app, url = demo
     server = Server(url, free_port())
     server.start()
     try:
-        candidate = Candidate(f"http://127.0.0.1:{server.port}")
-        candidate.page("/sign-in")
-        candidate.page("/sign-in", {"email": "candidate@example.org", "password": "demo-candidate"})
+        candidate = signed_in(f"http://127.0.0.1:{server.port}", "candidate@example.org", "demo-candidate")
         home = candidate.page("/home/candidate")[1]
         join_path = re.search(r'href="(/exam/sessions/\d+/join)"', home).group(1)
         attempt_url, _ = candidate.page(join_path, {"access_code": "MENTOR26"})
@@ -140,6 +158,64 @@ def test_every_acknowledged_save_survives_a_sigkill(database_url_for_tests, tmp_
         latest = {record.response_id: record.value for record in journal}
         for response_id, flagged in latest.items():
             assert db.session.get(Response, response_id).flagged == flagged
-    # Disposed once the session has given its connection back, or the connection is left open.
+        db.session.remove()
+
+
+def rescoring_request(page, pass_percent):
+    """The key review form as the page shows it, with a new pass mark, a reason and the confirmation."""
+    fields = dict(re.findall(r'name="(items-\d+-(?:form_item_id|keys|weight))"[^>]*value="([^"]*)"', page))
+    return {**fields, "pass_percent": str(pass_percent), "reason": f"Pass mark {pass_percent}", "confirm": "yes"}
+
+
+def stored_revisions(app, form_id):
+    """{revision number: how many attempt scores it holds}."""
     with app.app_context():
-        db.engine.dispose()
+        counts = dict(db.session.execute(
+            select(ScoringRevision.number, db.func.count(AttemptScore.id)).outerjoin(AttemptScore)
+            .where(ScoringRevision.form_id == form_id).group_by(ScoringRevision.number)).all())
+        db.session.remove()
+        return counts
+
+
+def test_a_rescoring_killed_part_way_is_in_the_database_whole_or_not_at_all(demo):
+    app, url = demo
+    with app.app_context():
+        form_id = db.session.scalar(select(Form.id).where(Form.code == "MENTOR-B"))
+        db.session.remove()
+    scoring_path = f"/analysis/forms/{form_id}/scoring"
+    server = Server(url, free_port())
+    server.start()
+    try:
+        # One uninterrupted rescoring: how long one takes, and what "whole" looks like.
+        staff = signed_in(f"http://127.0.0.1:{server.port}", "psychometrician@example.org", "demo-psychometrician")
+        started = time.monotonic()
+        staff.page(scoring_path, rescoring_request(staff.page(scoring_path)[1], 79))
+        took = time.monotonic() - started
+        whole = stored_revisions(app, form_id)
+        assert set(whole) == {0, 1} and whole[0] == whole[1] > 100
+
+        interrupted = 0
+        for percent, fraction in zip((78, 77, 76, 75, 74), (0.3, 0.5, 0.7, 0.85, 0.95)):
+            staff = signed_in(f"http://127.0.0.1:{server.port}", "psychometrician@example.org", "demo-psychometrician")
+            request = rescoring_request(staff.page(scoring_path)[1], percent)
+            answered = threading.Event()
+
+            def rescore():
+                try:
+                    staff.page(scoring_path, request)
+                    answered.set()
+                except OSError:
+                    pass
+
+            thread = threading.Thread(target=rescore)
+            thread.start()
+            time.sleep(took * fraction)
+            server.kill()
+            thread.join()
+            interrupted += not answered.is_set()
+            server.start()
+            revisions = stored_revisions(app, form_id)
+            assert set(revisions.values()) == {whole[0]}, f"a revision holds only some attempts' scores: {revisions}"
+        assert interrupted >= 2, "the kill came after the rescoring answered: it never hit one in progress"
+    finally:
+        server.kill()
