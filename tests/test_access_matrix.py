@@ -1,18 +1,22 @@
-"""Every route x every principal gives its declared answer."""
+"""Every route x every principal gives its declared answer, with the security
+headers; every state-changing route refuses a request without a CSRF token."""
 
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from accounts.roles import Role
 from analysis import standard_setting
 from audit.log import Actor
+from audit.models import AuditEntry
 from clock import utcnow
 from competencies import documents, portfolio, references
 from exam import delivery, incidents, sessions
 from exam.models import ExamSession
 from item_bank.assembly import assemble_forms, publish_form
-from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS
+from security import HEADERS
+from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS, SIGNED_IN
 from tests.competencies.conftest import png_bytes
 from tests.conftest import sign_in
 
@@ -90,3 +94,24 @@ def test_route_gives_the_declared_answer(client, as_principal, check, principal)
     response.close()
 
     assert response.status_code == check.status_for(principal)
+    assert {name: response.headers.get(name) for name in HEADERS} == HEADERS
+
+
+UNSAFE = [check for check in CHECKS if check.method not in ("GET", "HEAD", "OPTIONS")]
+
+
+def allowed_principal(check):
+    """Someone the route would serve, so that only the missing token stands in the way."""
+    return next((p for p in SIGNED_IN if check.status_for(p) not in (403, 404)), ANONYMOUS)
+
+
+@pytest.mark.parametrize("check", UNSAFE, ids=lambda check: f"{check.method} {check.path}")
+def test_state_changing_route_without_a_csrf_token_is_refused_and_changes_nothing(client, as_principal, check, db):
+    objects = as_principal(allowed_principal(check))
+    audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
+
+    response = client.open(check.path.format(**objects), method=check.method, data={}, csrf=False)
+    response.close()
+
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited

@@ -79,6 +79,22 @@ def test_sign_in_starts_a_new_session(client, create_user):
         assert "planted" not in session
 
 
+def test_a_session_cookie_planted_before_sign_in_stays_signed_out(app, client, create_user):
+    """Session fixation: an attacker fetches the sign-in page, plants that cookie
+    in the victim's browser and waits for the victim to sign in with it."""
+    user = create_user("candidate")
+    attacker = app.test_client()
+    attacker.get("/sign-in")
+    planted = attacker.get_cookie("session").value
+    client.set_cookie("session", planted)
+
+    assert sign_in(client, user.email).status_code == 302
+
+    assert client.get("/home/candidate").status_code == 200
+    assert client.get_cookie("session").value != planted
+    assert attacker.get("/home/candidate").status_code == 302
+
+
 def test_deactivated_user_is_signed_out_and_cannot_sign_in(client, create_user, db, login_as):
     user = create_user("candidate")
     sign_in(client, user.email)
