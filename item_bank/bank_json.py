@@ -33,6 +33,12 @@ def read(text, source):
     except json.JSONDecodeError as error:
         bundle.problems.append(Problem(source, f"line {error.lineno}, column {error.colno}", "", f"not valid JSON: {error.msg}"))
         return bundle
+    except RecursionError:
+        bundle.problems.append(Problem(source, "", "", "not valid JSON for an item bank: nested too deeply"))
+        return bundle
+    except ValueError as error:  # a number with thousands of digits
+        bundle.problems.append(Problem(source, "", "", f"not valid JSON for an item bank: {error}"))
+        return bundle
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         bundle.problems.append(Problem(source, "line 1", "format", f'must be "{FORMAT}"'))
         return bundle

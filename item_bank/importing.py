@@ -6,7 +6,9 @@ caller's transaction (flush, never commit), so a dry run is a plan alone.
 """
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,11 @@ from item_bank.domains import create_domain
 from item_bank.items import apply_fields, editable_in_place, enemy_pairs, mark_enemies, normalise_tags
 from item_bank.kinds import KINDS, kind_of
 from item_bank.models import Domain, Item, ItemVersion, Status, StatusChange
+
+# A bank of a few thousand items with their media fits well inside these; an
+# archive that claims more is refused before anything is unpacked.
+MAX_PACKAGE_MEMBERS = 20_000
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 
 
 def read_path(path):
@@ -46,12 +53,33 @@ def read_upload(filename, data, source=None):
     if name.endswith(".zip"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                too_big = _expands_too_far(archive)
+                if too_big:
+                    return Bundle(problems=[Problem(source, "", "", too_big)])
                 return qti.read_package(archive, source)
-        except zipfile.BadZipFile:
-            return Bundle(problems=[Problem(source, "", "", "not a readable .zip file")])
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, struct.error, ValueError, OSError,
+                NotImplementedError, RuntimeError) as error:
+            # What zipfile raises on damage beyond BadZipFile: zlib.error and EOFError for compressed data,
+            # struct.error, ValueError (a negative seek) and OSError for offsets, RuntimeError for an
+            # encrypted member, NotImplementedError for an unknown compression method.
+            return Bundle(problems=[Problem(source, "", "", f"not a readable .zip file ({error})")])
     if name.endswith(".xml"):
         return qti.read_item_file(data, source)
     return Bundle(problems=[Problem(source, "", "", "unknown file type: use .json, .zip (QTI package) or .xml (QTI item)")])
+
+
+def _expands_too_far(archive):
+    """Why the package would unpack into more than an item bank needs, or None.
+    The sizes come from the archive's directory; zipfile stops a member at its
+    declared size (and fails its CRC check), so a lying directory gains nothing."""
+    members = archive.infolist()
+    if len(members) > MAX_PACKAGE_MEMBERS:
+        return f"holds {len(members)} files; a package may hold {MAX_PACKAGE_MEMBERS} at most"
+    expanded = sum(member.file_size for member in members)
+    if expanded > MAX_PACKAGE_BYTES:
+        return (f"unpacks to {expanded / 1024 / 1024:.0f} MB; a package may unpack to "
+                f"{MAX_PACKAGE_BYTES // 1024 // 1024} MB at most")
+    return None
 
 
 def _read_folder(folder):

@@ -34,6 +34,9 @@ ATTEST = "https://attest.example.org/xsd/item-bank-v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_SCHEMA_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
 CHARACTERS_PER_WORD = 6
+# An item's XML is a few kilobytes; anything this large is refused unread, so
+# a small archive cannot unpack into gigabytes of text to parse.
+MAX_XML_BYTES = 5 * 1024 * 1024
 
 for prefix, uri in (("", QTI), ("imscp", CP), ("imsmd", LOM), ("attest", ATTEST), ("xsi", XSI)):
     ET.register_namespace(prefix, uri)
@@ -271,6 +274,12 @@ def read_package(archive, source):
     names = set(archive.namelist())
     if "imsmanifest.xml" not in names:
         return Bundle(problems=[Problem(source, "", "imsmanifest.xml", "is missing: not a QTI content package")])
+    oversized = [member for member in archive.infolist()
+                 if member.filename.lower().endswith(".xml") and member.file_size > MAX_XML_BYTES]
+    if oversized:
+        return Bundle(problems=[Problem(f"{source}/{member.filename}", "", "",
+                                        f"unpacks to {member.file_size / 1024 / 1024:.1f} MB; an item's XML may be "
+                                        f"{MAX_XML_BYTES // 1024 // 1024} MB at most") for member in oversized])
     return _read_manifest(archive.read("imsmanifest.xml"), lambda href: archive.read(href) if href in names else None, source)
 
 
