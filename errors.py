@@ -2,6 +2,7 @@
 
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 
 from extensions import db
 
@@ -13,6 +14,8 @@ MESSAGES = {
     413: ("Too large", "What you sent is larger than Attest accepts in one request."),
     429: ("Too many requests", "Too many requests. Wait a minute, then try again."),
     500: ("Something went wrong", "An unexpected error occurred. It has been logged; please try again."),
+    503: ("Service unavailable", "Attest cannot reach its database just now. Nothing was changed; "
+                                 "please try again in a minute."),
 }
 
 
@@ -50,3 +53,18 @@ def register_errorhandlers(app):
     def internal_error(error):
         db.session.rollback()
         return render_error(500)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # The database refused or dropped the connection, or stayed locked: a
+        # passing fault, so 503, which the exam runner retries, rather than 500.
+        current_app.logger.warning("database unavailable: %s", error.orig)
+        db.session.rollback()
+        title, message = MESSAGES[503]
+        if _wants_json():
+            return jsonify(error=title, message=message), 503
+        # The layout's context processors read the signed-in user from the
+        # database, so the page is drawn without them, as for a visitor.
+        page = current_app.jinja_env.get_template("errors/error.html")
+        return page.render(status=503, title=title, message=message,
+                           current_user=current_app.login_manager.anonymous_user()), 503

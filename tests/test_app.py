@@ -7,6 +7,7 @@ import pytest
 from app import create_app
 from config import ProductionConfig, config_from_environment
 from tests.conftest import config_for
+from tests.database_outage import app_with_database_outage
 
 
 def test_creating_the_app_writes_and_connects_to_nothing(tmp_path):
@@ -75,6 +76,35 @@ def test_healthz_answers_503_when_the_database_is_not(tmp_path, make_app):
 
     assert response.status_code == 503
     assert response.get_json()["database"] == "unreachable"
+
+
+def test_healthz_answers_503_while_the_database_is_cut_off_and_200_once_it_is_back(database_url_for_tests):
+    with app_with_database_outage(database_url_for_tests) as (app, outage):
+        client = app.test_client()
+        before = client.get("/healthz")
+        outage.cut()
+        during = client.get("/healthz")
+        outage.restore()
+        after = client.get("/healthz")
+
+    assert [before.status_code, during.status_code, after.status_code] == [200, 503, 200]
+    assert during.get_json() == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_a_request_the_database_cannot_serve_is_a_503_page_or_json(database_url_for_tests):
+    sign_in = {"email": "someone@example.org", "password": "a password"}
+    with app_with_database_outage(database_url_for_tests, WTF_CSRF_ENABLED=False) as (app, outage):
+        client = app.test_client()
+        client.get("/healthz")  # a pooled connection, which the cut drops
+        outage.cut()
+        page = client.post("/sign-in", data=sign_in)
+        as_json = client.post("/sign-in", data=sign_in, headers={"Accept": "application/json"})
+
+    assert page.status_code == 503
+    assert "<h1>Service unavailable</h1>" in page.get_data(as_text=True)
+    assert "Attest cannot reach its database just now." in page.get_data(as_text=True)
+    assert as_json.status_code == 503
+    assert as_json.get_json()["error"] == "Service unavailable"
 
 
 def test_forced_https_redirects_pages_but_answers_health_checks_over_http(make_app):

@@ -142,6 +142,8 @@ async function flush() {
     retryTimer = null;
     applyState(body);
   } catch {
+    // One retry at a time: a change made while a retry waits also tries at once.
+    clearTimeout(retryTimer);
     retryTimer = setTimeout(() => { retryTimer = null; flush(); }, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 15000);
   } finally {
@@ -149,6 +151,14 @@ async function flush() {
     refreshStatus();
   }
   if (readJournal().length && !retryTimer) flush();
+}
+
+// The way to the server is open again (the network, or the server's database,
+// is back): send what is pending now rather than when the backoff says.
+function retryNow() {
+  clearTimeout(retryTimer);
+  retryTimer = null;
+  flush();
 }
 
 function acknowledge(acks) {
@@ -245,7 +255,9 @@ function showPause(hold) {
 async function fetchState() {
   try {
     const response = await fetch(`${config.stateUrl}?tab=${encodeURIComponent(tab)}`, { credentials: "same-origin" });
-    if (response.ok) applyState(await response.json());
+    if (!response.ok) return;
+    applyState(await response.json());
+    if (retryTimer) retryNow();
   } catch {
     refreshStatus();
   }
@@ -337,7 +349,7 @@ document.getElementById("review-link").addEventListener("click", (event) => {
   leave();
 });
 
-window.addEventListener("online", () => { clearTimeout(retryTimer); retryTimer = null; flush(); });
+window.addEventListener("online", retryNow);
 window.addEventListener("offline", refreshStatus);
 window.addEventListener("pagehide", () => {
   textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });

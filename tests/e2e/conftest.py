@@ -8,6 +8,7 @@ tests skip and say why.
 
 import os
 import threading
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -44,16 +45,17 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def live_app(database_url_for_tests, tmp_path_factory):
-    """The app served on localhost over a database of its own, with the demo data;
-    `live_app.url` is its address. Tests may set data up in its app context."""
-    url = empty_database_beside(database_url_for_tests, "e2e", tmp_path_factory.mktemp("e2e"))
-    app = create_app(config_for(url))
+def load_demo(app):
+    """Migrate the app's database and load the demo data, as `make run` does."""
     runner = app.test_cli_runner()
     for command in (["db", "upgrade"], ["demo", "load"]):
         result = runner.invoke(args=command)
         assert result.exit_code == 0, result.output
+
+
+@contextmanager
+def serving(app):
+    """The app served on localhost in a thread; sets `app.url` to its address."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # Track request threads, so that closing the server waits for them and no
     # request still holds a database connection when the engine is disposed.
@@ -61,10 +63,23 @@ def live_app(database_url_for_tests, tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.url = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_app(database_url_for_tests, tmp_path_factory):
+    """The app served on localhost over a database of its own, with the demo data;
+    `live_app.url` is its address. Tests may set data up in its app context."""
+    url = empty_database_beside(database_url_for_tests, "e2e", tmp_path_factory.mktemp("e2e"))
+    app = create_app(config_for(url))
+    load_demo(app)
+    with serving(app):
+        yield app
     with app.app_context():
         db.engine.dispose()
 

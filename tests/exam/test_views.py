@@ -1,10 +1,14 @@
 """The candidate's sitting through the test client: joining, agreeing, saving over hours, results, secrecy."""
 
 import re
+import sqlite3
 from datetime import timedelta
 
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
 from exam import delivery, proctoring, saving, sessions
-from exam.models import Attempt
+from exam.models import Attempt, SaveRecord
 from item_bank.models import ItemVersion
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
@@ -53,6 +57,27 @@ def test_a_save_four_hours_into_a_session_still_counts(client, create_user, exam
 
     assert response.status_code == 200
     assert response.get_json()["acks"] == [{"seq": base + 1, "status": "saved", "reason": ""}]
+
+
+def test_a_save_the_database_cannot_take_is_a_503_the_runner_retries(client, create_user, exam_session, db,
+                                                                      time_machine, monkeypatch):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    db.session.commit()
+    base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
+
+    def database_gone(*args):
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("unable to open database file"))
+
+    monkeypatch.setattr(saving, "save", database_gone)
+    response = client.post(f"/exam/attempts/{attempt.id}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1, "response": attempt.responses[0].id, "field": "flag", "value": True}]})
+
+    assert response.status_code == 503
+    assert response.get_json()["message"].startswith("Attest cannot reach its database just now.")
+    assert "acks" not in response.get_json()
+    assert db.session.scalar(select(func.count()).select_from(SaveRecord)) == 0
 
 
 def test_the_state_endpoint_reports_the_servers_clock(client, create_user, exam_session, db, time_machine):
