@@ -13,6 +13,10 @@ const config = root.dataset;
 const attemptId = config.attempt;
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const journalKey = `attest-journal-${attemptId}`;
+// How many changes the server refused because their part's time was over:
+// kept for the next page, since the runner moves on as soon as it hears.
+const lateKey = `attest-late-${attemptId}`;
+const TIME_OVER = "this section's time is over";
 const TEXT_DEBOUNCE_MS = 1500;
 // A proctor's pause or extension shows within 5 seconds; each poll is also the
 // heartbeat behind the board's "last contact".
@@ -168,6 +172,16 @@ function acknowledge(acks) {
     announce(`Not saved: ${ack.reason}.`);
     if (ack.reason.startsWith("you may choose")) undoChoice();
   }
+  const late = acks.filter((a) => a.status === "refused" && a.reason === TIME_OVER).length;
+  if (late) sessionStorage.setItem(lateKey, String(Number(sessionStorage.getItem(lateKey) || 0) + late));
+}
+
+function announceLateChanges() {
+  const late = Number(sessionStorage.getItem(lateKey) || 0);
+  if (!late) return;
+  sessionStorage.removeItem(lateKey);
+  announce(`${late} change${late === 1 ? "" : "s"} made after the previous part's time was over ` +
+           `${late === 1 ? "was" : "were"} not saved.`);
 }
 
 function undoChoice() {
@@ -393,6 +407,7 @@ try {
 show(linked >= 0 ? linked : Math.max(0, Math.min(stored, questions.length - 1)), false);
 refreshStatus();
 tick();
+announceLateChanges();
 setInterval(tick, 1000);
 setInterval(fetchState, STATE_POLL_MS);
 claim();

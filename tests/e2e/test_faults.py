@@ -206,6 +206,8 @@ def test_five_minutes_offline_across_a_deadline_end_the_part_when_the_server_say
     page.context.set_offline(False)
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Part Two", timeout=10_000)
+    expect(page.locator("#time-warning")).to_have_text(
+        "2 changes made after the previous part's time was over were not saved.")
     expect_saved(page)
     with live_app.app_context():
         attempt = attempt_of(email)
