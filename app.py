@@ -30,6 +30,7 @@ from health import bp as health_bp
 from home.views import bp as home_bp
 from item_bank.cli import item_bank_cli
 from item_bank.views import bp as item_bank_bp
+from openapi import bp as openapi_bp
 from rating.cli import rating_cli
 from rating.views import bp as rating_bp
 from security import init_security
@@ -64,8 +65,8 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, portfolio_bp,
-                      proctor_bp, rating_bp, references_bp, review_bp):
+    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, openapi_bp,
+                      portfolio_bp, proctor_bp, rating_bp, references_bp, review_bp):
         app.register_blueprint(blueprint)
 
 

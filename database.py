@@ -9,11 +9,25 @@ another request has written, fails at once with "database is locked" (the
 busy timeout cannot help it), so concurrent sign-ins on `make run` would fail.
 IMMEDIATE makes writers queue for the lock instead. SQLite is the embedded
 default for trying Attest; PostgreSQL, with row-level locking, serves exams.
+
+Ids are INTEGER columns, which PostgreSQL holds up to 2**31 - 1 (SQLite to
+2**63 - 1). Every `<int:...>` in a route stops there, so a larger number in
+an address is a missing row (404) on both, not a query the database refuses.
 """
 
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from extensions import db
+
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` up to MAX_ID, the largest id an INTEGER column holds on both databases."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
 
 
 def _on_connect(dbapi_connection, connection_record):
@@ -30,6 +44,7 @@ def _on_begin(connection):
 
 
 def init_database(app):
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     with app.app_context():
         engine = db.engine  # created, not connected
     if engine.dialect.name == "sqlite":

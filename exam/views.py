@@ -121,12 +121,32 @@ def state(attempt_id):
     return jsonify(presentation.state(attempt, now, request.args.get("tab", "")))
 
 
+def _json_body():
+    """The request's JSON object; {} when it sends no body."""
+    if not request.get_data():
+        return {}
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than Python's parser goes
+        body = None
+    if not isinstance(body, dict):
+        raise saving.Malformed("the body must be a JSON object")
+    return body
+
+
+def _malformed(problem):
+    return jsonify(error="Bad request", message=str(problem)), 400
+
+
 @bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
 @roles_required(Role.CANDIDATE)
 def claim(attempt_id):
     """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
     attempt = _own_attempt(attempt_id, lock=True)
-    tab = str((request.get_json(silent=True) or {}).get("tab", ""))[:64]
+    try:
+        tab = saving.read_tab(_json_body())
+    except saving.Malformed as problem:
+        return _malformed(problem)
     base = saving.claim(attempt, tab, utcnow(), current_actor())
     db.session.commit()
     return jsonify(seq_base=base, **presentation.state(attempt, utcnow(), tab))
@@ -137,11 +157,11 @@ def claim(attempt_id):
 def save(attempt_id):
     """The attempt's candidate (JSON): a batch of saves, acknowledged once committed."""
     attempt = _own_attempt(attempt_id, lock=True)
-    body = request.get_json(silent=True) or {}
-    entries = body.get("saves")
-    if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
-        return jsonify(error="Bad request", message="saves must be a list of objects"), 400
-    tab = str(body.get("tab", ""))[:64]
+    try:
+        body = _json_body()
+        tab, entries = saving.read_tab(body), saving.read_saves(body)
+    except saving.Malformed as problem:
+        return _malformed(problem)
     acks = saving.save(attempt, entries, tab, utcnow(), current_actor())
     db.session.commit()
     return jsonify(acks=[ack.__dict__ for ack in acks], **presentation.state(attempt, utcnow(), tab))

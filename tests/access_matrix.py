@@ -256,5 +256,6 @@ CHECKS = [
         ]
     ),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
+    Check("GET", "/openapi.json", "openapi.document", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),
 ]

@@ -1,0 +1,392 @@
+"""`GET /openapi.json`: the OpenAPI 3.1 description of the app's JSON endpoints.
+
+They are the exam runner's state poll, claim and saves, the proctor's live
+board, a form's exports and the health check; every other route is a page.
+The enumerations are the code's own (attempt statuses, holds, standings, the
+fields a save may set), so the document cannot name a value the app never
+sends. tests/test_openapi.py checks that it lists every JSON route and runs
+schemathesis against it. It describes no secret, so anyone may read it.
+"""
+
+from flask import Blueprint, jsonify
+
+from database import MAX_ID
+from exam.models import AttemptStatus, Hold
+from exam.proctoring import Standing
+from exam.saving import EPOCH_SPAN, FIELDS, MAX_SEQ, TAB_PATTERN
+
+bp = Blueprint("openapi", __name__)
+
+JSON = "application/json"
+HTML = "text/html"
+ACK_STATUSES = ("saved", "duplicate", "stale", "refused")
+SIGNED_IN = [{"session": []}]
+SIGNED_IN_WITH_CSRF = [{"session": [], "csrf": []}]
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def json_content(schema):
+    return {JSON: {"schema": schema}}
+
+
+def error_response(description):
+    """An error as `errors.py` answers it: JSON when the request is JSON or
+    asks for it (Accept: application/json), the HTML error page otherwise."""
+    return {"description": description,
+            "content": {JSON: {"schema": ref("Error")}, HTML: {"schema": {"type": "string"}}}}
+
+
+SIGN_IN_REDIRECT = {"description": "Not signed in: redirected to the sign-in page (Location: /sign-in?next=...)."}
+NOT_ALLOWED = error_response("Signed in without the role this endpoint needs.")
+UNAVAILABLE = error_response("The database cannot be reached just now; nothing was changed. Try again.")
+
+
+def id_parameter(name, what):
+    return {"name": name, "in": "path", "required": True, "description": what,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+
+ATTEMPT_ID = id_parameter("attempt_id", "The signed-in candidate's attempt; another's answers 404, as for none.")
+SESSION_ID = id_parameter("session_id", "An exam session the signed-in proctor is assigned to (an admin: any).")
+FORM_ID = id_parameter("form_id", "A published form.")
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "The status's title, e.g. `Bad request`."},
+            "message": {"type": "string", "description": "A sentence for a person; for a malformed batch of "
+                                                         "saves it names the field, e.g. `saves[0].seq`."},
+        },
+    },
+    "AttemptState": {
+        "type": "object",
+        "description": "Where the attempt stands by the server's clock. Every request about an attempt settles it "
+                       "first: a part whose time ran out is closed, and after the last the attempt is submitted.",
+        "required": ["status", "position", "seconds_left", "deadline", "server_now", "paused", "hold",
+                     "superseded"],
+        "properties": {
+            "status": {"enum": [status.value for status in AttemptStatus]},
+            "position": {**nullable({"type": "integer", "minimum": 1}),
+                         "description": "The open part's number; null unless in progress or paused."},
+            "seconds_left": {**nullable({"type": "integer", "minimum": 0}),
+                             "description": "Time left in the open part; it stands still while paused."},
+            "deadline": {**nullable({"type": "string", "format": "date-time"}),
+                         "description": "The open part's deadline (UTC), before any grace period."},
+            "server_now": {"type": "string", "format": "date-time",
+                           "description": "The server's clock (UTC), to correct the runner's countdown."},
+            "paused": {"type": "boolean"},
+            "hold": {**nullable({"enum": [hold.value for hold in Hold]}),
+                     "description": "Why a paused attempt is paused: a proctor, or reopened elsewhere and waiting "
+                                    "for re-admission."},
+            "superseded": {"type": "boolean",
+                           "description": "Another tab has claimed the attempt since this one: stop saving."},
+        },
+    },
+    "Claim": {
+        "type": "object",
+        "properties": {"tab": ref("Tab")},
+    },
+    "Claimed": {
+        "allOf": [ref("AttemptState"), {
+            "type": "object",
+            "required": ["seq_base"],
+            "properties": {
+                "seq_base": {"type": "integer", "minimum": EPOCH_SPAN, "multipleOf": EPOCH_SPAN,
+                             "description": "Number this tab's saves from seq_base + 1: a later claim gets a "
+                                            "higher base, so its saves outnumber every earlier tab's."},
+            },
+        }],
+    },
+    "Tab": {
+        "type": "string", "pattern": TAB_PATTERN,
+        "description": "The browser tab's own id (the runner's is a random UUID): at most 64 printable ASCII "
+                       "characters.",
+    },
+    "Save": {
+        "type": "object",
+        "required": ["seq", "response", "field", "value"],
+        "properties": {
+            "seq": {"type": "integer", "minimum": 1, "maximum": MAX_SEQ,
+                    "description": "Unique within the attempt; per field, the highest number wins."},
+            "response": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
+                         "description": "The response's id (`data-response` on the item in the page)."},
+            "field": {"enum": list(FIELDS)},
+            "value": {
+                "description": "`answer`: `{\"option\": ID}` (selected response), `{\"texts\": [...]}` with one "
+                               "text per prompt (constructed response), or null to clear; `flag` and `choose`: "
+                               "true or false. A value wrong for the item is refused in its ack, not here.",
+            },
+        },
+    },
+    "Saves": {
+        "type": "object",
+        "required": ["saves"],
+        "properties": {"tab": ref("Tab"), "saves": {"type": "array", "items": ref("Save")}},
+    },
+    "Ack": {
+        "type": "object",
+        "required": ["seq", "status", "reason"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "status": {"enum": list(ACK_STATUSES),
+                       "description": "`saved`; `duplicate`, a number already received; `stale`, journaled but a "
+                                      "higher number holds the field; `refused`, with the reason."},
+            "reason": {"type": "string", "description": "Why a save was refused, for the candidate; else empty."},
+        },
+    },
+    "Saved": {
+        "allOf": [ref("AttemptState"), {
+            "type": "object",
+            "required": ["acks"],
+            "properties": {"acks": {"type": "array", "items": ref("Ack"),
+                                    "description": "One per save, in sequence order, sent once committed."}},
+        }],
+    },
+    "BoardRow": {
+        "type": "object",
+        "required": ["enrollment", "name", "email", "standing", "label", "section", "answered", "items",
+                     "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason"],
+        "properties": {
+            "enrollment": {"type": "integer"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+            "standing": {"enum": [standing.value for standing in Standing]},
+            "label": {"type": "string", "description": "The standing for people, e.g. `In progress`."},
+            "section": {**nullable({"type": "string"}), "description": "The open part, e.g. `1 of 2`."},
+            "answered": {"type": "integer", "minimum": 0},
+            "items": {"type": "integer", "minimum": 0},
+            "seconds_left": nullable({"type": "integer", "minimum": 0}),
+            "last_contact": nullable({"type": "string", "format": "date-time"}),
+            "silent_seconds": nullable({"type": "integer"}),
+            "silent": {"type": "boolean", "description": "In progress and not heard from for over 60 s."},
+            "accommodations": {"type": "string", "description": "e.g. `time ×1.5, large text`; empty for none."},
+            "finish_reason": nullable({"type": "string"}),
+        },
+    },
+    "Board": {
+        "type": "object",
+        "required": ["session", "closed", "server_now", "counts", "silent", "rows"],
+        "properties": {
+            "session": {"type": "integer"},
+            "closed": {"type": "boolean"},
+            "server_now": {"type": "string", "format": "date-time"},
+            "counts": {
+                "type": "object", "description": "Candidates in each standing.",
+                "required": [standing.value for standing in Standing],
+                "properties": {standing.value: {"type": "integer", "minimum": 0} for standing in Standing},
+                "additionalProperties": False,
+            },
+            "silent": {"type": "integer", "minimum": 0},
+            "rows": {"type": "array", "items": ref("BoardRow"), "description": "One per enrolment, in order."},
+        },
+    },
+    "Statistic": nullable({"type": "number"}),
+    "StatisticsReport": {
+        "type": "object",
+        "description": "The `flask item-analysis` report of the form's submitted attempts (selected-response "
+                       "items, options as letters in authored order). A statistic that is undefined (e.g. no "
+                       "variance) is null.",
+        "required": ["n_candidates", "n_items", "total", "reliability", "items"],
+        "properties": {
+            "n_candidates": {"type": "integer", "minimum": 1},
+            "n_items": {"type": "integer", "minimum": 0},
+            "total": {"type": "object", "required": ["mean", "sd", "min", "max"],
+                      "properties": {name: ref("Statistic") for name in ("mean", "sd", "min", "max")}},
+            "reliability": {"type": "object", "required": ["alpha", "sem"],
+                            "properties": {"alpha": ref("Statistic"), "sem": ref("Statistic")}},
+            "items": {"type": "array", "items": ref("ItemStatistics")},
+        },
+    },
+    "ItemStatistics": {
+        "type": "object",
+        "required": ["item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
+                     "alpha_if_deleted", "omit_rate", "options", "flags"],
+        "properties": {
+            "item_id": {"type": "string"},
+            "domain": nullable({"type": "string"}),
+            **{name: ref("Statistic") for name in ("p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
+                                                   "alpha_if_deleted", "omit_rate")},
+            "options": {
+                "type": "object", "description": "By letter, from A to the highest option chosen or keyed.",
+                "additionalProperties": {"type": "object", "required": ["proportion", "r_pbis"],
+                                         "properties": {"proportion": ref("Statistic"),
+                                                        "r_pbis": ref("Statistic")}},
+            },
+            "irt": {
+                "type": "object", "description": "2PL parameters, given once the form has the candidates the "
+                                                 "statistics page needs for IRT.",
+                "required": ["a", "b", "se_a", "se_b"],
+                "properties": {name: ref("Statistic") for name in ("a", "b", "se_a", "se_b")},
+            },
+            "flags": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+
+
+def _attempt_operation(summary, description, success, parameters=(), body=None):
+    """A runner endpoint: the candidate's own attempt; a POST carries a JSON body and the CSRF token."""
+    responses = {
+        "200": {"description": "The attempt's state, after settling it against the clock.",
+                "content": json_content(success)},
+        "302": SIGN_IN_REDIRECT,
+        "403": NOT_ALLOWED,
+        "404": error_response("No such attempt, or not the signed-in candidate's."),
+        "503": UNAVAILABLE,
+    }
+    operation = {"summary": summary, "description": description, "tags": ["exam runner"],
+                 "parameters": [ATTEMPT_ID, *parameters], "security": SIGNED_IN, "responses": responses}
+    if body is not None:
+        responses["400"] = error_response("A body the runner never sends (the message names the field, e.g. "
+                                          "`saves[0].seq`), or no valid CSRF token.")
+        responses["413"] = error_response("A body over the 20 MB the app reads.")
+        operation.update(requestBody=body, security=SIGNED_IN_WITH_CSRF)
+    return operation
+
+
+def _export(name, description, content):
+    return {"get": {
+        "summary": f"Download {name}",
+        "description": f"{description} Sent as an attachment named `<form code>-{name}`.",
+        "tags": ["item statistics"],
+        "parameters": [FORM_ID],
+        "security": SIGNED_IN,
+        "responses": {
+            "200": {"description": name, "content": content, "headers": {"Content-Disposition": {
+                "required": True, "schema": {"type": "string", "pattern": f'^attachment; filename=".+-{name}"$'}}}},
+            "302": {"description": "Not signed in (to the sign-in page), or the form has no submitted attempts "
+                                   "yet (to its statistics page)."},
+            "403": NOT_ALLOWED,
+            "404": error_response("No such published form."),
+            "503": UNAVAILABLE,
+        },
+    }}
+
+
+CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+PATHS = {
+    "/exam/attempts/{attempt_id}/state": {"get": _attempt_operation(
+        "The runner's poll and heartbeat",
+        "Candidates, their own attempt. Polled every few seconds: it carries a proctor's pause and corrects the "
+        "countdown, and counts as contact on the proctor's board.",
+        ref("AttemptState"),
+        parameters=[{"name": "tab", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "The asking tab's id: `superseded` tells whether another tab has claimed the "
+                                    "attempt since."}],
+    )},
+    "/exam/attempts/{attempt_id}/claim": {"post": _attempt_operation(
+        "A tab takes the attempt",
+        "Candidates, their own attempt. The tab that claims last holds the attempt; earlier tabs learn they are "
+        "superseded. In a session that re-admits on resume, a claim from a new tab holds an attempt in progress "
+        "until a proctor re-admits it.",
+        ref("Claimed"),
+        body={"required": False, "content": {JSON: {"schema": ref("Claim"),
+                                                     "example": {"tab": "0b5e5bb0-7d6f-4c1e-9d1e-3c1f2a6b8e42"}}}},
+    )},
+    "/exam/attempts/{attempt_id}/saves": {"post": _attempt_operation(
+        "A batch of saves",
+        "Candidates, their own attempt. Saves are idempotent per sequence number and applied in its order; "
+        "each is journaled and acknowledged once committed. What a save says is judged save by save and "
+        "answered in its ack (refused with a reason: not an option of the item, the part's time is over, more "
+        "chosen than the part allows, the attempt is finished).",
+        ref("Saved"),
+        body={"required": True, "content": {JSON: {"schema": ref("Saves"), "example": {
+            "tab": "0b5e5bb0-7d6f-4c1e-9d1e-3c1f2a6b8e42",
+            "saves": [{"seq": 1_000_000_001, "response": 12, "field": "answer", "value": {"option": "B"}},
+                      {"seq": 1_000_000_002, "response": 12, "field": "flag", "value": True}],
+        }}}},
+    )},
+    "/proctor/sessions/{session_id}/board.json": {"get": {
+        "summary": "The live board",
+        "description": "The session's proctors and admins. One row per enrolled candidate; attempts whose time "
+                       "ran out are settled first. Polled every 5 s by the board page.",
+        "tags": ["proctor"],
+        "parameters": [SESSION_ID],
+        "security": SIGNED_IN,
+        "responses": {
+            "200": {"description": "The board.", "content": json_content(ref("Board"))},
+            "302": SIGN_IN_REDIRECT,
+            "403": NOT_ALLOWED,
+            "404": error_response("No such session, or not one the proctor is assigned to."),
+            "503": UNAVAILABLE,
+        },
+    }},
+    "/analysis/forms/{form_id}/export/statistics.json": _export(
+        "statistics.json", "Psychometricians and admins: the item statistics report.",
+        json_content(ref("StatisticsReport"))),
+    "/analysis/forms/{form_id}/export/statistics.csv": _export(
+        "statistics.csv", "Psychometricians and admins: the report as one row per item (`item_id`, `domain`, the "
+                          "statistics, `irt_a`..`irt_se_b`, each option's proportion and r_pbis, `flags`).", CSV),
+    "/analysis/forms/{form_id}/export/raw.csv": _export(
+        "raw.csv", "Psychometricians and admins: `candidate_id` and per item the chosen option's letter, empty "
+                   "when omitted; what `flask item-analysis` reads.", CSV),
+    "/analysis/forms/{form_id}/export/scored.csv": _export(
+        "scored.csv", "Psychometricians and admins: `candidate_id` and per item the score under the current "
+                      "scoring rules.", CSV),
+    "/analysis/forms/{form_id}/export/key.csv": _export(
+        "key.csv", "Psychometricians and admins: `item_id`, `key` (letters, several as `A|C`), `domain`.", CSV),
+    "/healthz": {"get": {
+        "summary": "Health check for load balancers",
+        "description": "Anyone, over plain HTTP too.",
+        "tags": ["operations"],
+        "security": [],
+        "responses": {
+            "200": {"description": "The database answers.", "content": json_content({
+                "type": "object", "required": ["status", "database"],
+                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"}}})},
+            "503": {"description": "The database does not answer.", "content": json_content({
+                "type": "object", "required": ["status", "database"],
+                "properties": {"status": {"const": "unavailable"}, "database": {"const": "unreachable"}}})},
+        },
+    }},
+    "/openapi.json": {"get": {
+        "summary": "This document",
+        "description": "Anyone.",
+        "tags": ["operations"],
+        "security": [],
+        "responses": {"200": {"description": "The OpenAPI document.",
+                              "content": json_content({"type": "object", "required": ["openapi", "paths"]})}},
+    }},
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Attest JSON endpoints",
+        "version": "1",
+        "description": "The JSON endpoints of Attest: the exam runner's state poll, claim and saves, the proctor's "
+                       "live board, a form's statistics exports and the health check. Each is used from the "
+                       "app's own pages, signed in: the session cookie comes from `POST /sign-in`, and every POST "
+                       "carries the CSRF token of the page's `<meta name=\"csrf-token\">` in `X-CSRFToken`.",
+    },
+    "tags": [{"name": "exam runner"}, {"name": "proctor"}, {"name": "item statistics"}, {"name": "operations"}],
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The signed session cookie set by `POST /sign-in` (HttpOnly, SameSite=Lax, "
+                                       "Secure in production). It carries a login session token, ended by signing "
+                                       "out; the endpoint's roles decide the rest."},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                     "description": "The page's `<meta name=\"csrf-token\">`; valid for the session's lifetime. "
+                                    "A POST without a valid one answers 400."},
+        },
+    },
+}
+
+
+@bp.route("/openapi.json")
+def document():
+    """Anyone, unauthenticated: it describes the endpoints, not anything behind them."""
+    return jsonify(DOCUMENT)
