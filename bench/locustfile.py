@@ -68,7 +68,9 @@ class Candidate(HttpUser):
         sitting = self.client.post(f"/exam/attempts/{self.attempt}/agreement", {"agree": "y", "csrf_token": self.token},
                                    name="/exam/attempts/[id]/agreement (start)")
         self._read_part(sitting.text)
-        self.seq = self._post("claim", {"tab": email})["seq_base"]
+        # One tab for the claim, the saves and the polls, as one runner in one browser tab.
+        self.tab = email
+        self.seq = self._post("claim", {"tab": self.tab})["seq_base"]
         started = time.monotonic()
         # Spread over a minute either way, as candidates who work at different speeds.
         self.part_two_at = started + SITTING_SECONDS / 2 + random.uniform(-30, 30)
@@ -92,7 +94,7 @@ class Candidate(HttpUser):
 
     def _save(self, response, field, value):
         self.seq += 1
-        body = self._post("saves", {"tab": "bench", "saves": [
+        body = self._post("saves", {"tab": self.tab, "saves": [
             {"seq": self.seq, "response": response, "field": field, "value": value}]})
         if body and body["acks"][0]["status"] == "saved":
             ACKNOWLEDGED.append([int(self.attempt), self.seq])
@@ -115,7 +117,11 @@ class Candidate(HttpUser):
             SUBMITTED.append(int(self.attempt))
             raise StopUser()
         if now >= self.next_poll:
-            self.client.get(f"/exam/attempts/{self.attempt}/state?tab=bench", name="/exam/attempts/[id]/state")
+            with self.client.get(f"/exam/attempts/{self.attempt}/state", params={"tab": self.tab},
+                                 name="/exam/attempts/[id]/state", catch_response=True) as polled:
+                # The runner stops at "superseded": for this tab the sitting is over.
+                if polled.ok and polled.json().get("superseded"):
+                    polled.failure("the state says another tab took the attempt")
             self.next_poll = now + STATE_POLL_SECONDS
         if now >= self.next_save:
             self._answer()
