@@ -117,8 +117,10 @@ def state(attempt_id):
     now = utcnow()
     delivery.settle(attempt, now, current_actor())
     delivery.note_contact(attempt, now)
+    # Read before the commit, which expires the attempt and would load it again.
+    body = presentation.state(attempt, now, request.args.get("tab", ""))
     db.session.commit()
-    return jsonify(presentation.state(attempt, now, request.args.get("tab", "")))
+    return jsonify(body)
 
 
 def _json_body():
@@ -147,9 +149,11 @@ def claim(attempt_id):
         tab = saving.read_tab(_json_body())
     except saving.Malformed as problem:
         return _malformed(problem)
-    base = saving.claim(attempt, tab, utcnow(), current_actor())
+    now = utcnow()
+    base = saving.claim(attempt, tab, now, current_actor())
+    body = presentation.state(attempt, now, tab)
     db.session.commit()
-    return jsonify(seq_base=base, **presentation.state(attempt, utcnow(), tab))
+    return jsonify(seq_base=base, **body)
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/saves", methods=["POST"])
@@ -162,6 +166,9 @@ def save(attempt_id):
         tab, entries = saving.read_tab(body), saving.read_saves(body)
     except saving.Malformed as problem:
         return _malformed(problem)
-    acks = saving.save(attempt, entries, tab, utcnow(), current_actor())
+    now = utcnow()
+    acks = saving.save(attempt, entries, tab, now, current_actor())
+    body = presentation.state(attempt, now, tab)
+    # Acknowledged only once committed: a save the database did not keep is never "saved".
     db.session.commit()
-    return jsonify(acks=[ack.__dict__ for ack in acks], **presentation.state(attempt, utcnow(), tab))
+    return jsonify(acks=[ack.__dict__ for ack in acks], **body)
