@@ -14,6 +14,7 @@ from competencies.uploads import Checked, UploadRefused, check
 from tests.competencies.test_uploads import pdf
 from tests.competencies.test_views import BOUNDARY, multipart
 from tests.conftest import sign_in
+from tests.fuzzing import damaged
 
 
 def png():
@@ -22,16 +23,6 @@ def png():
     return buffer.getvalue()
 
 
-def damaged(data):
-    """A real document with bytes flipped, cut or spliced in."""
-    return st.lists(st.tuples(st.integers(0, len(data) - 1), st.binary(max_size=6)), min_size=1, max_size=5).map(
-        lambda edits: _apply(data, edits))
-
-
-def _apply(data, edits):
-    for position, replacement in edits:
-        data = data[:position] + replacement + data[position + 1:]
-    return data
 
 
 MAGIC = st.sampled_from([b"%PDF-", b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"MZ", b"#!", b""])

@@ -7,11 +7,8 @@ candidate's name or email; a proctor never sees keys, rationales or rubrics.
 It runs in-process over the browser tests' demo database (no browser needed),
 so the markers are the demo's own texts plus one planted in a portfolio."""
 
-import html
-import re
 import uuid
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -23,42 +20,10 @@ from competencies.models import Application, TrainingEntry
 from extensions import db
 from item_bank.models import ItemVersion
 from tests.conftest import PASSWORD, CsrfClient
+from tests.crawler import crawl, leaks
 from tests.exam_fixtures import BY
 
 STATISTICS = ["point-biserial", "Cronbach", "discrimination index", "alpha if deleted", "Mantel-Haenszel"]
-PAGE_LIMIT = 400
-
-
-def crawl(client, start):
-    """Every page and download reachable from `start` by same-site links (GET),
-    static files and sign-out left out: {path: text}. No answer may be a 5xx."""
-    seen, queue, bodies = {start}, [start], {}
-    while queue and len(bodies) < PAGE_LIMIT:
-        path = queue.pop(0)
-        response = client.get(path)
-        assert response.status_code < 500, path
-        body = html.unescape(response.get_data().decode("utf-8", "replace"))
-        response.close()
-        bodies[path] = body
-        targets = re.findall(r'(?:href|action|data-url)="([^"#]*)', body)
-        if response.status_code in (301, 302, 303):
-            targets.append(response.headers["Location"])
-        for target in targets:
-            parts = urlsplit(target)
-            if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-                continue
-            if parts.path.startswith(("/static/", "/sign-out")):
-                continue
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if link not in seen:
-                seen.add(link)
-                queue.append(link)
-    return bodies
-
-
-def leaks(bodies, markers):
-    return sorted({(path, marker) for path, body in bodies.items() for marker in markers
-                   if marker.lower() in body.lower()})
 
 
 def signed_in(live_app, email, password):
@@ -124,7 +89,7 @@ def test_a_candidate_sees_no_key_rubric_statistic_or_other_candidate(live_app, w
 
     bodies = crawl(client, "/home/candidate")
 
-    assert any(world["markers"][email] in body for body in bodies.values()), "the crawl missed the own portfolio"
+    assert any(world["markers"][email] in body for _, _, body in bodies), "the crawl missed the own portfolio"
     others = [marker for owner, marker in world["markers"].items() if owner != email]
     assert leaks(bodies, others) == []
     assert leaks(bodies, world["item_secrets"]) == []
@@ -137,7 +102,7 @@ def test_a_rater_sees_no_candidate_name_or_email(live_app, world):
 
     bodies = crawl(client, "/home/rater")
 
-    assert any("/rating/responses/" in path for path in bodies), "the crawl reached no response to rate"
+    assert any("/rating/responses/" in path for path, _, _ in bodies), "the crawl reached no response to rate"
     assert leaks(bodies, world["candidates"]) == []
 
 
@@ -146,7 +111,7 @@ def test_a_proctor_sees_no_key_rationale_or_rubric(live_app, world):
 
     bodies = crawl(client, "/home/proctor")
 
-    assert any(path.startswith("/proctor/sessions/") for path in bodies), "the crawl reached no session"
+    assert any(path.startswith("/proctor/sessions/") for path, _, _ in bodies), "the crawl reached no session"
     assert leaks(bodies, world["item_secrets"]) == []
     assert leaks(bodies, STATISTICS) == []
     assert leaks(bodies, world["markers"].values()) == []

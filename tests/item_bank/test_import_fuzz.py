@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from item_bank import importing
 from item_bank.models import Item
+from tests import fuzzing
 
 MANIFEST = (b'<?xml version="1.0"?><manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"><resources>'
             b'<resource identifier="r1" type="imsqti_item_xmlv2p1" href="item.xml"/></resources></manifest>')
@@ -38,7 +39,7 @@ def encrypted(data):
     return bytes(patched)
 
 
-def damaged(data):
+def corrupted_member(data):
     """The package with a byte of its item's compressed data flipped, so that inflating it fails."""
     at = data.find(b"item.xml") + len(b"item.xml") + 33
     return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
@@ -61,7 +62,7 @@ HOSTILE = [
     ("program.zip", b"MZ\x90\x00" + b"\x00" * 200, "program.zip: not a readable .zip file (File is not a zip file)"),
     ("cut.zip", zipped(("imsmanifest.xml", MANIFEST))[:-30], "cut.zip: not a readable .zip file"),
     ("locked.zip", encrypted(zipped(("imsmanifest.xml", MANIFEST))), "locked.zip: not a readable .zip file"),
-    ("damaged.zip", damaged(zipped(("imsmanifest.xml", MANIFEST),
+    ("damaged.zip", corrupted_member(zipped(("imsmanifest.xml", MANIFEST),
                                    ("item.xml", b"<assessmentItem>" + b"hello world " * 200 + b"</assessmentItem>"))),
      "damaged.zip: not a readable .zip file (Error -3 while decompressing data"),
     ("many.zip", zipped(*[(f"media/{n}.txt", b"") for n in range(20_001)]),
@@ -136,21 +137,11 @@ VALID = json.dumps({"format": "attest-item-bank", "version": 1, "items": [
                      "key": ["A"]}}]}]}).encode()
 
 
-def mutated(data):
-    """The valid document with bytes flipped, cut or spliced in at random places."""
-    return st.lists(st.tuples(st.integers(0, len(data) - 1), st.binary(max_size=8)), min_size=1, max_size=6).map(
-        lambda edits: _apply(data, edits))
-
-
-def _apply(data, edits):
-    for position, replacement in edits:
-        data = data[:position] + replacement + data[position + 1:]
-    return data
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(["bank.json", "package.zip", "item.xml", "bank.txt"]),
-       data=st.one_of(st.binary(max_size=2000), mutated(VALID), mutated(zipped(("imsmanifest.xml", MANIFEST),
+       data=st.one_of(st.binary(max_size=2000), fuzzing.damaged(VALID), fuzzing.damaged(zipped(("imsmanifest.xml", MANIFEST),
                                                                               ("item.xml", b"<x/>")))))
 def test_any_bytes_under_any_accepted_name_are_read_or_refused_with_a_message(name, data):
     bundle = importing.read_upload(name, data)

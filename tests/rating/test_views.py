@@ -4,7 +4,6 @@ plan, rater quality and release, and the candidate's feedback letter."""
 
 import re
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -12,6 +11,7 @@ from accounts.roles import Role
 from rating import assignment, ratings
 from rating.models import CaseStatus, Rating, RatingCase
 from tests.conftest import sign_in
+from tests.crawler import crawl, leaks
 from tests.exam_fixtures import BY, T0
 from tests.rating.conftest import vignette_of
 from tests.rating.test_rating_service import rate, two_raters
@@ -44,37 +44,6 @@ def rating_data(action, comments="", **scores):
 def reload(db, model, id_):
     db.session.expire_all()
     return db.session.get(model, id_)
-
-
-def crawl(client, start="/home/rater", limit=200):
-    """Every page reachable from `start` by same-origin links (GET), sign-out and
-    static files left out: [(path, status, body)]."""
-    seen, queue, pages = {start}, [start], []
-    while queue and len(pages) < limit:
-        path = queue.pop(0)
-        response = client.get(path)
-        body = page(response)
-        pages.append((path, response.status_code, body))
-        targets = re.findall(r'href="([^"#]*)', body)
-        if response.status_code in (301, 302, 303):
-            targets.append(response.headers["Location"])
-        for target in targets:
-            parts = urlsplit(target.replace("&amp;", "&"))
-            if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
-                continue
-            if parts.path.startswith(("/static/", "/sign-out")):
-                continue
-            link = parts.path + (f"?{parts.query}" if parts.query else "")
-            if link not in seen:
-                seen.add(link)
-                queue.append(link)
-    assert [(path, status) for path, status, _ in pages if status >= 500] == []
-    return pages
-
-
-def leaks(pages, *markers):
-    return sorted({(path, marker) for path, _, body in pages for marker in markers
-                   if marker.lower() in body.lower()})
 
 
 @pytest.fixture
@@ -169,7 +138,7 @@ def test_raters_never_learn_who_wrote_a_response_or_who_else_rated_it(app, sit, 
     first_browser, second_browser = browser(app, first), browser(app, second)
 
     def seen_by_second():
-        pages = crawl(second_browser)
+        pages = crawl(second_browser, "/home/rater")
         assert f"/rating/responses/{code}" in [path for path, _, _ in pages]
         rating_page = next(body for path, _, body in pages if path == f"/rating/responses/{code}")
         assert WRITTEN in rating_page
@@ -177,13 +146,13 @@ def test_raters_never_learn_who_wrote_a_response_or_who_else_rated_it(app, sit, 
 
     first_browser.post(f"/rating/responses/{code}", data=rating_data("draft", first_comment, C1=3, C2=3))
     pages, rating_page = seen_by_second()
-    assert leaks(pages, *the_candidate, *the_first, first_comment) == []
+    assert leaks(pages, [*the_candidate, *the_first, first_comment]) == []
     assert " checked" not in rating_page  # nor the first rater's draft scores
 
     submitted = first_browser.post(f"/rating/responses/{code}", data=rating_data("submit", first_comment, C1=3, C2=3))
     assert submitted.status_code == 302
     pages, rating_page = seen_by_second()
-    assert leaks(pages, *the_candidate, *the_first, first_comment) == []
+    assert leaks(pages, [*the_candidate, *the_first, first_comment]) == []
     assert " checked" not in rating_page and "The first ratings" not in rating_page
 
     # The second rating disagrees (3 against 0 on a criterion): an adjudicator is put on the response.
@@ -192,17 +161,17 @@ def test_raters_never_learn_who_wrote_a_response_or_who_else_rated_it(app, sit, 
     case = reload(db, RatingCase, assignment.existing_case(response).id)
     assert case.status == CaseStatus.ADJUDICATION and case.adjudication_rating.rater_id == third.id
     pages, _ = seen_by_second()
-    assert leaks(pages, *the_candidate, *the_first, first_comment) == []
+    assert leaks(pages, [*the_candidate, *the_first, first_comment]) == []
 
     adjudicator = browser(app, third)
     home = page(adjudicator.get("/home/rater"))
     assert f'href="/rating/responses/{code}"' in home and "Adjudication" in home
-    pages = crawl(adjudicator)
+    pages = crawl(adjudicator, "/home/rater")
     adjudication_page = next(body for path, _, body in pages if path == f"/rating/responses/{code}")
     assert "The first ratings" in adjudication_page
     assert first_comment in adjudication_page and second_comment in adjudication_page  # allowed: unnamed
     assert WRITTEN in adjudication_page
-    assert leaks(pages, *the_candidate, *the_first, "Second Rater", "second-rater@example.org") == []
+    assert leaks(pages, [*the_candidate, *the_first, "Second Rater", "second-rater@example.org"]) == []
 
 
 # The coordinator
