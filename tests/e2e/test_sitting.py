@@ -207,9 +207,12 @@ def test_candidate_pages_meet_wcag_with_accommodations(page, live_app):
     sign_in(page, email, PASSWORD)
     assert violations(page) == []
     page.get_by_role("link", name="Join with the access code").click()
+    # Each check waits for the next page to be there: axe cannot read a page still navigating.
+    expect(page.get_by_label("Access code")).to_be_visible()
     assert violations(page) == []
     page.get_by_label("Access code").fill(DEMO_CODE)
     page.get_by_role("button", name="Join").click()
+    expect(page.get_by_role("checkbox", name="I have read the instructions")).to_be_visible()
     assert violations(page) == []
     page.get_by_role("checkbox", name="I have read the instructions").check()
     page.get_by_role("button", name="Start the examination").click()
@@ -217,12 +220,14 @@ def test_candidate_pages_meet_wcag_with_accommodations(page, live_app):
     assert "large-text" in page.locator("body").get_attribute("class")
     assert violations(page) == []
     page.get_by_role("link", name="Review and finish this part").click()
+    expect(page.get_by_role("button", name="Finish this part and go on")).to_be_visible()
     assert violations(page) == []
     page.get_by_role("button", name="Finish this part and go on").click()
     current_question(page).locator('[data-field="choose"]').check()
     assert violations(page) == []
     page.get_by_role("link", name="Review and submit").click()
     page.get_by_role("button", name="Submit the examination").click()
+    expect(page.get_by_role("heading", name="Examination submitted")).to_be_visible()
     assert violations(page) == []
 
 
