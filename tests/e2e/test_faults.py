@@ -22,14 +22,13 @@ from sqlalchemy import select
 
 from accounts.users import user_by_email
 from clock import utcnow
-from exam import scoring, sessions
+from exam import scoring
 from exam.models import Attempt, Response, SaveRecord
 from extensions import db
-from item_bank.models import Form
 from tests.conftest import empty_database_beside
 from tests.database_outage import app_with_database_outage
 from tests.e2e.conftest import load_demo, serving
-from tests.e2e.test_sitting import BY, current_question, new_candidate, start_sitting
+from tests.e2e.test_sitting import current_question, new_candidate, open_session, start_sitting
 
 OUTAGE_SECONDS = 20
 
@@ -166,12 +165,7 @@ def test_a_minute_offline_loses_nothing_and_the_countdown_is_the_servers(page, l
 
 def test_five_minutes_offline_across_a_deadline_end_the_part_when_the_server_says(page, live_app, time_machine):
     time_machine.move_to(datetime.now(timezone.utc), tick=True)
-    with live_app.app_context():
-        form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
-        now = utcnow()
-        sessions.create_session("Offline across a deadline", form, now - timedelta(hours=1), now + timedelta(hours=4),
-                                "online", "OFFLINE", 30, BY)
-        db.session.commit()
+    open_session(live_app, "Offline across a deadline", "OFFLINE", 30, hours=4)
     email = new_candidate(live_app, "Offline across a deadline")
     page.clock.install()
     start_sitting(page, email, code="OFFLINE")

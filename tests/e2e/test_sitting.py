@@ -161,13 +161,18 @@ def test_the_journal_survives_a_reload_while_offline(page, live_app):
     assert saved_answers(live_app, email)[1][0] is not None
 
 
-def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app):
+def open_session(live_app, name, code, grace_seconds, hours=2):
+    """An online session of the demo's MENTOR-B form, open from an hour ago for `hours`."""
     with live_app.app_context():
         form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
         now = utcnow()
-        sessions.create_session("Timing test", form, now - timedelta(hours=1), now + timedelta(hours=2),
-                                "online", "TIMING", 0, BY)
+        sessions.create_session(name, form, now - timedelta(hours=1), now + timedelta(hours=hours), "online", code,
+                                grace_seconds, BY)
         db.session.commit()
+
+
+def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app):
+    open_session(live_app, "Timing test", "TIMING", 0)
     email = new_candidate(live_app, "Timing test")
     start_sitting(page, email, code="TIMING")
     current_question(page).locator('input[type="radio"]').first.check()
