@@ -9,6 +9,7 @@ transaction that is rolled back, so tests never see each other's rows.
 import contextvars
 import os
 import secrets
+from contextlib import contextmanager
 
 import flask_migrate
 import pytest
@@ -138,10 +139,10 @@ class ConnectionBoundSession(Session):
         return self.bind
 
 
-@pytest.fixture
-def db(app):
-    """The database inside a transaction rolled back after the test. The app's
-    own commits become savepoint releases within it."""
+@contextmanager
+def rolled_back(app):
+    """The database inside a transaction rolled back at the end; yields the
+    connection. The app's own commits become savepoint releases within it."""
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()
@@ -149,14 +150,21 @@ def db(app):
         _db.session = _db._make_scoped_session(
             {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
         )
-        limiter.reset()
         try:
-            yield _db
+            yield connection
         finally:
             _db.session.remove()
             _db.session = app_session
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture
+def db(app):
+    """The database inside a transaction rolled back after the test."""
+    with rolled_back(app):
+        limiter.reset()
+        yield _db
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import pytest
 
 from audit.log import Actor
+from extensions import db
 from item_bank import items as item_service
 from item_bank.blueprints import create_blueprint
 from item_bank.domains import all_domains, load_standard_domains
@@ -33,11 +34,40 @@ def cr_content(scenario="A home visitor describes a tense visit.", prompts=("Wha
     }
 
 
-@pytest.fixture
-def domains(db):
+def standard_domains():
     load_standard_domains(Actor(None, "tests"))
     db.session.commit()
     return {domain.code: domain for domain in all_domains()}
+
+
+def new_item(domains, writer, reviewer, kind="selected_response", domain="TF", status=Status.APPROVED, content=None,
+             identifier=None, **fields):
+    """An item of `kind` in `status`, written by `writer` and moved there by `reviewer`."""
+    content = content or (sr_content() if kind == "selected_response" else cr_content())
+    item = item_service.create_item(kind, content, writer, primary_domain=domains[domain], identifier=identifier,
+                                    **fields)
+    version = item.latest
+    path = {
+        Status.DRAFT: [],
+        Status.IN_REVIEW: [Status.IN_REVIEW],
+        Status.APPROVED: [Status.IN_REVIEW, Status.APPROVED],
+        Status.RETIRED: [Status.IN_REVIEW, Status.APPROVED, Status.RETIRED],
+    }[Status(status)]
+    for step in path:
+        item_service.move(version, step, reviewer)
+    db.session.commit()
+    return item
+
+
+def new_blueprint(sections, name="Test blueprint"):
+    blueprint = create_blueprint({"name": name, "sections": sections}, Actor(None, "tests"))
+    db.session.commit()
+    return blueprint
+
+
+@pytest.fixture
+def domains(db):
+    return standard_domains()
 
 
 @pytest.fixture
@@ -56,31 +86,12 @@ def reviewer(create_user):
 def make_item(db, domains, writer, reviewer):
     """make_item(kind="selected_response", domain="TF", status="approved", **content overrides)."""
 
-    def make(kind="selected_response", domain="TF", status=Status.APPROVED, content=None, identifier=None, **fields):
-        content = content or (sr_content() if kind == "selected_response" else cr_content())
-        item = item_service.create_item(
-            kind, content, writer, primary_domain=domains[domain], identifier=identifier, **fields
-        )
-        version = item.latest
-        path = {
-            Status.DRAFT: [],
-            Status.IN_REVIEW: [Status.IN_REVIEW],
-            Status.APPROVED: [Status.IN_REVIEW, Status.APPROVED],
-            Status.RETIRED: [Status.IN_REVIEW, Status.APPROVED, Status.RETIRED],
-        }[Status(status)]
-        for step in path:
-            item_service.move(version, step, reviewer)
-        db.session.commit()
-        return item
+    def make(*args, **kwargs):
+        return new_item(domains, writer, reviewer, *args, **kwargs)
 
     return make
 
 
 @pytest.fixture
 def make_blueprint(db, domains):
-    def make(sections, name="Test blueprint"):
-        blueprint = create_blueprint({"name": name, "sections": sections}, Actor(None, "tests"))
-        db.session.commit()
-        return blueprint
-
-    return make
+    return new_blueprint

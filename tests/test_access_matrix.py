@@ -1,12 +1,14 @@
 """Every route x every principal gives its declared answer, with the security
 headers; every state-changing route refuses a request without a CSRF token."""
 
+import secrets
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from accounts.roles import Role
+from accounts.users import create_user as create_user_service
 from analysis import standard_setting
 from audit.log import Actor
 from audit.models import AuditEntry
@@ -14,11 +16,13 @@ from clock import utcnow
 from competencies import documents, portfolio, references
 from exam import delivery, incidents, sessions
 from exam.models import ExamSession
+from extensions import db, limiter
 from item_bank.assembly import assemble_forms, publish_form
 from security import HEADERS
 from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS, SIGNED_IN
 from tests.competencies.conftest import png_bytes
-from tests.conftest import sign_in
+from tests.conftest import PASSWORD, TEST_ACTOR, rolled_back, sign_in
+from tests.item_bank_fixtures import new_blueprint, new_item, standard_domains
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -33,29 +37,43 @@ def test_every_route_is_in_the_matrix(app):
     assert declared - routes == set(), "these declared routes no longer exist"
 
 
-@pytest.fixture
-def objects(create_user, make_item, make_blueprint, db):
-    """The objects the matrix's paths name, by placeholder."""
-    owner = create_user(Role.CANDIDATE)
-    item, enemy = make_item(domain="TF"), make_item(domain="TF")
-    blueprint = make_blueprint([{"title": "Part", "time_limit_minutes": 10, "rows": [
+@pytest.fixture(scope="module")
+def world(app):
+    """The objects the matrix's paths name, and a signed-in session cookie for
+    each principal, built once in a transaction rolled back after the module."""
+    with rolled_back(app) as connection:
+        limiter.reset()
+        objects = build_objects()
+        cookies = {principal: signed_in_cookie(app, principal) for principal in PRINCIPALS}
+        # No savepoint of the fixture's own session stays open under the checks'.
+        db.session.remove()
+        yield connection, objects, cookies
+
+
+def build_objects():
+    owner = create_user_service(f"owner-{secrets.token_hex(4)}@example.org", "Owner", {Role.CANDIDATE}, PASSWORD,
+                                TEST_ACTOR)
+    writer, reviewer = (Actor(create_user_service(f"{name}-{secrets.token_hex(4)}@example.org", name,
+                                                  {Role.ITEM_WRITER}, PASSWORD, TEST_ACTOR).id, "tests")
+                        for name in ("writer", "reviewer"))
+    domains = standard_domains()
+    item, enemy = new_item(domains, writer, reviewer), new_item(domains, writer, reviewer)
+    blueprint = new_blueprint([{"title": "Part", "time_limit_minutes": 10, "rows": [
         {"domain": "TF", "kind": "selected_response", "count": 1}]}])
-    by = Actor(None, "tests")
-    form, delivered = assemble_forms(blueprint, ["MATRIX", "MATRIX-S"], by, seed=1)
-    publish_form(delivered, by)
+    form, delivered = assemble_forms(blueprint, ["MATRIX", "MATRIX-S"], TEST_ACTOR, seed=1)
+    publish_form(delivered, TEST_ACTOR)
     now = utcnow()
     session = sessions.create_session("Matrix", delivered, now - timedelta(hours=1), now + timedelta(hours=3),
-                                      "online", "CODE", 30, by)
-    sessions.enroll(session, owner, by)
-    attempt = delivery.join(session, owner.id, "CODE", now, by)
-    delivery.agree(attempt, now, by)
-    incident = incidents.record_incident(session, "technical", "The projector failed.", now, now, by)
-    study = standard_setting.create_study(delivered, "Matrix panel", now, by)
-    application = portfolio.start(owner.id, "mentor", "clinical", by)
-    document = documents.store(application, "Card", "card.png", png_bytes(), by)
-    reference, _ = references.ask(application, "colleague", "Pat", "pat@example.net", True, by, now)
-    db.session.commit()
-    return {
+                                      "online", "CODE", 30, TEST_ACTOR)
+    sessions.enroll(session, owner, TEST_ACTOR)
+    attempt = delivery.join(session, owner.id, "CODE", now, TEST_ACTOR)
+    delivery.agree(attempt, now, TEST_ACTOR)
+    incident = incidents.record_incident(session, "technical", "The projector failed.", now, now, TEST_ACTOR)
+    study = standard_setting.create_study(delivered, "Matrix panel", now, TEST_ACTOR)
+    application = portfolio.start(owner.id, "mentor", "clinical", TEST_ACTOR)
+    document = documents.store(application, "Card", "card.png", png_bytes(), TEST_ACTOR)
+    reference, _ = references.ask(application, "colleague", "Pat", "pat@example.net", True, TEST_ACTOR, now)
+    objects = {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
         "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,
         "session_id": session.id, "attempt_id": attempt.id, "enrollment_id": attempt.enrollment_id,
@@ -63,32 +81,58 @@ def objects(create_user, make_item, make_blueprint, db):
         "published_form_item_id": delivered.form_items[0].id, "study_id": study.id,
         "response_id": attempt.responses[0].id,
         "application_id": application.id, "document_id": document.id, "reference_id": reference.id,
+        "document_path": documents.path_of(document),
     }
+    db.session.commit()
+    return objects
+
+
+def signed_in_cookie(app, principal):
+    """The session cookie of a new user who is the principal (none for anonymous)."""
+    if principal == ANONYMOUS:
+        return None
+    roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,), OTHER_PROCTOR: (Role.PROCTOR,)}.get(
+        principal, (principal,))
+    user = create_user_service(f"{principal}-{secrets.token_hex(4)}@example.org", principal, {Role(r) for r in roles}, PASSWORD,
+                               TEST_ACTOR)
+    if principal == Role.PROCTOR:
+        session = db.session.scalars(select(ExamSession)).one()
+        session.proctors.append(user)
+    email = user.email
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    return client.get_cookie("session").value
 
 
 @pytest.fixture
-def as_principal(client, create_user, objects, db):
-    """Sign `client` in as the principal; return the objects the paths name."""
+def as_principal(app, world):
+    """sign_in_as(principal): a client with the principal's session, and the
+    objects the paths name; whatever the request changes is undone after the test."""
+    connection, objects, cookies = world
 
     def sign_in_as(principal):
-        if principal != ANONYMOUS:
-            roles = {NO_ROLE: (), OTHER_CANDIDATE: (Role.CANDIDATE,), OTHER_PROCTOR: (Role.PROCTOR,)}.get(
-                principal, (principal,))
-            user = create_user(*roles)
-            if principal == Role.PROCTOR:
-                session = db.session.get(ExamSession, objects["session_id"])
-                session.proctors.append(user)
-                db.session.commit()
-            assert sign_in(client, user.email).status_code == 302
-        return objects
+        client = app.test_client()
+        if cookies[principal] is not None:
+            client.set_cookie("session", cookies[principal])
+        return client, objects
 
-    return sign_in_as
+    check = connection.begin_nested()
+    limiter.reset()
+    try:
+        yield sign_in_as
+    finally:
+        db.session.remove()
+        check.rollback()
+        # A document removed by a check is restored: its file is outside the transaction.
+        if not objects["document_path"].exists():
+            objects["document_path"].write_bytes(png_bytes())
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: f"{check.method} {check.path}")
-def test_route_gives_the_declared_answer(client, as_principal, check, principal):
-    objects = as_principal(principal)
+def test_route_gives_the_declared_answer(as_principal, check, principal):
+    client, objects = as_principal(principal)
 
     response = client.open(check.path.format(**objects), method=check.method, data={})
     response.close()
@@ -106,8 +150,8 @@ def allowed_principal(check):
 
 
 @pytest.mark.parametrize("check", UNSAFE, ids=lambda check: f"{check.method} {check.path}")
-def test_state_changing_route_without_a_csrf_token_is_refused_and_changes_nothing(client, as_principal, check, db):
-    objects = as_principal(allowed_principal(check))
+def test_state_changing_route_without_a_csrf_token_is_refused_and_changes_nothing(as_principal, check):
+    client, objects = as_principal(allowed_principal(check))
     audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
 
     response = client.open(check.path.format(**objects), method=check.method, data={}, csrf=False)
