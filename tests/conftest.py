@@ -9,7 +9,11 @@ transaction that is rolled back, so tests never see each other's rows.
 import contextvars
 import os
 import secrets
+import shutil
+import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -58,6 +62,56 @@ def empty_database_beside(url, name, directory):
     url = target.render_as_string(hide_password=False)
     reset_postgresql(url)
     return url
+
+
+@dataclass(frozen=True)
+class DemoDatabase:
+    """A database holding the demo data, the folder of its portfolio documents,
+    and what `flask demo load` printed when it loaded them."""
+
+    url: str
+    documents: Path
+    load_output: str
+
+    def config(self, **overrides):
+        return config_for(self.url, DOCUMENTS_DIR=str(self.documents), **overrides)
+
+
+@pytest.fixture(scope="session")
+def demo_database(database_url_for_tests, tmp_path_factory):
+    """The demo loaded once per backend by the commands `make run` uses. Loading
+    it takes many seconds (240 simulated sittings), so tests take copies of it
+    (`copy_of_demo`) and never use or hold open this one."""
+    directory = tmp_path_factory.mktemp("demo")
+    url = empty_database_beside(database_url_for_tests, "demo", directory)
+    demo = DemoDatabase(url, directory / "documents", "")
+    app = create_app(demo.config())
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        _db.engine.dispose()
+    return DemoDatabase(url, demo.documents, result.output)
+
+
+def copy_of_demo(demo, name, directory):
+    """A copy of the demo database and its documents, named `name` beside it."""
+    url = empty_database_beside(demo.url, name, directory)
+    if url.startswith("sqlite"):
+        # The backup API copies a consistent database whatever its WAL holds.
+        with sqlite3.connect(make_url(demo.url).database) as source, sqlite3.connect(make_url(url).database) as target:
+            source.backup(target)
+    else:
+        source, target = make_url(demo.url).database, make_url(url).database
+        engine = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{target}"'))
+            connection.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+        engine.dispose()
+    documents = directory / f"{name}-documents"
+    shutil.copytree(demo.documents, documents)
+    return DemoDatabase(url, documents, demo.load_output)
 
 
 def config_for(url, **overrides):

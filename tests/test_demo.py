@@ -1,51 +1,67 @@
+"""`flask demo load`, as `make run` runs it: the demo database is loaded once
+per backend (tests/conftest.py `demo_database`); these tests read a copy of it,
+each in a transaction rolled back after the test."""
+
+import pytest
+
 from accounts.models import User
 from accounts.roles import Role
+from app import create_app
 from audit.models import AuditEntry
+from extensions import db
 from item_bank.assembly import check_form
 from item_bank.items import enemy_pairs
 from item_bank.models import Form, Item
-from tests.conftest import sign_in
+from tests.conftest import CsrfClient, copy_of_demo, rolled_back, sign_in
 
 
-def counts(db):
+@pytest.fixture(scope="module")
+def demo_app(demo_database, tmp_path_factory):
+    app = create_app(copy_of_demo(demo_database, "demo-checks", tmp_path_factory.mktemp("demo-checks")).config())
+    app.test_client_class = CsrfClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def demo(demo_app):
+    with rolled_back(demo_app):
+        yield demo_app
+
+
+def counts():
     return (
         db.session.scalar(db.select(db.func.count()).select_from(User)),
         db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)),
     )
 
 
-def test_demo_load_creates_one_account_per_role_and_prints_them(runner, db):
-    result = runner.invoke(args=["demo", "load"])
-
-    assert result.exit_code == 0, result.output
+def test_demo_load_creates_one_account_per_role_and_prints_them(demo, demo_database):
     for role in Role:
         holders = db.session.scalars(db.select(User).where(User.role_rows.any(role=role.value))).all()
         assert holders, role
-        assert holders[0].email in result.output
-    assert "admin@example.org                demo-admin" in result.output
+        assert holders[0].email in demo_database.load_output
+    assert "admin@example.org                demo-admin" in demo_database.load_output
 
 
-def test_demo_load_twice_changes_nothing(runner, db):
-    runner.invoke(args=["demo", "load"])
-    after_first = counts(db)
+def test_demo_load_twice_changes_nothing(demo):
+    after_first = counts()
 
-    result = runner.invoke(args=["demo", "load"])
+    result = demo.test_cli_runner().invoke(args=["demo", "load"])
 
-    assert counts(db) == after_first
+    assert result.exit_code == 0, result.output
+    assert counts() == after_first
     assert "0 accounts created" in result.output
 
 
-def test_printed_demo_passwords_sign_in(runner, client):
-    runner.invoke(args=["demo", "load"])
-
-    assert sign_in(client, "psychometrician@example.org", "demo-psychometrician").headers["Location"] == (
+def test_printed_demo_passwords_sign_in(demo):
+    assert sign_in(demo.test_client(), "psychometrician@example.org", "demo-psychometrician").headers["Location"] == (
         "/home/psychometrician"
     )
 
 
-def test_demo_bank_has_the_items_blueprint_and_two_published_forms(runner, db):
-    runner.invoke(args=["demo", "load"])
-
+def test_demo_bank_has_the_items_blueprint_and_two_published_forms(demo):
     kinds = db.session.scalars(db.select(Item.kind)).all()
     assert kinds.count("selected_response") >= 80 and kinds.count("constructed_response") >= 4
     forms = db.session.scalars(db.select(Form).order_by(Form.code)).all()

@@ -1,7 +1,7 @@
 """Browser tests: the app served on localhost, driven in headless Chromium.
 
-The server is the real app in a thread, over its own database (migrated and
-loaded with the demo data by the same commands `make run` uses). Chromium is
+The server is the real app in a thread, over its own copy of the demo database
+(migrated and loaded once by the same commands `make run` uses). Chromium is
 Debian's /usr/bin/chromium; no browser is ever downloaded. Without it, these
 tests skip and say why.
 """
@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from extensions import db
-from tests.conftest import config_for, empty_database_beside
+from tests.conftest import copy_of_demo
 
 CHROMIUM = "/usr/bin/chromium"
 # Chromium's own network chatter is refused on this closed network; turn it off.
@@ -45,14 +45,6 @@ def chromium():
         browser.close()
 
 
-def load_demo(app):
-    """Migrate the app's database and load the demo data, as `make run` does."""
-    runner = app.test_cli_runner()
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-
-
 @contextmanager
 def serving(app):
     """The app served on localhost in a thread; sets `app.url` to its address."""
@@ -72,12 +64,10 @@ def serving(app):
 
 
 @pytest.fixture(scope="session")
-def live_app(database_url_for_tests, tmp_path_factory):
-    """The app served on localhost over a database of its own, with the demo data;
+def live_app(demo_database, tmp_path_factory):
+    """The app served on localhost over a copy of the demo database of its own;
     `live_app.url` is its address. Tests may set data up in its app context."""
-    url = empty_database_beside(database_url_for_tests, "e2e", tmp_path_factory.mktemp("e2e"))
-    app = create_app(config_for(url))
-    load_demo(app)
+    app = create_app(copy_of_demo(demo_database, "e2e", tmp_path_factory.mktemp("e2e")).config())
     with serving(app):
         yield app
     with app.app_context():

@@ -25,21 +25,20 @@ from clock import utcnow
 from exam import scoring
 from exam.models import Attempt, Response, SaveRecord
 from extensions import db
-from tests.conftest import empty_database_beside
+from tests.conftest import copy_of_demo
 from tests.database_outage import app_with_database_outage
-from tests.e2e.conftest import load_demo, serving
+from tests.e2e.conftest import serving
 from tests.e2e.test_sitting import current_question, new_candidate, open_session, start_sitting
 
 OUTAGE_SECONDS = 20
 
 
 @pytest.fixture(scope="module")
-def cuttable_app(database_url_for_tests, tmp_path_factory):
-    """The app served over a database of its own with the demo data, which
+def cuttable_app(demo_database, tmp_path_factory):
+    """The app served over a copy of the demo database of its own, which
     `cuttable_app.outage.cut()` makes unreachable until `restore()`."""
-    url = empty_database_beside(database_url_for_tests, "faults", tmp_path_factory.mktemp("faults"))
-    with app_with_database_outage(url) as (app, outage):
-        load_demo(app)
+    demo = copy_of_demo(demo_database, "faults", tmp_path_factory.mktemp("faults"))
+    with app_with_database_outage(demo.url, DOCUMENTS_DIR=str(demo.documents)) as (app, outage):
         app.outage = outage
         with serving(app):
             yield app

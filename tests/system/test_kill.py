@@ -24,7 +24,7 @@ from app import create_app
 from exam.models import AttemptScore, Response, SaveRecord, ScoringRevision
 from extensions import db
 from item_bank.models import Form
-from tests.conftest import config_for, empty_database_beside
+from tests.conftest import copy_of_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -85,14 +85,11 @@ class Candidate:
 
 
 @pytest.fixture(scope="module")
-def demo(database_url_for_tests, tmp_path_factory):
-    """A database of its own with the demo data, and the app over it."""
-    url = empty_database_beside(database_url_for_tests, "kill", tmp_path_factory.mktemp("kill"))
-    app = create_app(config_for(url))
-    runner = app.test_cli_runner()
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        assert runner.invoke(args=command).exit_code == 0
-    yield app, url
+def demo(demo_database, tmp_path_factory):
+    """A copy of the demo database of its own, and the app over it."""
+    copy = copy_of_demo(demo_database, "kill", tmp_path_factory.mktemp("kill"))
+    app = create_app(copy.config())
+    yield app, copy.url
     # Disposed once the session has given its connection back, or the connection is left open.
     with app.app_context():
         db.engine.dispose()
