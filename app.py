@@ -33,6 +33,8 @@ from item_bank.views import bp as item_bank_bp
 from openapi import bp as openapi_bp
 from rating.cli import rating_cli
 from rating.views import bp as rating_bp
+from results.cli import release_results_command
+from results.views import bp as results_bp
 from security import init_security
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -66,7 +68,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, openapi_bp,
-                      portfolio_bp, proctor_bp, rating_bp, references_bp, review_bp):
+                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp):
         app.register_blueprint(blueprint)
 
 
@@ -75,6 +77,8 @@ def register_commands(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(item_bank_cli)
+    # Releasing lives in results/, above exam/, so it joins `flask exam` here.
+    exam_cli.add_command(release_results_command)
     app.cli.add_command(exam_cli)
     app.cli.add_command(rating_cli)
     app.cli.add_command(item_analysis_command)

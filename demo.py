@@ -10,7 +10,7 @@ from competencies.demo import load_demo_portfolios
 from exam.demo import load_demo_session
 from extensions import db
 from item_bank.demo import load_demo_bank
-from rating.demo import load_demo_ratings
+from results.demo import load_demo_ratings
 
 demo_cli = AppGroup("demo", help="Demo data for trying Attest.")
 

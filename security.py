@@ -1,9 +1,12 @@
-"""Security headers on every response, HTTPS in production, the client address behind proxies.
+"""Security headers on every response, HTTPS in production, the client address behind proxies,
+and the one check of where a form or link may send a user back to.
 
 Written here rather than taken from flask-talisman: Talisman keeps its
 options, and the app, on one shared object (the last app set up wins), which
 breaks as soon as two apps share a process, as in the tests.
 """
+
+from urllib.parse import urlsplit
 
 from flask import current_app, redirect, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -62,3 +65,14 @@ def init_security(app):
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def local_path(target):
+    """`target` when it is a path on this site, else None: an absolute URL in a
+    ?next= or a form's return address would be an open redirect."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

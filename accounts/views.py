@@ -1,7 +1,5 @@
 """Sign in and out (anyone); user management (admin)."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -11,6 +9,7 @@ from accounts.forms import EditUserForm, SignInForm, UserForm, UserSearchForm
 from accounts.models import User
 from accounts.roles import Role, landing_endpoint
 from extensions import db, limiter
+from security import local_path
 
 bp = Blueprint("accounts", __name__)
 
@@ -29,16 +28,6 @@ def _sign_in_failed(response):
 
 def _unknown_account(response):
     return g.get("sign_in_failure") == signin.UNKNOWN_ACCOUNT
-
-
-def _safe_next(target):
-    """Only a path on this site: an absolute URL in ?next= would be an open redirect."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -73,7 +62,7 @@ def sign_in():
             signin.start_login_session(user, client_address(), request.user_agent.string)
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for(landing_endpoint(user.roles)))
+            return redirect(local_path(request.args.get("next")) or url_for(landing_endpoint(user.roles)))
         db.session.commit()
         form.form_errors.append("The email or password is not correct, or the account is inactive.")
     return render_template("accounts/sign_in.html", form=form)

@@ -2,8 +2,8 @@
 something to show: simulated candidates answer from a seeded 2PL model; one
 question's responses behave as if it were miskeyed (strong candidates choose
 another option), for the key review to find. Each candidate also writes two
-of the three vignettes, which the rating demo scores (`rating/demo.py`)
-before it releases the results. The session is closed and the form's
+of the three vignettes, which the demo raters score (`results/demo.py`)
+before the results are released. The session is closed and the form's
 statistics computed."""
 
 import secrets
@@ -15,17 +15,15 @@ from sqlalchemy import select
 from accounts.roles import Role
 from accounts.users import create_user, user_by_email
 from analysis import item_statistics
-from analysis.matrices import selected_response_items
 from clock import utcnow
 from exam import delivery, proctoring, sessions
+from exam.demo import PAST_CODE, PAST_SESSION, SEED
 from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
+from results.matrices import selected_response_items
 
-PAST_SESSION = "Mentor written examination: autumn sitting (demo results)"
-PAST_CODE = "AUTUMN25"
 CANDIDATES = 240
-SEED = 2025
 MISKEYED_QUESTION = 7
 
 

@@ -1,5 +1,5 @@
 """Forms of the psychometric screens: computing statistics, DIF groups, key
-review and rescoring, releasing results, Angoff studies and ratings."""
+review and rescoring, Angoff studies and ratings."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -7,7 +7,7 @@ from wtforms import BooleanField, FieldList, FloatField, FormField, HiddenField,
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from exam.rescoring import MAX_WEIGHT
+from results.rescoring import MAX_WEIGHT
 
 
 class ConfirmForm(FlaskForm):

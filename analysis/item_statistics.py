@@ -13,11 +13,9 @@ import numpy as np
 from sqlalchemy import delete, func, select
 
 from analysis import csv_input, plots
-from analysis.matrices import form_matrix
 from analysis.models import FormAnalysis, ItemStatistic
 from audit import log
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
-from exam.scoring import current_rules, latest_revision
 from extensions import db
 from item_bank.models import Form, FormStatus
 from psychometrics import OMITTED
@@ -26,6 +24,8 @@ from psychometrics.fit import item_fit
 from psychometrics.irt import abilities, calibrate, information
 from psychometrics.reliability import conditional_sem, decision_consistency
 from psychometrics.scoring import score
+from results.matrices import form_matrix
+from results.rules import current_rules, latest_revision
 
 MIN_CANDIDATES = 2
 # Below this, 2PL estimates are too unstable to show beside the classical ones.

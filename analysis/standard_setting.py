@@ -12,11 +12,11 @@ from sqlalchemy import select
 
 from accounts.roles import Role
 from accounts.users import user_by_email
-from analysis.matrices import selected_response_items
 from analysis.models import AngoffRating, AngoffStudy
 from audit import log
 from extensions import db
 from psychometrics.angoff import angoff
+from results.matrices import selected_response_items
 
 POLICY_CUT_PERCENT = 80.0
 

@@ -1,5 +1,5 @@
 """Psychometric screens: item statistics per form, exports, DIF, key review
-and rescoring, releasing rescored results, Angoff standard setting."""
+and rescoring, Angoff standard setting."""
 
 import json
 
@@ -11,16 +11,17 @@ from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from analysis import csv_input, exports, item_statistics, plots, standard_setting
 from analysis.forms import ConfirmForm, GroupsForm, PanelistForm, RescoreForm, StudyForm
-from analysis.matrices import form_matrix, selected_response_items
 from analysis.models import AngoffStudy
 from clock import utcnow
-from exam import rescoring, scoring, sessions
-from exam.models import ExamSession
+from exam import sessions
 from extensions import db
 from item_bank.models import Form, FormStatus
 from psychometrics.dif import dif_all
 from psychometrics.scoring import score
-from rating import results
+from results import release, rescoring
+from results.forms import ReleaseForm
+from results.matrices import form_matrix, selected_response_items
+from results.rules import current_rules
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 
@@ -89,7 +90,7 @@ def item_page(form_id, form_item_id):
     statistic = item_statistics.item_statistic(form, form_item_id) or abort(404)
     return render_template("analysis/item.html", form=form, statistic=statistic,
                            charts=item_statistics.item_charts(statistic),
-                           version=statistic.item_version, rule=scoring.current_rules(form).items[form_item_id])
+                           version=statistic.item_version, rule=current_rules(form).items[form_item_id])
 
 
 @bp.route("/forms/<int:form_id>/export/<name>")
@@ -99,7 +100,7 @@ def export(form_id, name):
     form = _form(form_id)
     if name not in EXPORTS:
         abort(404)
-    matrix = form_matrix(form, scoring.current_rules(form)).kept()
+    matrix = form_matrix(form, current_rules(form)).kept()
     if not matrix.attempt_ids:
         flash(f"{form.code} has no submitted attempts to export yet.", "error")
         return redirect(url_for(".form_statistics", form_id=form.id))
@@ -126,7 +127,7 @@ def dif(form_id):
     upload = GroupsForm()
     results = None
     if upload.validate_on_submit():
-        matrix = form_matrix(form, scoring.current_rules(form)).kept()
+        matrix = form_matrix(form, current_rules(form)).kept()
         try:
             reference, focal = item_statistics.groups_of(matrix, upload.groups.data)
         except csv_input.InputError as error:
@@ -144,7 +145,7 @@ def key_review(form_id):
     """Psychometricians, admins: change keys, weights, dropped items or the
     pass mark; preview whose pass/fail changes; confirm to rescore."""
     form = _form(form_id)
-    current = scoring.current_rules(form)
+    current = current_rules(form)
     numbered = selected_response_items(form)
     editor = RescoreForm()
     if request.method == "GET":
@@ -169,8 +170,8 @@ def key_review(form_id):
                                       "scoring below and preview again.")
     return render_template("analysis/scoring.html", form=form, editor=editor, rows=zip(numbered, editor.items),
                            preview=preview, revisions=rescoring.revisions(form),
-                           sessions=sessions.of_form(form), release_form=ConfirmForm(),
-                           awaits_release=sessions.awaits_release)
+                           sessions=sessions.of_form(form), awaits_release=release.awaits_release,
+                           release_form=ReleaseForm(back=url_for(".key_review", form_id=form.id)))
 
 
 def _fill(editor, numbered, rules, pass_percent):
@@ -202,24 +203,6 @@ def revision_scores(form_id, number):
     if revision is None:
         abort(404)
     return render_template("analysis/revision.html", form=form, revision=revision, rows=rows)
-
-
-@bp.route("/sessions/<int:session_id>/release", methods=["POST"])
-@roles_required(*STAFF)
-def release(session_id):
-    """Psychometricians, admins: release (again) a session's results under the latest scoring."""
-    session = db.session.get(ExamSession, session_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        results.release(session, utcnow(), current_actor())
-    except results.ReleaseRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(f"Results of {session.name} are released under the current scoring.", "success")
-    return redirect(url_for(".key_review", form_id=session.form_id))
 
 
 # Angoff standard setting

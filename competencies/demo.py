@@ -13,11 +13,11 @@ from PIL import Image
 from sqlalchemy import select
 
 from accounts.users import user_by_email
-from analysis.demo import PAST_SESSION
 from audit.log import Actor
 from clock import utcnow
 from competencies import documents, portfolio, references, review, written_exam
 from competencies.models import Application
+from exam.demo import PAST_SESSION
 from exam.models import Enrollment, ExamSession
 from extensions import db
 from item_bank.domains import all_domains

@@ -7,14 +7,14 @@ from sqlalchemy import select
 
 from exam.models import FINISHED_STATUSES, Attempt, Enrollment, ExamSession
 from extensions import db
-from rating import results
+from results.exam_result import released_result
 
 
 @dataclass(frozen=True)
 class Standing:
     outcome: str | None  # pass | fail | pending | None (not sat)
     attempt: Attempt | None = None  # the attempt the outcome comes from
-    result: object = None  # its rating.results.ExamResult, when released
+    result: object = None  # its results.exam_result.ExamResult, when released
 
 
 def standing(candidate_id):
@@ -24,7 +24,7 @@ def standing(candidate_id):
         select(Attempt).join(Enrollment).join(ExamSession)
         .where(Enrollment.candidate_id == candidate_id, Attempt.status.in_(FINISHED_STATUSES))
         .order_by(Attempt.finished_at.desc(), Attempt.id.desc())).all()
-    released = [(attempt, results.released_result(attempt)) for attempt in attempts
+    released = [(attempt, released_result(attempt)) for attempt in attempts
                 if attempt.session.results_released_at is not None]
     for attempt, result in released:
         if result.outcome == "pass":

@@ -26,6 +26,10 @@ PROCTORED_SESSION = "Mentor written examination: proctored room sitting"
 PROCTORED_CODE = "ROOM204"
 WAITING_CANDIDATES = [("Ana López", "ana.lopez"), ("Grace Owusu", "grace.owusu"), ("Mei Chen", "mei.chen")]
 ABSENT_CANDIDATE = ("Samuel Brooks", "samuel.brooks")
+# The past sitting `analysis/demo.py` simulates, `results/demo.py` rates and releases.
+PAST_SESSION = "Mentor written examination: autumn sitting (demo results)"
+PAST_CODE = "AUTUMN25"
+SEED = 2025
 
 
 def _candidate(name, local, by):

@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.signin import normalise_email
 from accounts.users import find_users, user_by_email
 from audit import log
-from exam import scoring, timing
+from exam import timing
 from exam.delivery import enrollment_for, new_access_code
 from exam.models import Enrollment, ExamSession
 from extensions import db
@@ -256,20 +256,3 @@ def of_form(form):
     return db.session.scalars(select(ExamSession).where(ExamSession.form_id == form.id)
                               .order_by(ExamSession.opens_at)).all()
 
-
-def release_results(session, now, by):
-    """Show candidates their results under the form's latest scoring revision.
-    Releasing again after a rescoring shows the new scores; otherwise it
-    changes nothing."""
-    revision = scoring.latest_revision(session.form)
-    if session.results_released_at is None or session.released_revision is not revision:
-        session.results_released_at = now
-        session.released_revision = revision
-        log.record("session.results_released", by, session, revision=revision.number if revision else 0)
-    return session
-
-
-def awaits_release(session):
-    """Released, but under an older scoring revision than the form's latest."""
-    return session.results_released_at is not None and \
-        session.released_revision is not scoring.latest_revision(session.form)

@@ -29,12 +29,21 @@ def score(choices, keys):
     return padded[np.arange(n_items), choices].astype(np.float64)
 
 
+def passes(points, possible, cut_percent):
+    """The pass rule, for one score or an array of them: `points` of `possible`
+    reach the cut, compared unrounded and exactly (48 of 60 is 80%, not
+    79.99...), and with nothing possible no one passes."""
+    passed = (possible > 0) & (np.asarray(points, dtype=np.float64) * 100 >= cut_percent * possible - 1e-9)
+    return bool(passed) if np.ndim(passed) == 0 else passed
+
+
 @dataclass(frozen=True)
 class Scores:
     raw: np.ndarray  # per person, weighted points
     possible: float
     percent: np.ndarray
     subscores: dict  # domain -> per-person points
+    subscore_possible: dict  # domain -> its possible points
     scaled: np.ndarray
     passed: np.ndarray  # booleans
 
@@ -55,12 +64,13 @@ def total_scores(scored, *, weights=None, dropped=None, domains=None, cut_percen
     raw = scored @ weights
     possible = float(max_points @ weights)
     percent = raw / possible * 100 if possible else np.full(raw.shape, np.nan)
-    subscores = {}
+    subscores, subscore_possible = {}, {}
     if domains is not None:
         domains = np.asarray(domains)
         for domain in dict.fromkeys(domains.tolist()):
             columns = domains == domain
             subscores[domain] = scored[:, columns] @ weights[columns]
+            subscore_possible[domain] = float(max_points[columns] @ weights[columns])
     slope, intercept = scale
-    passed = raw * 100 >= cut_percent * possible - 1e-9  # no float noise at exactly the cut
-    return Scores(raw, possible, percent, subscores, raw * slope + intercept, passed)
+    return Scores(raw, possible, percent, subscores, subscore_possible, raw * slope + intercept,
+                  passes(raw, possible, cut_percent))

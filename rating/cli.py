@@ -1,5 +1,4 @@
-"""`flask rating ...`: fill a form's rating queue; and `flask exam
-release-results`, which releases only when every response is rated."""
+"""`flask rating ...`: fill a form's rating queue."""
 
 import click
 from flask.cli import AppGroup
@@ -7,11 +6,9 @@ from sqlalchemy import select
 
 from accounts.cli import command_line_actor
 from clock import utcnow
-from exam.cli import exam_cli
-from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
-from rating import assignment, dashboards, results
+from rating import assignment, dashboards
 
 rating_cli = AppGroup("rating", help="Vignette rating: assignment and the queue.")
 
@@ -32,18 +29,3 @@ def assign_command(form_code):
                f"Queue of {form.code}: {queue.rating} being rated, {queue.adjudication} in adjudication, "
                f"{queue.final} final.")
 
-
-@exam_cli.command("release-results")
-@click.argument("session_id", type=int)
-def release_results_command(session_id):
-    """Let the session's candidates see their results and feedback letters;
-    refused while any written response is still being rated."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None:
-        raise click.BadParameter(f"no session has the id {session_id}", param_hint="SESSION_ID")
-    try:
-        results.release(session, utcnow(), command_line_actor())
-    except results.ReleaseRefused as refusal:
-        raise click.ClickException(str(refusal))
-    db.session.commit()
-    click.echo(f"Results of session {session.id} are released.")

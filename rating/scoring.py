@@ -3,6 +3,7 @@ the final score is made under the form's rating plan."""
 
 from dataclasses import dataclass
 
+from psychometrics.scoring import passes
 from rating.models import FinalRule
 
 
@@ -12,11 +13,6 @@ class Disagreement:
 
     def __bool__(self):
         return bool(self.reasons)
-
-
-def passes(points, possible, pass_percent):
-    # Compared unrounded and exactly, as the keyed part is: 16 of 20 is 80%, not 79.99...
-    return points * 100 >= pass_percent * possible - 1e-9
 
 
 def disagreement(ratings, criteria, possible, plan):

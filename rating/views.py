@@ -1,6 +1,5 @@
 """Rating screens: the rater's queue and rating page, the coordinator's
-queues, assignments, corrections, conflicts, rater quality and release, and
-the candidate's result with the feedback letter."""
+queues, assignments, corrections, conflicts and rater quality."""
 
 import time
 
@@ -14,10 +13,10 @@ from accounts.roles import Role
 from accounts.users import user_by_email
 from clock import utcnow
 from exam import sessions
-from exam.models import Attempt, ExamSession, Response
+from exam.models import Response
 from extensions import db
 from item_bank.models import Form, FormStatus
-from rating import assignment, dashboards, letters, plans, quality, ratings, results
+from rating import assignment, dashboards, plans, quality, ratings
 from rating.forms import AssignForm, ConfirmForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
 from rating.models import RaterConflict, Rating
 from rating.responses import rubric
@@ -271,50 +270,3 @@ def remove_conflict(conflict_id):
     flash("Conflict removed.", "success")
     return redirect(url_for(".conflicts"))
 
-
-@bp.route("/rating/sessions/<int:session_id>/results")
-@roles_required(*COORDINATORS)
-def session_results(session_id):
-    """Coordinators, admins: each attempt's parts and outcome, and whether all are final, before release."""
-    session = db.session.get(ExamSession, session_id) or abort(404)
-    rows = results.session_results(session)
-    return render_template("rating/session_results.html", session=session, rows=rows, release_form=ConfirmForm(),
-                           pending=sum(1 for _, result in rows if not result.final))
-
-
-@bp.route("/rating/sessions/<int:session_id>/release", methods=["POST"])
-@roles_required(*COORDINATORS)
-def release(session_id):
-    """Coordinators, admins: release the session's results once every response is rated."""
-    session = db.session.get(ExamSession, session_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        results.release(session, utcnow(), current_actor())
-    except results.ReleaseRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-    else:
-        db.session.commit()
-        flash(f"Results of {session.name} are released: candidates can read their outcome and letter.", "success")
-    return redirect(url_for(".session_results", session_id=session.id))
-
-
-@bp.route("/rating/attempts/<int:attempt_id>/letter")
-@roles_required(*COORDINATORS)
-def letter_preview(attempt_id):
-    """Coordinators, admins: the feedback letter as the candidate will read it."""
-    attempt = db.session.get(Attempt, attempt_id) or abort(404)
-    if not attempt.finished:
-        abort(404)
-    return render_template("rating/letter.html", letter=letters.letter(attempt, results.latest_result(attempt)),
-                           preview=True)
-
-
-@bp.route("/exam/attempts/<int:attempt_id>/result")
-@roles_required(Role.CANDIDATE)
-def result(attempt_id):
-    """The attempt's candidate, once the session's results are released: the outcome and the feedback letter."""
-    attempt = results.own_released_attempt(attempt_id, current_user.id) or abort(404)
-    return render_template("rating/letter.html", letter=letters.letter(attempt, results.released_result(attempt)),
-                           preview=False)

@@ -30,7 +30,7 @@ from config import TestingConfig, database_url
 from extensions import db as _db
 from extensions import limiter
 
-pytest_plugins = ["tests.item_bank_fixtures", "tests.exam_fixtures"]
+pytest_plugins = ["tests.item_bank_fixtures", "tests.exam_fixtures", "tests.rating_fixtures"]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"

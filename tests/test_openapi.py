@@ -23,9 +23,9 @@ from analysis.views import EXPORTS
 from clock import utcnow
 from exam import delivery, sessions
 from openapi import DOCUMENT
-from tests.analysis.test_rescoring import sitter
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY
+from tests.results.test_rescoring import sitter
 
 # A route answers JSON when its view calls jsonify; the exports answer JSON
 # or CSV by the name in their address, and are listed one path per name.

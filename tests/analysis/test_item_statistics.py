@@ -13,14 +13,14 @@ from sqlalchemy import func, select
 from analysis import csv_input, exports
 from analysis.cli import item_analysis_command
 from analysis.item_statistics import AnalysisRefused, compute, form_analysis, item_statistics
-from analysis.matrices import form_matrix
 from analysis.models import FormAnalysis, ItemStatistic
-from exam import rescoring
-from exam.scoring import current_rules
 from psychometrics import OMITTED
 from psychometrics.scoring import score
-from tests.analysis.test_rescoring import keys_of, proposal, sitter, sr_items
+from results import rescoring
+from results.matrices import form_matrix
+from results.rules import current_rules
 from tests.exam_fixtures import BY, T0
+from tests.results.test_rescoring import keys_of, proposal, sitter, sr_items
 
 # One mark per selected-response question in form order (see sitter): question 1
 # everyone gets right; question 3 one candidate omits.

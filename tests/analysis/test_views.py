@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 
 from accounts.roles import Role
 from analysis.models import AngoffRating
-from exam import rescoring, sessions
+from exam import sessions
 from exam.models import AttemptScore, ScoringRevision
-from tests.analysis.test_rescoring import keys_of, sitter, sr_items
+from results import release, rescoring
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
+from tests.results.test_rescoring import keys_of, sitter, sr_items
 
 ANSWERS = {"c1": "++D", "c2": "++D", "c3": "+D+", "c4": "+D-", "c5": "+++"}
 
@@ -193,7 +194,7 @@ def test_a_refused_proposal_is_explained_and_writes_nothing(client, psychometric
 
 def test_releasing_again_shows_the_candidate_the_new_score(app, client, psychometrician, exam_session, rescorable, db):
     form = exam_session.form
-    sessions.release_results(exam_session, T0, BY)
+    release.release(exam_session, T0, BY)
     db.session.commit()
     alice = app.test_client()
     sign_in(alice, "alice@example.org")
@@ -204,10 +205,11 @@ def test_releasing_again_shows_the_candidate_the_new_score(app, client, psychome
                 data=rescore_data(form, {3: {"keys": f"{keys_of(form)[2]}|D"}}, reason="D too", confirm="yes"))
     scoring_page = page(client.get(f"/analysis/forms/{form.id}/scoring"))
     assert "rescored since" in scoring_page and "Release again" in scoring_page
-    assert f'action="/analysis/sessions/{exam_session.id}/release"' in scoring_page
+    assert f'action="/results/sessions/{exam_session.id}/release"' in scoring_page
     assert "2 of 3 points (66.7%)" in page(alice.get(result))  # not released again yet
 
-    released = client.post(f"/analysis/sessions/{exam_session.id}/release")
+    released = client.post(f"/results/sessions/{exam_session.id}/release",
+                           data={"back": f"/analysis/forms/{form.id}/scoring"})
 
     assert released.status_code == 302
     assert "Results of Test sitting are released under the current scoring." in page(

@@ -22,9 +22,9 @@ from sqlalchemy import select
 
 from accounts.users import user_by_email
 from clock import utcnow
-from exam import scoring
 from exam.models import Attempt, Response, SaveRecord
 from extensions import db
+from results.keyed import score_attempt
 from tests.conftest import copy_of_demo
 from tests.database_outage import app_with_database_outage
 from tests.e2e.conftest import serving
@@ -220,4 +220,4 @@ def test_five_minutes_offline_across_a_deadline_end_the_part_when_the_server_say
     with live_app.app_context():
         attempt = attempt_of(email)
         assert attempt.status == "submitted"
-        assert scoring.score_attempt(attempt).points == 3  # the three saved before the deadline
+        assert score_attempt(attempt).points == 3  # the three saved before the deadline

@@ -7,11 +7,12 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from analysis.demo import MISKEYED_QUESTION, PAST_SESSION
-from analysis.matrices import selected_response_items
+from analysis.demo import MISKEYED_QUESTION
+from exam.demo import PAST_SESSION
 from exam.models import ExamSession, ScoringRevision
 from extensions import db
 from item_bank.models import Form
+from results.matrices import selected_response_items
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
 

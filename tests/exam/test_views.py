@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from exam import delivery, proctoring, saving, sessions
 from exam.models import Attempt, SaveRecord
 from item_bank.models import ItemVersion
+from results import release
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 
@@ -105,7 +106,7 @@ def test_results_appear_only_once_released(client, create_user, exam_session, db
     db.session.commit()
     assert client.get(f"/exam/attempts/{attempt.id}/result").status_code == 404
 
-    sessions.release_results(exam_session, T0, BY)
+    release.release(exam_session, T0, BY)
     db.session.commit()
     page = client.get(f"/exam/attempts/{attempt.id}/result").get_data(as_text=True)
 
@@ -161,7 +162,7 @@ def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
         fetch(f"/exam/attempts/{attempt.id}/state")
         fetch(f"/exam/attempts/{attempt.id}/review")
         fetch(f"/exam/attempts/{attempt.id}/sections/{part}/finish", method="POST")
-    sessions.release_results(exam_session, T0, BY)
+    release.release(exam_session, T0, BY)
     db.session.commit()
     fetch(f"/exam/attempts/{attempt.id}")
     fetch(f"/exam/attempts/{attempt.id}/result")

@@ -1,16 +1,16 @@
 """The rating services: the queue, assignment rules, drafts and locking,
-discrepancy and final-score rules, corrections, the pass rule and release."""
+discrepancy and final-score rules, corrections."""
 
 import pytest
 from sqlalchemy import select
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from rating import assignment, plans, ratings, results
+from rating import assignment, plans, ratings
 from rating.models import CaseStatus
 from rating.responses import counted_responses, to_rate
 from tests.exam_fixtures import BY, T0
-from tests.rating.conftest import vignette_of
+from tests.rating_fixtures import vignette_of
 
 COMMENT = "Clear account of the infant's cues."
 
@@ -45,14 +45,6 @@ def test_an_answered_vignette_counts_even_when_the_candidate_forgot_to_choose_it
     attempt = sit(choose=False)
 
     assert counted_responses(attempt) == [vignette_of(attempt)]
-
-
-def test_a_blank_counted_response_scores_zero_without_raters(sit, exam_form):
-    attempt = sit(text=None)
-
-    result = results.latest_result(attempt)
-    assert to_rate(exam_form) == []
-    assert (result.final, result.rated.points, result.rated.possible, result.outcome) == (True, 0, 6, "fail")
 
 
 # Assignment
@@ -248,59 +240,6 @@ def test_a_correction_needs_a_reason(sit, raters):
         ratings.correct(first, {"C1": 2, "C2": 3}, COMMENT, " ", T0, BY)
 
 
-# The exam result and release
-
-
-def finalise(attempt, raters, c1, c2):
-    first, second = two_raters(attempt, raters)
-    rate(first, c1, c2)
-    rate(second, c1, c2)
-
-
-@pytest.mark.parametrize("right, c1, c2, outcome", [
-    (3, 3, 2, "pass"),  # 100% and 83%
-    (3, 2, 2, "fail"),  # the written part at 67%
-    (2, 3, 3, "fail"),  # the keyed part at 67%
-])
-def test_each_part_must_reach_its_cut(sit, raters, right, c1, c2, outcome):
-    attempt = sit(right=right)
-    assert results.latest_result(attempt).outcome == "pending"
-
-    finalise(attempt, raters, c1, c2)
-
-    assert results.latest_result(attempt).outcome == outcome
-
-
-def test_under_the_total_rule_points_of_both_parts_count_together(sit, raters, exam_form):
-    set_plan(exam_form, pass_rule="total")
-    attempt = sit(right=2)
-    finalise(attempt, raters, 3, 3)
-
-    result = results.latest_result(attempt)
-    assert (result.keyed.keyed_outcome, result.outcome) == ("fail", "pass")  # 8 of 9 points
-
-
-def test_domains_join_the_keyed_and_the_rated_points(sit, raters):
-    attempt = sit(right=3)
-    finalise(attempt, raters, 2, 1)
-
-    domains = {domain.code: (domain.points, domain.possible) for domain in results.latest_result(attempt).domains}
-    assert domains == {"TF": (3, 3), "DSS": (3, 6)}
-
-
-def test_release_waits_until_every_response_is_final(sit, raters, exam_session):
-    attempt = sit()
-    with pytest.raises(results.ReleaseRefused, match="1 attempt"):
-        results.release(exam_session, T0, BY)
-    assert exam_session.results_released_at is None
-
-    finalise(attempt, raters, 3, 3)
-    results.release(exam_session, T0, BY)
-
-    assert exam_session.results_released_at == T0
-    assert results.released_result(attempt).outcome == "pass"
-
-
 def test_only_counted_written_responses_of_submitted_attempts_can_get_a_rater(sit, raters):
     attempt = sit()
     keyed = next(r for r in attempt.responses if "key" in r.form_item.item_version.content)
@@ -310,19 +249,6 @@ def test_only_counted_written_responses_of_submitted_attempts_can_get_a_rater(si
     for response in (keyed, unchosen):
         with pytest.raises(assignment.AssignmentRefused, match="not in the rating queue"):
             assignment.assign(response, raters[0], T0, BY)
-
-
-def test_the_letter_carries_the_comments_of_the_ratings_that_made_the_score(sit, raters, exam_form):
-    attempt = sit()
-    first, second = two_raters(attempt, raters)
-    rate(first, 3, 3, "Rich and precise.")
-    rate(second, 0, 1, "Too thin.")
-    rate(first.case.adjudication_rating, 3, 2, "Strong overall.")
-    assert results.latest_result(attempt).rated.vignettes[0].comments == ["Strong overall."]
-
-    set_plan(exam_form, final_rule="adjudicator_and_closer")
-    ratings.settle(first.case, T0, BY)
-    assert results.latest_result(attempt).rated.vignettes[0].comments == ["Rich and precise.", "Strong overall."]
 
 
 def test_a_conflict_declared_late_takes_back_the_raters_open_rating(sit, raters, exam_form):

@@ -1,6 +1,6 @@
 """The rating screens through the test client: a rater's queue and blind
 rating page, the coordinator's queues, assignments, conflicts, corrections,
-plan, rater quality and release, and the candidate's feedback letter."""
+plan and rater quality."""
 
 import re
 import time
@@ -13,8 +13,8 @@ from rating.models import CaseStatus, Rating, RatingCase
 from tests.conftest import sign_in
 from tests.crawler import crawl, leaks
 from tests.exam_fixtures import BY, T0
-from tests.rating.conftest import vignette_of
 from tests.rating.test_rating_service import rate, two_raters
+from tests.rating_fixtures import vignette_of
 
 WRITTEN = "I notice the baby turns away when the visitor raises her voice."
 
@@ -254,43 +254,6 @@ def test_a_coordinator_corrects_a_submitted_rating_with_a_reason(client, coordin
     case = reload(db, RatingCase, case_id)
     assert (case.final_points, case.status) == (6, CaseStatus.FINAL)
     assert db.session.get(Rating, second.id).scores == {"C1": 3, "C2": 3}
-
-
-@pytest.mark.parametrize("scores, opening, closing", [
-    ((3, 3), "Congratulations: you passed the written examination.", "joins your portfolio"),
-    ((2, 2), "You did not pass the written examination this time.", "you may sit the examination again"),
-])
-def test_results_are_released_only_when_every_response_is_rated_and_the_letter_is_unsigned(
-    app, client, coordinator, sit, raters, exam_session, db, scores, opening, closing
-):
-    attempt = sit(right=3)
-    candidate = attempt.enrollment.candidate
-    results = f"/rating/sessions/{exam_session.id}/results"
-    letter = f"/exam/attempts/{attempt.id}/result"
-    reader = browser(app, candidate)
-
-    pending = page(client.get(results))
-    assert "1 attempt(s) still have written responses being rated" in pending
-    assert 'disabled aria-disabled="true">Release results' in pending
-    assert candidate.name in pending and "Pending" in pending
-    refused = client.post(f"/rating/sessions/{exam_session.id}/release", follow_redirects=True)
-    assert "1 attempt(s) of Test sitting still have responses being rated" in page(refused)
-    assert reader.get(letter).status_code == 404
-
-    first, second = two_raters(attempt, raters)
-    rate(first, *scores, comments="Warm and specific account of the cues.")
-    rate(second, *scores, comments="Name the feelings of the visitor too.")
-    db.session.commit()
-    assert "still have written responses" not in page(client.get(results))
-    released = client.post(f"/rating/sessions/{exam_session.id}/release", follow_redirects=True)
-    assert "Results of Test sitting are released" in page(released)
-
-    body = page(reader.get(letter))
-    assert opening in body and closing in body
-    assert "Warm and specific account of the cues." in body and "Name the feelings of the visitor too." in body
-    assert "Rater 1 wrote" in body and "Rater 2 wrote" in body
-    for rater in raters:
-        assert rater.email not in body and rater.name not in body
 
 
 # The plan and rater quality

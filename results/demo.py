@@ -10,12 +10,13 @@ import numpy as np
 from sqlalchemy import select
 
 from accounts.users import user_by_email
-from analysis.demo import PAST_SESSION, SEED
-from exam import scoring
+from exam.demo import PAST_SESSION, SEED
 from exam.models import ExamSession
 from extensions import db
-from rating import assignment, ratings, results
+from rating import assignment, ratings
 from rating.responses import rubric, to_rate
+from results import release
+from results.keyed import score_attempt
 
 RATERS = {"rater@example.org": 0.0, "rater2@example.org": 0.2, "rater3@example.org": -0.15}  # leniency, points
 NOISE = 0.3
@@ -43,7 +44,7 @@ def load_demo_ratings(by):
                 if rating.adjudication == adjudication and not rating.submitted:
                     level = quality.setdefault(response.id, _quality(response, rng))
                     _rate(rating, level, lenience[rating.rater_id], rng, at, by)
-    results.release(session, at + timedelta(days=5), by)
+    release.release(session, at + timedelta(days=5), by)
     cases = [assignment.existing_case(response) for response in to_rate(session.form)]
     adjudicated = sum(1 for case in cases if case.adjudicated)
     return [f"{len(cases)} written responses of the autumn sitting rated by the three demo raters, "
@@ -52,7 +53,7 @@ def load_demo_ratings(by):
 
 def _quality(response, rng):
     """A written response about as good as the candidate's selected-response share, give or take."""
-    keyed = scoring.score_attempt(response.attempt)
+    keyed = score_attempt(response.attempt)
     return float(np.clip(keyed.points / keyed.possible + rng.normal(0, 0.12), 0, 1))
 
 

@@ -13,11 +13,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from audit.models import AuditEntry
-from exam import delivery, rescoring, saving, sessions
+from exam import delivery, saving, sessions
 from exam.models import AttemptScore, AttemptStatus, ScoringRevision
-from exam.scoring import original_rules, score_attempt
 from item_bank.assembly import assemble_forms, publish_form
-from rating import results
+from results import exam_result, release, rescoring
+from results.keyed import score_attempt
+from results.rules import original_rules
 from tests.exam_fixtures import BY, T0
 from tests.item_bank_fixtures import sr_content
 
@@ -88,7 +89,7 @@ def sitter(create_user, db):
 
 def released(attempt):
     """The keyed part of the result the candidate sees."""
-    return results.released_result(attempt).keyed
+    return exam_result.released_result(attempt).keyed
 
 
 def proposal(form, **changes):
@@ -279,21 +280,21 @@ def test_the_database_refuses_to_edit_score_history(exam_session, sit, db, state
 def test_a_released_result_changes_only_when_released_again(exam_session, sit, db):
     form = exam_session.form
     alice = sit(exam_session, "++D", name="Alice")
-    sessions.release_results(exam_session, T0, BY)
+    release.release(exam_session, T0, BY)
     db.session.commit()
     assert (released(alice).points, released(alice).keyed_outcome) == (2, "fail")
-    assert not sessions.awaits_release(exam_session)
+    assert not release.awaits_release(exam_session)
 
     rescoring.rescore(form, rescoring.propose(form, proposal(form, q3=([keys_of(form)[2], "D"], 1.0, False)), 80),
                       "Option D is also defensible.", T0 + timedelta(days=1), BY)
     db.session.commit()
 
     assert (released(alice).points, released(alice).keyed_outcome) == (2, "fail")
-    assert sessions.awaits_release(exam_session)
+    assert release.awaits_release(exam_session)
 
-    sessions.release_results(exam_session, T0 + timedelta(days=2), BY)
+    release.release(exam_session, T0 + timedelta(days=2), BY)
     db.session.commit()
 
     assert (released(alice).points, released(alice).keyed_outcome) == (3, "pass")
-    assert not sessions.awaits_release(exam_session)
+    assert not release.awaits_release(exam_session)
     assert exam_session.released_revision.number == 1

@@ -9,6 +9,8 @@ Each rescoring is a new `ScoringRevision` with every attempt's score under it
 (`AttemptScore`), so earlier scores stay readable: the first rescoring of a
 form also writes revision 0, the scores under the original keys. Candidates
 see a new revision only when staff release the session's results again.
+Before and after are scored by `results/keyed.py` on the matrices the item
+statistics read, so a preview, a rescoring and the statistics agree.
 """
 
 from dataclasses import dataclass
@@ -18,9 +20,10 @@ from sqlalchemy.orm import selectinload
 
 from audit import log
 from exam.models import FINISHED_STATUSES, Attempt, AttemptScore, Enrollment, ExamSession, Response, ScoringRevision
-from exam.scoring import ItemRule, Rules, current_rules, latest_revision, original_rules, score_attempt
 from extensions import db
 from item_bank.models import FormItem, ItemVersion
+from results.keyed import score_attempts
+from results.rules import ItemRule, Rules, current_rules, latest_revision, original_rules
 
 MAX_WEIGHT = 10.0
 
@@ -114,8 +117,9 @@ def describe(form, before, after):
 
 def preview(form, proposed):
     before = current_rules(form)
-    changes = [ScoreChange(attempt, score_attempt(attempt, before), score_attempt(attempt, proposed))
-               for attempt in finished_attempts(form)]
+    attempts = finished_attempts(form)
+    changes = [ScoreChange(*scores) for scores
+               in zip(attempts, score_attempts(form, attempts, before), score_attempts(form, attempts, proposed))]
     return Preview(proposed, changes, describe(form, before, proposed))
 
 

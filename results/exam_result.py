@@ -1,21 +1,20 @@
 """The exam result of an attempt: the part scored by key and the rated part
-under the form's pass rule, final only when every counted response is, and
-released to candidates by a coordinator.
+under the form's pass rule, final only when every counted response is.
+Staff read it under the form's latest scoring revision; the candidate under
+the revision the session's results were released with.
 """
 
 from dataclasses import dataclass, field
 
-from exam import scoring, sessions
 from exam.models import Attempt
 from extensions import db
+from psychometrics.scoring import passes
 from rating.models import CaseStatus, PassRule
 from rating.plans import plan_for
 from rating.responses import cases_by_response, counted_responses, finished_attempts, max_points, rubric
-from rating.scoring import counted_ratings, passes
-
-
-class ReleaseRefused(Exception):
-    """Why results cannot be released yet, in a sentence."""
+from rating.scoring import counted_ratings
+from results.keyed import DomainResult, score_attempts
+from results.rules import latest_revision, rules_of
 
 
 @dataclass
@@ -61,7 +60,7 @@ class RatedPart:
 
 @dataclass
 class ExamResult:
-    keyed: object  # exam.scoring.AttemptResult
+    keyed: object  # results.keyed.AttemptResult
     rated: RatedPart
     pass_rule: str
 
@@ -91,11 +90,10 @@ class ExamResult:
     @property
     def domains(self):
         """Points per competency domain over both parts, rated points once final."""
-        by_code = {domain.code: scoring.DomainResult(domain.code, domain.name, domain.points, domain.possible)
+        by_code = {domain.code: DomainResult(domain.code, domain.name, domain.points, domain.possible)
                    for domain in self.keyed.domains}
         for vignette in self.rated.vignettes:
-            domain = by_code.setdefault(vignette.domain.code,
-                                        scoring.DomainResult(vignette.domain.code, vignette.domain.name))
+            domain = by_code.setdefault(vignette.domain.code, DomainResult(vignette.domain.code, vignette.domain.name))
             domain.possible += vignette.possible
             domain.points += vignette.points or 0
         return sorted(by_code.values(), key=lambda domain: domain.code)
@@ -123,20 +121,27 @@ def _vignette(response, case, plan):
     return vignette
 
 
-def exam_result(attempt, revision=None, cases=None):
-    """The attempt's exam result, its keyed part scored under `revision` (None: the form's original keys)."""
-    keyed = scoring.score_attempt(attempt, scoring.rules_of(revision) if revision else None)
-    counted = counted_responses(attempt)
-    cases = cases_by_response(counted) if cases is None else cases
-    plan = plan_for(attempt.session.form)
-    rated = RatedPart([_vignette(response, cases.get(response.id), plan) for response in counted],
-                      plan.rated_pass_percent)
-    return ExamResult(keyed, rated, plan.pass_rule)
+def exam_results(form, attempts, revision=None):
+    """Each attempt's exam result, the keyed parts scored together under
+    `revision` (None: the form's original keys)."""
+    keyed = score_attempts(form, attempts, rules_of(revision) if revision else None)
+    counted = {attempt.id: counted_responses(attempt) for attempt in attempts}
+    cases = cases_by_response([response for responses in counted.values() for response in responses])
+    plan = plan_for(form)
+    return [ExamResult(part, RatedPart([_vignette(response, cases.get(response.id), plan)
+                                        for response in counted[attempt.id]], plan.rated_pass_percent),
+                       plan.pass_rule)
+            for attempt, part in zip(attempts, keyed)]
+
+
+def exam_result(attempt, revision=None):
+    (result,) = exam_results(attempt.session.form, [attempt], revision)
+    return result
 
 
 def latest_result(attempt):
     """What staff see: the keyed part under the form's latest scoring revision."""
-    return exam_result(attempt, scoring.latest_revision(attempt.session.form))
+    return exam_result(attempt, latest_revision(attempt.session.form))
 
 
 def own_released_attempt(attempt_id, candidate_id):
@@ -156,16 +161,5 @@ def released_result(attempt):
 
 def session_results(session):
     """(attempt, ExamResult) for each finished attempt of the session, under the latest scoring."""
-    revision = scoring.latest_revision(session.form)
     attempts = finished_attempts(session.form, session)
-    cases = cases_by_response([response for attempt in attempts for response in counted_responses(attempt)])
-    return [(attempt, exam_result(attempt, revision, cases)) for attempt in attempts]
-
-
-def release(session, now, by):
-    """Release the session's results once every counted response is final."""
-    pending = sum(1 for _, result in session_results(session) if not result.final)
-    if pending:
-        raise ReleaseRefused(f"{pending} attempt(s) of {session.name} still have responses being rated; "
-                             "results are released when every one is final")
-    return sessions.release_results(session, now, by)
+    return list(zip(attempts, exam_results(session.form, attempts, latest_revision(session.form))))

@@ -1,4 +1,9 @@
-"""A form's finished attempts as the matrices `psychometrics/` works on."""
+"""A form's attempts as the matrices `psychometrics/` works on: one row per
+attempt, one column per selected-response item, each choice coded by the
+option's place in authored order (letter A is the first option whatever a
+candidate's shuffled order was), keys, weights and dropped items from the
+scoring rules. Scoring, rescoring and the item statistics all read attempts
+through here, so they cannot disagree on what a candidate chose or earned."""
 
 from dataclasses import dataclass
 
@@ -19,6 +24,7 @@ class FormMatrix:
     form_items: list  # selected-response FormItems, in form order
     positions: list  # each one's question number on the form
     labels: list  # per item, its option ids in authored order
+    domains: list  # per item, its primary competency domain
     choices: np.ndarray  # persons x items, int8 codes into labels, OMITTED where unanswered
     keys: np.ndarray  # items x options booleans, from the rules
     weights: np.ndarray
@@ -32,9 +38,8 @@ class FormMatrix:
         """The same matrix without the dropped items."""
         keep = ~self.dropped
         return FormMatrix(self.attempt_ids, self.candidates,
-                          [item for item, k in zip(self.form_items, keep) if k],
-                          [position for position, k in zip(self.positions, keep) if k],
-                          [labels for labels, k in zip(self.labels, keep) if k],
+                          *([entry for entry, k in zip(column, keep) if k]
+                            for column in (self.form_items, self.positions, self.labels, self.domains)),
                           self.choices[:, keep], self.keys[keep], self.weights[keep], self.dropped[keep])
 
 
@@ -44,27 +49,16 @@ def selected_response_items(form):
             if not kind_of(form_item.item_version.item.kind).rated]
 
 
-def form_matrix(form, rules):
-    """Every submitted attempt of the form that started, one row each; a
-    terminated attempt says nothing reliable about the items."""
+def _matrix(form, rules, attempts, answers):
+    """`attempts` are (attempt id, email, name) rows; `answers` (attempt id,
+    form item id, answer) triples, of any item of the form."""
     numbered = selected_response_items(form)
     form_items = [form_item for _, form_item in numbered]
     labels = [[option["id"] for option in form_item.item_version.content["options"]] for form_item in form_items]
     column = {form_item.id: index for index, form_item in enumerate(form_items)}
     code = [{label: number for number, label in enumerate(item_labels)} for item_labels in labels]
-    attempts = db.session.execute(
-        select(Attempt.id, User.email, User.name).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
-        .join(ExamSession).join(User, Enrollment.candidate_id == User.id)
-        .where(ExamSession.form_id == form.id, Attempt.status == AttemptStatus.SUBMITTED,
-               Attempt.started_at.is_not(None))
-        .order_by(Attempt.id)).all()
     row = {attempt_id: index for index, (attempt_id, _, _) in enumerate(attempts)}
     choices = np.full((len(attempts), len(form_items)), OMITTED, dtype=np.int8)
-    answers = db.session.execute(
-        select(Response.attempt_id, Response.form_item_id, Response.answer)
-        .where(Response.attempt_id.in_(select(Attempt.id).join(Enrollment).join(ExamSession)
-                                       .where(ExamSession.form_id == form.id)),
-               Response.answered.is_(True)))
     for attempt_id, form_item_id, answer in answers:
         if attempt_id in row and form_item_id in column:
             index = column[form_item_id]
@@ -77,4 +71,33 @@ def form_matrix(form, rules):
         keys[index, [code[index][key] for key in rule.keys]] = True
         weights[index], dropped[index] = rule.weight, rule.dropped
     return FormMatrix([attempt_id for attempt_id, _, _ in attempts], [(email, name) for _, email, name in attempts],
-                      form_items, [position for position, _ in numbered], labels, choices, keys, weights, dropped)
+                      form_items, [position for position, _ in numbered], labels,
+                      [form_item.item_version.primary_domain for form_item in form_items],
+                      choices, keys, weights, dropped)
+
+
+def form_matrix(form, rules):
+    """What the item statistics read: every submitted attempt of the form that
+    started, one row each; a terminated attempt says nothing reliable about
+    the items. Read as columns, not objects, whatever the number of attempts."""
+    attempts = db.session.execute(
+        select(Attempt.id, User.email, User.name).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
+        .join(ExamSession).join(User, Enrollment.candidate_id == User.id)
+        .where(ExamSession.form_id == form.id, Attempt.status == AttemptStatus.SUBMITTED,
+               Attempt.started_at.is_not(None))
+        .order_by(Attempt.id)).all()
+    answers = db.session.execute(
+        select(Response.attempt_id, Response.form_item_id, Response.answer)
+        .where(Response.attempt_id.in_(select(Attempt.id).join(Enrollment).join(ExamSession)
+                                       .where(ExamSession.form_id == form.id)),
+               Response.answered.is_(True)))
+    return _matrix(form, rules, attempts, answers)
+
+
+def attempts_matrix(form, rules, attempts):
+    """The given attempts of the form (loaded, with their responses), one row each in that order."""
+    rows = [(attempt.id, attempt.enrollment.candidate.email, attempt.enrollment.candidate.name)
+            for attempt in attempts]
+    answers = ((attempt.id, response.form_item_id, response.answer)
+               for attempt in attempts for response in attempt.responses)
+    return _matrix(form, rules, rows, answers)
