@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
 from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
@@ -13,7 +14,6 @@ from analysis import standard_setting
 from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
-from audit.views import bp as audit_bp
 from backup.cli import backup_command, restore_command
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp

@@ -39,9 +39,9 @@ def no_role():
 @roles_required(Role.ADMIN)
 def admin():
     """Admin."""
-    return render_template(
-        "home/admin.html", role_counts=users.role_counts(), recent_entries=audit_queries.recent_entries(10)
-    )
+    entries = audit_queries.recent_entries(10)
+    return render_template("home/admin.html", role_counts=users.role_counts(), recent_entries=entries,
+                           actors=users.emails_by_id(entry.actor_id for entry in entries))
 
 
 @bp.route("/home/candidate")
