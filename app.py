@@ -6,9 +6,9 @@ from urllib.parse import urlencode
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from accounts import navigation
 from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
-from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
 from analysis import standard_setting
 from analysis.cli import item_analysis_command
@@ -86,7 +86,7 @@ def register_template_context(app):
     @app.context_processor
     def inject_navigation():
         roles = current_user.roles if current_user.is_authenticated else set()
-        return {"navigation": navigation(roles)}
+        return {"navigation": navigation.links(roles)}
 
     @app.template_global()
     def panel_studies():

@@ -3,13 +3,14 @@ log keeps who acted as a user id, and the page names them."""
 
 from flask import Blueprint, render_template, request
 
-from accounts import users
+from accounts import navigation, users
 from accounts.access import roles_required
 from accounts.roles import Role
 from audit import queries
 from extensions import db
 
 bp = Blueprint("audit", __name__)
+navigation.declare(bp, links={Role.ADMIN: [(20, "Audit log", ".list_entries")]})
 
 PER_PAGE = 100
 

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from analysis import csv_input, exports, item_statistics, plots, standard_setting
@@ -23,6 +24,10 @@ from psychometrics.scoring import score
 from rating import results
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
+navigation.declare(bp, links={
+    Role.ADMIN: [(70, "Item statistics", ".list_forms")],
+    Role.PSYCHOMETRICIAN: [(50, "Item statistics", ".list_forms")],
+})
 
 STAFF = (Role.PSYCHOMETRICIAN, Role.ADMIN)
 EXPORTS = {"raw.csv", "scored.csv", "key.csv", "statistics.csv", "statistics.json"}

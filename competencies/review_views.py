@@ -5,6 +5,7 @@ actions, comments, and issuing and renewing the endorsement."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
@@ -16,6 +17,10 @@ from extensions import db
 from item_bank.domains import all_domains
 
 bp = Blueprint("review", __name__)
+navigation.declare(bp, links={
+    Role.ADMIN: [(90, "Portfolio review", ".queue")],
+    Role.COORDINATOR: [(10, "Portfolio review", ".queue")],
+})
 
 COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 ACTIONS = {

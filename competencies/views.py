@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
@@ -31,6 +32,7 @@ from extensions import db
 from item_bank.domains import all_domains
 
 bp = Blueprint("portfolio", __name__)
+navigation.declare(bp, links={Role.CANDIDATE: [(10, "Endorsement portfolio", ".index")]})
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 

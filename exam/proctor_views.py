@@ -10,6 +10,7 @@ from datetime import timezone
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
@@ -31,6 +32,10 @@ from exam.models import Enrollment, ExamSession
 from extensions import db
 
 bp = Blueprint("proctor", __name__, url_prefix="/proctor")
+navigation.declare(bp, links={
+    Role.ADMIN: [(60, "Exam sessions", ".list_sessions")],
+    Role.PROCTOR: [(10, "Exam sessions", ".list_sessions"), (20, "Schedule", ".schedule_session")],
+})
 
 STAFF = (Role.PROCTOR, Role.ADMIN)
 

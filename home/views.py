@@ -1,14 +1,15 @@
 """`/` sends each person to the home of their first role; one home per role.
 
-Later areas replace a role's home with their own dashboard in accounts.roles.
+An area that gives a role a dashboard of its own declares it as that role's
+home instead (the rater's is rating's queue).
 """
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from accounts import users
+from accounts import navigation, users
 from accounts.access import roles_required
-from accounts.roles import Role, landing_endpoint
+from accounts.roles import Role
 from audit import queries as audit_queries
 from clock import utcnow
 from competencies import portfolio, review
@@ -16,6 +17,10 @@ from exam import delivery, proctoring
 from item_bank import queries as item_queries
 
 bp = Blueprint("home", __name__)
+navigation.declare(bp, homes={
+    None: ".no_role", Role.ADMIN: ".admin", Role.CANDIDATE: ".candidate", Role.COORDINATOR: ".coordinator",
+    Role.ITEM_WRITER: ".item_writer", Role.PROCTOR: ".proctor", Role.PSYCHOMETRICIAN: ".psychometrician",
+})
 
 
 @bp.route("/")
@@ -23,7 +28,7 @@ def index():
     """Anyone: anonymous visitors go to sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
-    return redirect(url_for(landing_endpoint(current_user.roles)))
+    return redirect(url_for(navigation.landing_endpoint(current_user.roles)))
 
 
 @bp.route("/home")
@@ -81,17 +86,3 @@ def proctor():
     """Proctors: the sessions they are assigned to, open ones first."""
     return render_template("home/proctor.html", sessions=proctoring.sessions_for(current_user.id, sees_all=False),
                            now=utcnow())
-
-
-def _simple_home(role):
-    @roles_required(role)
-    def view():
-        return render_template(f"home/{role.value}.html")
-
-    view.__doc__ = f"{role.label}."
-    return view
-
-
-for _role in Role:
-    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.COORDINATOR, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN, Role.RATER):
-        bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.models import User
 from accounts.roles import Role
@@ -23,6 +24,10 @@ from rating.models import RaterConflict, Rating
 from rating.responses import rubric
 
 bp = Blueprint("rating", __name__)
+navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
+    Role.ADMIN: [(80, "Rating", ".overview")],
+    Role.COORDINATOR: [(20, "Rating", ".overview"), (30, "Rater conflicts", ".conflicts")],
+})
 
 COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 
