@@ -10,7 +10,6 @@ from accounts import navigation
 from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
 from accounts.views import bp as accounts_bp
-from analysis import standard_setting
 from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
@@ -87,11 +86,6 @@ def register_template_context(app):
     def inject_navigation():
         roles = current_user.roles if current_user.is_authenticated else set()
         return {"navigation": navigation.links(roles)}
-
-    @app.template_global()
-    def panel_studies():
-        """The open Angoff studies the signed-in person rates in, for their home page."""
-        return standard_setting.studies_for_panelist(current_user) if current_user.is_authenticated else []
 
     @app.template_global()
     def page_url(number):

@@ -1,8 +1,9 @@
-"""Where each role lands and which links its pages offer, as the areas declare them.
+"""Where each role lands, which links its pages offer, and what home pages
+ask of a person, as the areas declare them.
 
 Accounts knows no other area's pages: each area's blueprint module declares
-the homes and the links of the roles it serves, and they are gathered on the
-app as it registers that blueprint. A link's rank places it in its role's
+the homes and the links of the roles it serves, and its home notices; they
+are gathered on the app as it registers that blueprint. A link's rank places it in its role's
 menu, so a menu keeps one order whichever area is registered first; ranks go
 in tens so that a link fits between two.
 """
@@ -10,7 +11,8 @@ in tens so that a link fits between two.
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, render_template
+from markupsafe import Markup
 
 from accounts.roles import ordered
 
@@ -23,16 +25,19 @@ class NavLink:
 
 @dataclass
 class Declared:
-    """One app's homes ({role: endpoint}; None for someone who holds no role)
-    and menus ({role: [(rank, NavLink)]})."""
+    """One app's homes ({role: endpoint}; None for someone who holds no role),
+    menus ({role: [(rank, NavLink)]}) and home notices ([(template, values)])."""
 
     homes: dict = field(default_factory=dict)
     menus: dict = field(default_factory=lambda: defaultdict(list))
+    notices: list = field(default_factory=list)
 
 
-def declare(bp, homes=None, links=None):
-    """Declare `bp`'s part: `homes` as {role: ".endpoint"}, and `links` as
-    {role: [(rank, label, ".endpoint"), ...]}; endpoints are the blueprint's own."""
+def declare(bp, homes=None, links=None, notices=()):
+    """Declare `bp`'s part: `homes` as {role: ".endpoint"}, `links` as
+    {role: [(rank, label, ".endpoint"), ...]}, endpoints being the blueprint's
+    own; and `notices` as [(template, values)], where values(user) gives the
+    template's values (the template draws nothing when nothing is asked)."""
 
     def gather(state):
         declared = state.app.extensions.setdefault("navigation", Declared())
@@ -40,6 +45,7 @@ def declare(bp, homes=None, links=None):
             declared.homes[role] = state.name + endpoint
         for role, offered in (links or {}).items():
             declared.menus[role] += [(rank, NavLink(label, state.name + endpoint)) for rank, label, endpoint in offered]
+        declared.notices += notices
 
     bp.record_once(gather)
 
@@ -65,3 +71,9 @@ def links(roles):
             if link.endpoint not in {held.endpoint for held in listed}:
                 listed.append(link)
     return listed
+
+
+def home_notices(user):
+    """The notices for `user`'s home page, drawn here so that the page's view
+    hands them over and no template runs a query."""
+    return [Markup(render_template(template, **values(user))) for template, values in _declared().notices]

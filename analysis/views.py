@@ -27,7 +27,9 @@ bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 navigation.declare(bp, links={
     Role.ADMIN: [(70, "Item statistics", ".list_forms")],
     Role.PSYCHOMETRICIAN: [(50, "Item statistics", ".list_forms")],
-})
+}, notices=[
+    ("analysis/_panel_studies.html", lambda user: {"studies": standard_setting.studies_for_panelist(user)}),
+])
 
 STAFF = (Role.PSYCHOMETRICIAN, Role.ADMIN)
 EXPORTS = {"raw.csv", "scored.csv", "key.csv", "statistics.csv", "statistics.json"}

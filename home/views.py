@@ -46,7 +46,8 @@ def admin():
     """Admin."""
     entries = audit_queries.recent_entries(10)
     return render_template("home/admin.html", role_counts=users.role_counts(), recent_entries=entries,
-                           actors=users.emails_by_id(entry.actor_id for entry in entries))
+                           actors=users.emails_by_id(entry.actor_id for entry in entries),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/candidate")
@@ -61,7 +62,8 @@ def candidate():
 @roles_required(Role.COORDINATOR)
 def coordinator():
     """Coordinators: how many applications wait at each step of the review."""
-    return render_template("home/coordinator.html", counts=review.status_counts())
+    return render_template("home/coordinator.html", counts=review.status_counts(),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/item-writer")
@@ -69,7 +71,7 @@ def coordinator():
 def item_writer():
     """Item writers."""
     return render_template("home/item_writer.html", summary=item_queries.writer_summary(current_user.id),
-                           counts=item_queries.status_counts())
+                           counts=item_queries.status_counts(), notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/psychometrician")
@@ -77,7 +79,8 @@ def item_writer():
 def psychometrician():
     """Psychometricians."""
     return render_template("home/psychometrician.html", forms=item_queries.all_forms(),
-                           to_review=item_queries.review_queue_size(current_user.id))
+                           to_review=item_queries.review_queue_size(current_user.id),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/proctor")
@@ -85,4 +88,4 @@ def psychometrician():
 def proctor():
     """Proctors: the sessions they are assigned to, open ones first."""
     return render_template("home/proctor.html", sessions=proctoring.sessions_for(current_user.id, sees_all=False),
-                           now=utcnow())
+                           now=utcnow(), notices=navigation.home_notices(current_user))

@@ -65,7 +65,8 @@ def dashboard():
     """Raters: my queue, my completed ratings and the time they took."""
     to_do, done = dashboards.my_ratings(current_user.id)
     return render_template("rating/dashboard.html", to_do=to_do, done=done, now=utcnow(),
-                           seconds=sum(rating.seconds_spent for rating in done))
+                           seconds=sum(rating.seconds_spent for rating in done),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/rating/responses/<code>", methods=["GET", "POST"])
