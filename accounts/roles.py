@@ -22,6 +22,12 @@ class Role(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# Who does a staff role's work: those who hold it, and admins.
+COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
+PROCTORS = (Role.PROCTOR, Role.ADMIN)
+PSYCHOMETRICIANS = (Role.PSYCHOMETRICIAN, Role.ADMIN)
+
+
 def ordered(roles):
     """The given roles in landing precedence."""
     return sorted(roles, key=list(Role).index)

@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 
 from accounts import navigation
 from accounts.access import current_actor, roles_required
+from accounts.forms import ConfirmForm
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import COORDINATORS, Role
 from accounts.users import user_by_email
 from clock import utcnow
 from exam import sessions
@@ -19,7 +20,7 @@ from exam.models import Attempt, ExamSession, Response
 from extensions import db
 from item_bank.models import Form, FormStatus
 from rating import assignment, dashboards, letters, plans, quality, ratings, results
-from rating.forms import AssignForm, ConfirmForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
+from rating.forms import AssignForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
 from rating.models import RaterConflict, Rating
 from rating.responses import rubric
 
@@ -29,7 +30,6 @@ navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
     Role.COORDINATOR: [(20, "Rating", ".overview"), (30, "Rater conflicts", ".conflicts")],
 })
 
-COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _form(form_id):
