@@ -6,14 +6,13 @@ from urllib.parse import urlencode
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from accounts import navigation
+from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
-from accounts.roles import navigation
 from accounts.views import bp as accounts_bp
-from analysis import standard_setting
 from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
-from audit.views import bp as audit_bp
 from backup.cli import backup_command, restore_command
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp
@@ -90,12 +89,7 @@ def register_template_context(app):
     @app.context_processor
     def inject_navigation():
         roles = current_user.roles if current_user.is_authenticated else set()
-        return {"navigation": navigation(roles)}
-
-    @app.template_global()
-    def panel_studies():
-        """The open Angoff studies the signed-in person rates in, for their home page."""
-        return standard_setting.studies_for_panelist(current_user) if current_user.is_authenticated else []
+        return {"navigation": navigation.links(roles)}
 
     @app.template_global()
     def page_url(number):

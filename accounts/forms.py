@@ -20,6 +20,10 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class ConfirmForm(FlaskForm):
+    """A button's CSRF token and nothing else."""
+
+
 class UserForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     name = StringField("Full name", validators=[DataRequired(), Length(max=200)])

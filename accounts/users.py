@@ -115,3 +115,9 @@ def role_counts():
     )
     total = db.session.scalar(select(func.count()).select_from(User).where(User.active.is_(True)))
     return [(role, rows.get(role.value, 0)) for role in Role], total
+
+
+def emails_by_id(user_ids):
+    """{user id: email} of the given users, for showing who acted in audit entries."""
+    query = select(User.id, User.email).where(User.id.in_(set(user_ids)))
+    return dict(db.session.execute(query).all())

@@ -3,15 +3,16 @@
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from accounts import signin, users
+from accounts import navigation, signin, users
 from accounts.access import client_address, current_actor, roles_required
 from accounts.forms import EditUserForm, SignInForm, UserForm, UserSearchForm
 from accounts.models import User
-from accounts.roles import Role, landing_endpoint
+from accounts.roles import Role
 from extensions import db, limiter
 from security import local_path
 
 bp = Blueprint("accounts", __name__)
+navigation.declare(bp, links={Role.ADMIN: [(10, "Users", ".list_users")]})
 
 
 def _account_key():
@@ -51,7 +52,7 @@ def sign_in():
     accounts never count against the address, so one person behind a shared
     address cannot lock a room of candidates out."""
     if current_user.is_authenticated:
-        return redirect(url_for("home.index"))
+        return redirect(url_for(navigation.landing_endpoint(current_user.roles)))
     # Form data only: the per-account limit is keyed on the form's email field.
     form = SignInForm(request.form)
     if form.validate_on_submit():
@@ -62,7 +63,7 @@ def sign_in():
             signin.start_login_session(user, client_address(), request.user_agent.string)
             login_user(user)
             db.session.commit()
-            return redirect(local_path(request.args.get("next")) or url_for(landing_endpoint(user.roles)))
+            return redirect(local_path(request.args.get("next")) or url_for(navigation.landing_endpoint(user.roles)))
         db.session.commit()
         form.form_errors.append("The email or password is not correct, or the account is inactive.")
     return render_template("accounts/sign_in.html", form=form)

@@ -10,10 +10,6 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from results.rescoring import MAX_WEIGHT
 
 
-class ConfirmForm(FlaskForm):
-    """A button's CSRF token and nothing else."""
-
-
 class GroupsForm(FlaskForm):
     groups = FileField("Groups (CSV)", validators=[FileRequired("Choose a CSV file of candidates and groups.")],
                        description="Two columns, candidate_id (the candidate's email) and group, with the values "

@@ -7,10 +7,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.forms import ConfirmForm
+from accounts.roles import PSYCHOMETRICIANS, Role
 from analysis import csv_input, exports, item_statistics, plots, standard_setting
-from analysis.forms import ConfirmForm, GroupsForm, PanelistForm, RescoreForm, StudyForm
+from analysis.forms import GroupsForm, PanelistForm, RescoreForm, StudyForm
 from analysis.models import AngoffStudy
 from clock import utcnow
 from exam import sessions
@@ -24,8 +26,13 @@ from results.matrices import form_matrix, selected_response_items
 from results.rules import current_rules
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
+navigation.declare(bp, links={
+    Role.ADMIN: [(70, "Item statistics", ".list_forms")],
+    Role.PSYCHOMETRICIAN: [(50, "Item statistics", ".list_forms")],
+}, notices=[
+    ("analysis/_panel_studies.html", lambda user: {"studies": standard_setting.studies_for_panelist(user)}),
+])
 
-STAFF = (Role.PSYCHOMETRICIAN, Role.ADMIN)
 EXPORTS = {"raw.csv", "scored.csv", "key.csv", "statistics.csv", "statistics.json"}
 
 
@@ -37,14 +44,14 @@ def _form(form_id):
 
 
 @bp.route("/forms")
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def list_forms():
     """Psychometricians, admins."""
     return render_template("analysis/forms.html", forms=item_statistics.published_forms())
 
 
 @bp.route("/forms/<int:form_id>")
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def form_statistics(form_id):
     """Psychometricians, admins: the test-level summary, charts and the sortable item table."""
     form = _form(form_id)
@@ -65,7 +72,7 @@ def form_statistics(form_id):
 
 
 @bp.route("/forms/<int:form_id>/compute", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def compute(form_id):
     """Psychometricians, admins."""
     form = _form(form_id)
@@ -83,7 +90,7 @@ def compute(form_id):
 
 
 @bp.route("/forms/<int:form_id>/items/<int:form_item_id>")
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def item_page(form_id, form_item_id):
     """Psychometricians, admins: options, trace lines, the fitted IRT curve, fit."""
     form = _form(form_id)
@@ -94,7 +101,7 @@ def item_page(form_id, form_item_id):
 
 
 @bp.route("/forms/<int:form_id>/export/<name>")
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def export(form_id, name):
     """Psychometricians, admins: raw.csv, scored.csv, key.csv, statistics.csv, statistics.json."""
     form = _form(form_id)
@@ -120,7 +127,7 @@ def export(form_id, name):
 
 
 @bp.route("/forms/<int:form_id>/dif", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def dif(form_id):
     """Psychometricians, admins: Mantel-Haenszel DIF for groups from a CSV file."""
     form = _form(form_id)
@@ -140,7 +147,7 @@ def dif(form_id):
 
 
 @bp.route("/forms/<int:form_id>/scoring", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def key_review(form_id):
     """Psychometricians, admins: change keys, weights, dropped items or the
     pass mark; preview whose pass/fail changes; confirm to rescore."""
@@ -195,7 +202,7 @@ def _proposal(editor):
 
 
 @bp.route("/forms/<int:form_id>/revisions/<int:number>")
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def revision_scores(form_id, number):
     """Psychometricians, admins: every candidate's score under one revision, beside the one before."""
     form = _form(form_id)
@@ -208,7 +215,7 @@ def revision_scores(form_id, number):
 # Angoff standard setting
 
 @bp.route("/forms/<int:form_id>/angoff", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def angoff_studies(form_id):
     """Psychometricians, admins: the form's Angoff studies; start one."""
     form = _form(form_id)
@@ -227,7 +234,7 @@ def _study(study_id):
 
 
 @bp.route("/angoff/<int:study_id>", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def angoff_study(study_id):
     """Psychometricians, admins: panelists, the cut with its SE and agreement, beside the policy cut."""
     study = _study(study_id)
@@ -246,7 +253,7 @@ def angoff_study(study_id):
 
 
 @bp.route("/angoff/<int:study_id>/close", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PSYCHOMETRICIANS)
 def close_angoff(study_id):
     """Psychometricians, admins: no more ratings."""
     study = _study(study_id)

@@ -1,9 +1,8 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from accounts.models import User
 from clock import UTCDateTime, utcnow
 from extensions import db
 
@@ -16,14 +15,14 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Who acted, as a plain id: the log sits below accounts, so whoever shows
+    # an entry reads the person's name from there.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str | None] = mapped_column(String(64))
     origin: Mapped[str] = mapped_column(String(100))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class AuditSeal(db.Model):

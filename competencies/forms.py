@@ -14,10 +14,6 @@ from competencies.models import Decision
 FILE_HELP = "PDF, PNG or JPEG, 10 MB at most."
 
 
-class ConfirmForm(FlaskForm):
-    """A button's CSRF token and nothing else."""
-
-
 class StartForm(FlaskForm):
     endorsement = SelectField("Endorsement", validators=[DataRequired()])
     category = SelectField("Category", validators=[DataRequired()],

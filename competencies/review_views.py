@@ -5,19 +5,24 @@ actions, comments, and issuing and renewing the endorsement."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.forms import ConfirmForm
+from accounts.roles import COORDINATORS, Role
 from clock import utcnow
 from competencies import portfolio, references, renewal, review
-from competencies.forms import CommentForm, ConfirmForm, DecisionForm, StatusForm
+from competencies.forms import CommentForm, DecisionForm, StatusForm
 from competencies.models import Application, ApplicationStatus
 from competencies.review import ReviewRefused
 from extensions import db
 from item_bank.domains import all_domains
 
 bp = Blueprint("review", __name__)
+navigation.declare(bp, links={
+    Role.ADMIN: [(90, "Portfolio review", ".queue")],
+    Role.COORDINATOR: [(10, "Portfolio review", ".queue")],
+})
 
-COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 ACTIONS = {
     "request_information": ("Ask for more information", review.request_information),
     "approve": ("Approve to sit the exam", review.approve),

@@ -6,13 +6,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.forms import ConfirmForm
+from accounts.roles import COORDINATORS, Role
 from clock import utcnow
 from competencies import documents, pdf, portfolio, record, references, review
 from competencies.forms import (
     CategoryForm,
-    ConfirmForm,
     DocumentForm,
     EducationForm,
     EthicsForm,
@@ -31,8 +32,8 @@ from extensions import db
 from item_bank.domains import all_domains
 
 bp = Blueprint("portfolio", __name__)
+navigation.declare(bp, links={Role.CANDIDATE: [(10, "Endorsement portfolio", ".index")]})
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _today():
@@ -45,7 +46,7 @@ def _own(application_id):
 
 def _visible(application_id):
     """The owner's application, or any for coordinators and admins; a 404 for anyone else."""
-    if current_user.has_role(*STAFF):
+    if current_user.has_role(*COORDINATORS):
         return db.session.get(Application, application_id) or abort(404)
     return _own(application_id)
 
@@ -402,7 +403,7 @@ def competency_record(application_id):
     """The owner, coordinators and admins: the documentation of competencies, to print."""
     application = _visible(application_id)
     return render_template("competencies/record.html", record=record.competency_record(application, _today()),
-                           staff=current_user.has_role(*STAFF), meets=record.MEETS)
+                           staff=current_user.has_role(*COORDINATORS), meets=record.MEETS)
 
 
 @bp.route("/portfolio/<int:application_id>/record.pdf")
@@ -410,7 +411,7 @@ def competency_record(application_id):
 def competency_record_pdf(application_id):
     """The owner, coordinators and admins: the documentation of competencies as a PDF download."""
     application = _visible(application_id)
-    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*STAFF))
+    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*COORDINATORS))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (f'attachment; filename="competency-record-{application.id}.pdf"')
     response.headers["Cache-Control"] = "private, no-store"

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from accounts.cli import command_line_actor
-from accounts.roles import Role
+from accounts.roles import PROCTORS, Role
 from accounts.users import user_by_email
 from clock import utcnow
 from exam import delivery, proctoring, sessions
@@ -56,7 +56,7 @@ def create_session_command(name, form_code, opens, hours, location, access_code,
     proctors = []
     for email in proctor_emails:
         user = user_by_email(email)
-        if user is None or not user.has_role(Role.PROCTOR, Role.ADMIN):
+        if user is None or not user.has_role(*PROCTORS):
             raise click.BadParameter(f"{email} is not a proctor's account", param_hint="--proctor")
         proctors.append(user)
     opens_at = _utc(opens) if opens else utcnow()

@@ -10,8 +10,9 @@ from datetime import timezone
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.roles import PROCTORS, Role
 from clock import utcnow
 from exam import board, incidents, proctoring, reports, sessions
 from exam.forms import (
@@ -31,8 +32,11 @@ from exam.models import Enrollment, ExamSession
 from extensions import db
 
 bp = Blueprint("proctor", __name__, url_prefix="/proctor")
+navigation.declare(bp, links={
+    Role.ADMIN: [(60, "Exam sessions", ".list_sessions")],
+    Role.PROCTOR: [(10, "Exam sessions", ".list_sessions"), (20, "Schedule", ".schedule_session")],
+})
 
-STAFF = (Role.PROCTOR, Role.ADMIN)
 
 
 def _sees_all():
@@ -59,7 +63,7 @@ def _utc(value):
 
 
 @bp.route("/sessions")
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def list_sessions():
     """Proctors (their sessions) and admins (all)."""
     return render_template("proctor/sessions.html", sessions=proctoring.sessions_for(current_user.id, _sees_all()),
@@ -99,7 +103,7 @@ def _options(form, published, offered):
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def schedule_session():
     """Proctors and admins."""
     form = SessionForm()
@@ -117,7 +121,7 @@ def schedule_session():
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def edit_session(session_id):
     """The session's proctors and admins."""
     session = _session(session_id)
@@ -144,7 +148,7 @@ def _action_form(session):
 
 
 @bp.route("/sessions/<int:session_id>")
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def board_page(session_id):
     """The session's proctors and admins: the live board."""
     session = _session(session_id)
@@ -155,7 +159,7 @@ def board_page(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/board.json")
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def board_json(session_id):
     """The session's proctors and admins (JSON): the board's rows and counts, polled by the page."""
     session = _session(session_id)
@@ -172,7 +176,7 @@ def _report_outcome(outcome):
 
 
 @bp.route("/sessions/<int:session_id>/actions", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def act(session_id):
     """The session's proctors and admins: an action on the ticked candidates.
     Terminating asks for confirmation on a page of its own."""
@@ -204,7 +208,7 @@ def act(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/session-actions", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def act_on_session(session_id):
     """The session's proctors and admins: pause all, resume all."""
     session = _session(session_id)
@@ -219,7 +223,7 @@ def act_on_session(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/code", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def regenerate_code(session_id):
     """The session's proctors and admins: a new access code (the old one stops working)."""
     session = _session(session_id)
@@ -231,7 +235,7 @@ def regenerate_code(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def close_session(session_id):
     """The session's proctors and admins, after confirming."""
     session = _session(session_id)
@@ -250,7 +254,7 @@ def close_session(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/enrollment", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def enrollment(session_id):
     """The session's proctors and admins: find candidates, or upload a list of emails."""
     session = _session(session_id)
@@ -277,7 +281,7 @@ def enrollment(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/enrollment/add", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def enroll_candidate(session_id):
     """The session's proctors and admins: enrol one candidate found by search."""
     session = _session(session_id)
@@ -298,7 +302,7 @@ def enroll_candidate(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/candidates/<int:enrollment_id>", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def candidate(session_id, enrollment_id):
     """The session's proctors and admins: one candidate's sitting, actions, accommodations and incidents."""
     session = _session(session_id)
@@ -325,7 +329,7 @@ def candidate(session_id, enrollment_id):
 
 
 @bp.route("/sessions/<int:session_id>/incidents/new", methods=["GET", "POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def record_incident(session_id):
     """The session's proctors and admins."""
     session = _session(session_id)
@@ -350,7 +354,7 @@ def record_incident(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/incidents/<int:incident_id>/follow-up", methods=["POST"])
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def follow_up(session_id, incident_id):
     """The session's proctors and admins: add to an incident (incidents are never edited)."""
     session = _session(session_id)
@@ -368,7 +372,7 @@ def follow_up(session_id, incident_id):
 
 
 @bp.route("/sessions/<int:session_id>/report")
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def report(session_id):
     """The session's proctors and admins: attendance, timing changes, incidents; printable."""
     session = _session(session_id)
@@ -378,7 +382,7 @@ def report(session_id):
 
 
 @bp.route("/sessions/<int:session_id>/report/<any(attendance, events):part>.csv")
-@roles_required(*STAFF)
+@roles_required(*PROCTORS)
 def report_csv(session_id, part):
     """The session's proctors and admins: the report as CSV."""
     session = _session(session_id)

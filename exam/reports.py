@@ -11,6 +11,7 @@ import io
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from accounts.models import User
 from audit.models import AuditEntry
 from exam.board import accommodations
 from exam.incidents import session_incidents
@@ -65,16 +66,16 @@ def timing_changes(session, attempts, enrollments):
     """Every audited change to the session's clocks and standings, oldest first."""
     names = {str(attempt_id): e.candidate.name for attempt_id, e in attempts.items()}
     names |= {f"e{e.id}": e.candidate.name for e in enrollments}
-    query = select(AuditEntry).where(
+    query = select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.actor_id).where(
         AuditEntry.action.in_(TIMING_ACTIONS),
         or_(
             and_(AuditEntry.object_type == "attempts", AuditEntry.object_id.in_(list(names))),
             and_(AuditEntry.object_type == "enrollments", AuditEntry.object_id.in_([str(e.id) for e in enrollments])),
             and_(AuditEntry.object_type == "exam_sessions", AuditEntry.object_id == str(session.id)),
         ),
-    ).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id)
+    ).order_by(AuditEntry.id)
     changes = []
-    for entry in db.session.scalars(query):
+    for entry, actor_name in db.session.execute(query):
         details = entry.details or {}
         before, after = details.get("before") or {}, details.get("after") or {}
         key = entry.object_id if entry.object_type == "attempts" else f"e{entry.object_id}"
@@ -83,7 +84,7 @@ def timing_changes(session, attempts, enrollments):
             "candidate": names.get(key, "") if entry.object_type != "exam_sessions" else "(whole session)",
             "what": TIMING_ACTIONS[entry.action] + (f" +{details['minutes']} min" if "minutes" in details else "")
             + (f" ({details['attempted']})" if "attempted" in details else ""),
-            "by": entry.actor.name if entry.actor else entry.origin,
+            "by": actor_name or entry.origin,
             "reason": details.get("reason", ""),
             "before": _state(before),
             "after": _state(after),

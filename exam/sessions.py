@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import PROCTORS, Role
 from accounts.signin import normalise_email
 from accounts.users import find_users, user_by_email
 from audit import log
@@ -54,7 +54,7 @@ def _check(options, session=None):
     if session is not None and options.form.id != session.form_id and _started(session):
         raise SessionError("candidates have started this session's form: it cannot change")
     for proctor in options.proctors:
-        if not proctor.has_role(Role.PROCTOR, Role.ADMIN):
+        if not proctor.has_role(*PROCTORS):
             raise SessionError(f"{proctor.email} is not a proctor")
 
 

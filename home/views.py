@@ -1,14 +1,15 @@
 """`/` sends each person to the home of their first role; one home per role.
 
-Later areas replace a role's home with their own dashboard in accounts.roles.
+An area that gives a role a dashboard of its own declares it as that role's
+home instead (the rater's is rating's queue).
 """
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from accounts import users
+from accounts import navigation, users
 from accounts.access import roles_required
-from accounts.roles import Role, landing_endpoint
+from accounts.roles import Role
 from audit import queries as audit_queries
 from clock import utcnow
 from competencies import portfolio, review
@@ -16,6 +17,10 @@ from exam import delivery, proctoring
 from item_bank import queries as item_queries
 
 bp = Blueprint("home", __name__)
+navigation.declare(bp, homes={
+    None: ".no_role", Role.ADMIN: ".admin", Role.CANDIDATE: ".candidate", Role.COORDINATOR: ".coordinator",
+    Role.ITEM_WRITER: ".item_writer", Role.PROCTOR: ".proctor", Role.PSYCHOMETRICIAN: ".psychometrician",
+})
 
 
 @bp.route("/")
@@ -23,7 +28,7 @@ def index():
     """Anyone: anonymous visitors go to sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.sign_in"))
-    return redirect(url_for(landing_endpoint(current_user.roles)))
+    return redirect(url_for(navigation.landing_endpoint(current_user.roles)))
 
 
 @bp.route("/home")
@@ -39,9 +44,10 @@ def no_role():
 @roles_required(Role.ADMIN)
 def admin():
     """Admin."""
-    return render_template(
-        "home/admin.html", role_counts=users.role_counts(), recent_entries=audit_queries.recent_entries(10)
-    )
+    entries = audit_queries.recent_entries(10)
+    return render_template("home/admin.html", role_counts=users.role_counts(), recent_entries=entries,
+                           actors=users.emails_by_id(entry.actor_id for entry in entries),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/candidate")
@@ -56,7 +62,8 @@ def candidate():
 @roles_required(Role.COORDINATOR)
 def coordinator():
     """Coordinators: how many applications wait at each step of the review."""
-    return render_template("home/coordinator.html", counts=review.status_counts())
+    return render_template("home/coordinator.html", counts=review.status_counts(),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/item-writer")
@@ -64,7 +71,7 @@ def coordinator():
 def item_writer():
     """Item writers."""
     return render_template("home/item_writer.html", summary=item_queries.writer_summary(current_user.id),
-                           counts=item_queries.status_counts())
+                           counts=item_queries.status_counts(), notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/psychometrician")
@@ -72,7 +79,8 @@ def item_writer():
 def psychometrician():
     """Psychometricians."""
     return render_template("home/psychometrician.html", forms=item_queries.all_forms(),
-                           to_review=item_queries.review_queue_size(current_user.id))
+                           to_review=item_queries.review_queue_size(current_user.id),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/proctor")
@@ -80,18 +88,4 @@ def psychometrician():
 def proctor():
     """Proctors: the sessions they are assigned to, open ones first."""
     return render_template("home/proctor.html", sessions=proctoring.sessions_for(current_user.id, sees_all=False),
-                           now=utcnow())
-
-
-def _simple_home(role):
-    @roles_required(role)
-    def view():
-        return render_template(f"home/{role.value}.html")
-
-    view.__doc__ = f"{role.label}."
-    return view
-
-
-for _role in Role:
-    if _role not in (Role.ADMIN, Role.CANDIDATE, Role.COORDINATOR, Role.ITEM_WRITER, Role.PROCTOR, Role.PSYCHOMETRICIAN, Role.RATER):
-        bp.add_url_rule(f"/home/{_role.value.replace('_', '-')}", _role.value, _simple_home(_role))
+                           now=utcnow(), notices=navigation.home_notices(current_user))

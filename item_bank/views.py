@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from extensions import db
@@ -28,6 +29,14 @@ from item_bank.models import Blueprint as ExamBlueprint
 from item_bank.models import Domain, Form, FormItem, Item, Status
 
 bp = Blueprint("item_bank", __name__)
+navigation.declare(bp, links={
+    Role.ADMIN: [(30, "Items", ".list_items"), (40, "Forms", ".list_forms"), (50, "Domains", ".list_domains")],
+    Role.COORDINATOR: [(40, "Domains", ".list_domains")],
+    Role.PSYCHOMETRICIAN: [(10, "Items", ".list_items"), (20, "Review queue", ".review_queue"),
+                           (30, "Blueprints", ".list_blueprints"), (40, "Forms", ".list_forms")],
+    Role.ITEM_WRITER: [(10, "Items", ".list_items"), (20, "Review queue", ".review_queue"),
+                       (30, "Import", ".import_items")],
+})
 
 WRITERS = (Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN)
 DOMAIN_EDITORS = (Role.COORDINATOR, Role.ADMIN)

@@ -10,10 +10,6 @@ from rating.models import FinalRule, PassRule
 from rating.ratings import MAX_COMMENTS
 
 
-class ConfirmForm(FlaskForm):
-    """A button's CSRF token and nothing else."""
-
-
 class RatingForm(FlaskForm):
     comments = TextAreaField("Comments for the feedback letter", validators=[Length(max=MAX_COMMENTS)],
                              description="What the candidate did well and what to work on, in plain words: the "

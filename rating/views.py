@@ -7,9 +7,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from accounts import navigation
 from accounts.access import current_actor, roles_required
+from accounts.forms import ConfirmForm
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import COORDINATORS, Role
 from accounts.users import user_by_email
 from clock import utcnow
 from exam import sessions
@@ -17,13 +19,16 @@ from exam.models import Response
 from extensions import db
 from item_bank.models import Form, FormStatus
 from rating import assignment, dashboards, plans, quality, ratings
-from rating.forms import AssignForm, ConfirmForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
+from rating.forms import AssignForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
 from rating.models import RaterConflict, Rating
 from rating.responses import rubric
 
 bp = Blueprint("rating", __name__)
+navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
+    Role.ADMIN: [(80, "Rating", ".overview")],
+    Role.COORDINATOR: [(20, "Rating", ".overview"), (30, "Rater conflicts", ".conflicts")],
+})
 
-COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 
 
 def _form(form_id):
@@ -59,7 +64,8 @@ def dashboard():
     """Raters: my queue, my completed ratings and the time they took."""
     to_do, done = dashboards.my_ratings(current_user.id)
     return render_template("rating/dashboard.html", to_do=to_do, done=done, now=utcnow(),
-                           seconds=sum(rating.seconds_spent for rating in done))
+                           seconds=sum(rating.seconds_spent for rating in done),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/rating/responses/<code>", methods=["GET", "POST"])

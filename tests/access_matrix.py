@@ -19,7 +19,7 @@ session; "other_proctor" is a proctor who is not, and gets 404 for it.
 
 from dataclasses import dataclass, field
 
-from accounts.roles import HOME_ENDPOINTS, Role
+from accounts.roles import Role
 
 ANONYMOUS = "anonymous"
 NO_ROLE = "no_role"
@@ -72,6 +72,8 @@ DOMAIN_EDITORS = [Role.COORDINATOR, Role.ADMIN]
 PROCTOR_STAFF = [Role.PROCTOR, Role.ADMIN]
 PSYCHOMETRIC_STAFF = [Role.PSYCHOMETRICIAN, Role.ADMIN]
 COORDINATORS = [Role.COORDINATOR, Role.ADMIN]
+# Each role's home page; the rater's is rating's queue.
+HOME_ENDPOINTS = {role: f"home.{role.value}" for role in Role} | {Role.RATER: "rating.dashboard"}
 SESSION = "/proctor/sessions/{session_id}"
 ANALYSIS = "/analysis/forms/{published_form_id}"
 STUDY = "/analysis/angoff/{study_id}"
