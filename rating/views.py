@@ -30,7 +30,6 @@ navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
 })
 
 
-
 def _form(form_id):
     form = db.session.get(Form, form_id)
     if form is None or form.status != FormStatus.PUBLISHED:
