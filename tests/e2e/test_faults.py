@@ -2,9 +2,10 @@
 candidate's network gone, a deadline passing while they are offline.
 
 The database outage is real to the app (tests/database_outage.py says how on
-each backend) and lasts the 20 seconds the promise names. Network loss is
-Playwright's offline mode; its minutes pass on two moved clocks rather than
-the wall: the browser's (Playwright's clock `run_for`, which fires every timer
+each backend) and lasts the 20 seconds the promise names on the browser's
+clock, through every save retry and state poll of that span; the app's side
+of it depends on no clock. Network loss is Playwright's offline mode; its
+minutes pass on two moved clocks rather than the wall: the browser's (Playwright's clock `run_for`, which fires every timer
 of the span in order: the runner's countdown, state polls and save retries)
 and the server's (time-machine, which moves the `utcnow` every request reads).
 Nothing in a sitting waits on the wall clock, so runner and server take the
@@ -12,7 +13,6 @@ same paths as in real minutes.
 """
 
 import re
-import time
 from datetime import datetime, timedelta, timezone
 from functools import reduce
 
@@ -90,6 +90,7 @@ def expect_saved(page, timeout=5_000):
 
 def test_twenty_seconds_without_the_database_lose_and_duplicate_nothing(cuttable_page, cuttable_app):
     page, app = cuttable_page, cuttable_app
+    page.clock.install()
     email = new_candidate(app)
     start_sitting(page, email)
     chosen = {}
@@ -99,7 +100,7 @@ def test_twenty_seconds_without_the_database_lose_and_duplicate_nothing(cuttable
     expect_saved(page)
 
     app.outage.cut()
-    cut_at = time.monotonic()
+    cut_at = page.evaluate("Date.now()")
     try:
         assert page.request.get("/healthz").status == 503
         for number in (4, 5, 6):
@@ -110,7 +111,7 @@ def test_twenty_seconds_without_the_database_lose_and_duplicate_nothing(cuttable
         go_to(page, 2)
         current_question(page).locator('[data-field="flag"]').check()
         expect(page.locator("#save-status")).to_have_text("Not saved: reconnecting (5 changes kept on this computer)")
-        page.wait_for_timeout((cut_at + OUTAGE_SECONDS - time.monotonic()) * 1000)
+        page.clock.run_for(cut_at + OUTAGE_SECONDS * 1000 - page.evaluate("Date.now()"))
         assert page.request.get("/healthz").status == 503
     finally:
         app.outage.restore()

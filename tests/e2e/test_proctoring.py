@@ -41,6 +41,8 @@ def act_on(page, name, button):
 
 def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers, live_app):
     proctor, candidate = two_browsers
+    # The candidate's polls run on the browser's clock, moved on rather than waited for.
+    candidate.clock.install()
     email = new_candidate(live_app, PROCTORED_SESSION)
     with live_app.app_context():
         name = user_by_email(email).name
@@ -60,21 +62,24 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
     act_on(proctor, name, "Admit or re-admit")
     expect(proctor.get_by_text(f"{name} is admitted.")).to_be_visible()
 
-    expect(candidate.get_by_text("All answers saved")).to_be_visible(timeout=8000)  # the waiting page polls every 5 s
+    candidate.clock.run_for(5_000)  # the waiting page polls every 5 s
+    expect(candidate.get_by_text("All answers saved")).to_be_visible(timeout=8000)
     current_question(candidate).get_by_role("radio").first.check()
     expect(candidate.get_by_text("All answers saved")).to_be_visible()
 
     # Pause: the candidate's page says so within 5 s, and the clock stands still.
     act_on(proctor, name, "Pause")
+    candidate.clock.run_for(4_000)  # a state poll
     paused = candidate.get_by_text("Paused by proctor")
     expect(paused).to_be_visible(timeout=5000)
     expect(current_question(candidate)).to_be_hidden()
     countdown = candidate.locator("#countdown")
     stopped_at = seconds_on(countdown)
-    time.sleep(2.5)  # more than two ticks of the runner's clock
+    candidate.clock.run_for(2_500)  # more than two ticks of the runner's clock
     assert seconds_on(countdown) == stopped_at
 
     act_on(proctor, name, "Resume")
+    candidate.clock.run_for(4_000)
     expect(paused).to_be_hidden(timeout=5000)
     expect(current_question(candidate)).to_be_visible()
 
@@ -85,6 +90,7 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
     proctor.get_by_label("Reason").fill("Fire alarm in the building")
     proctor.get_by_role("button", name="Extend time").click()
     expect(proctor.get_by_text(f"{name} has 10 more minutes in part 1.")).to_be_visible()
+    candidate.clock.run_for(4_000)
     candidate.wait_for_function(
         "before => { const parts = document.getElementById('countdown').textContent.split(':').map(Number);"
         " const total = parts.reduce((sum, part) => sum * 60 + part, 0); return total > before + 500; }",
@@ -99,6 +105,7 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
     proctor.get_by_role("button", name="Terminate", exact=True).click()
     expect(proctor.get_by_text(f"{name}'s attempt is terminated")).to_be_visible()
     expect(board_row(proctor, name)).to_contain_text("Terminated")
+    candidate.clock.run_for(4_000)
 
     expect(candidate.get_by_role("heading", name="Examination ended")).to_be_visible(timeout=5000)
     expect(candidate.get_by_text("Notes found on the desk")).to_be_visible()

@@ -130,6 +130,7 @@ def test_a_reload_in_the_middle_keeps_every_answer_and_the_clock(page, live_app)
 
 
 def test_thirty_seconds_offline_loses_nothing(page, live_app):
+    page.clock.install()
     email = new_candidate(live_app)
     start_sitting(page, email)
 
@@ -138,7 +139,8 @@ def test_thirty_seconds_offline_loses_nothing(page, live_app):
         current_question(page).locator('input[type="radio"]').nth(index % 4).check()
         page.get_by_role("button", name="Next").click()
     expect(page.locator("#save-status")).to_contain_text("Not saved: reconnecting")
-    page.wait_for_timeout(30_000)
+    # Thirty seconds on the browser's clock: every retry and poll of them fails offline.
+    page.clock.run_for(30_000)
     page.context.set_offline(False)
 
     expect(page.get_by_text("All answers saved")).to_be_visible(timeout=20_000)
