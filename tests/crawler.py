@@ -37,5 +37,6 @@ def crawl(client, start, limit=400):
 
 def leaks(pages, markers):
     """(path, marker) for every marker found, case-insensitively, in a crawled page."""
-    return sorted({(path, marker) for path, _, body in pages for marker in markers
-                   if marker.lower() in body.lower()})
+    bodies = [(path, body.lower()) for path, _, body in pages]
+    wanted = [(marker, marker.lower()) for marker in markers]
+    return sorted({(path, marker) for path, body in bodies for marker, lowered in wanted if lowered in body})
