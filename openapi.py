@@ -11,6 +11,8 @@ schemathesis against it. It describes no secret, so anyone may read it.
 from flask import Blueprint, jsonify
 
 from database import MAX_ID
+from errors import ErrorCode
+from exam.codes import ACK_STATUSES, SaveCode, StateCode
 from exam.models import AttemptStatus, Hold
 from exam.proctoring import Standing
 from exam.saving import EPOCH_SPAN, FIELDS, MAX_SEQ, TAB_PATTERN
@@ -19,7 +21,6 @@ bp = Blueprint("openapi", __name__)
 
 JSON = "application/json"
 HTML = "text/html"
-ACK_STATUSES = ("saved", "duplicate", "stale", "refused")
 SIGNED_IN = [{"session": []}]
 SIGNED_IN_WITH_CSRF = [{"session": [], "csrf": []}]
 
@@ -60,8 +61,11 @@ FORM_ID = id_parameter("form_id", "A published form.")
 SCHEMAS = {
     "Error": {
         "type": "object",
-        "required": ["error", "message"],
+        "required": ["code", "error", "message"],
         "properties": {
+            "code": {"enum": [code.value for code in ErrorCode],
+                     "description": "What went wrong, for a script: `unavailable` is worth retrying, "
+                                    "`csrf_invalid` asks for a reload."},
             "error": {"type": "string", "description": "The status's title, e.g. `Bad request`."},
             "message": {"type": "string", "description": "A sentence for a person; for a malformed batch of "
                                                          "saves it names the field, e.g. `saves[0].seq`."},
@@ -71,9 +75,13 @@ SCHEMAS = {
         "type": "object",
         "description": "Where the attempt stands by the server's clock. Every request about an attempt settles it "
                        "first: a part whose time ran out is closed, and after the last the attempt is submitted.",
-        "required": ["status", "position", "seconds_left", "deadline", "server_now", "paused", "hold",
+        "required": ["code", "status", "position", "seconds_left", "deadline", "server_now", "paused", "hold",
                      "superseded"],
         "properties": {
+            "code": {"enum": [code.value for code in StateCode],
+                     "description": "What the runner does: sit on (`in_progress`), show the pause (`paused`, "
+                                    "`hold` says why), stop saving (`stale_tab`), or load the attempt's page "
+                                    "(`not_started`, `finished`)."},
             "status": {"enum": [status.value for status in AttemptStatus]},
             "position": {**nullable({"type": "integer", "minimum": 1}),
                          "description": "The open part's number; null unless in progress or paused."},
@@ -134,13 +142,17 @@ SCHEMAS = {
     },
     "Ack": {
         "type": "object",
-        "required": ["seq", "status", "reason"],
+        "required": ["seq", "status", "code", "reason"],
         "properties": {
             "seq": {"type": "integer"},
             "status": {"enum": list(ACK_STATUSES),
                        "description": "`saved`; `duplicate`, a number already received; `stale`, journaled but a "
-                                      "higher number holds the field; `refused`, with the reason."},
-            "reason": {"type": "string", "description": "Why a save was refused, for the candidate; else empty."},
+                                      "higher number holds the field; `refused`. The code says which exactly."},
+            "code": {"enum": [code.value for code in SaveCode],
+                     "description": "What became of the save. Only `saved` and `duplicate` mean the server holds "
+                                    "it; `section_closed` is a change made after its part's time was over, "
+                                    "`choice_limit` more chosen than the part allows."},
+            "reason": {"type": "string", "description": "Why the save is not held, for the candidate; else empty."},
         },
     },
     "Saved": {

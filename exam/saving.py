@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from audit import log
 from database import MAX_ID
 from exam import timing
+from exam.codes import SaveCode
 from exam.delivery import hold_for_readmission, settle
 from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
 from extensions import db
@@ -41,8 +42,15 @@ class Malformed(ValueError):
 @dataclass(frozen=True)
 class Ack:
     seq: int
-    status: str  # saved, duplicate, stale (journaled, a newer save holds), refused
-    reason: str = ""
+    code: SaveCode
+    reason: str = ""  # for the candidate, when the save is not held
+
+    @property
+    def status(self):
+        return self.code.status
+
+    def as_json(self):
+        return {"seq": self.seq, "status": self.status, "code": self.code, "reason": self.reason}
 
 
 def read_tab(body):
@@ -133,22 +141,22 @@ def says_something(answer):
 
 
 def _check_value(response, field, value):
-    """None when the value is acceptable for the field and item, else why not."""
+    """None when the value is acceptable for the field and item, else the code and sentence of why not."""
     if field in ("flag", "choose"):
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else (SaveCode.NOT_TRUE_OR_FALSE, "must be true or false")
     kind = response.form_item.item_version.item.kind
     if value is None:
         return None  # a cleared answer
     if kind == "selected_response":
         if not isinstance(value, dict) or value.get("option") not in (response.option_order or []):
-            return "is not one of this item's options"
+            return SaveCode.NOT_AN_OPTION, "is not one of this item's options"
         return None
     texts = value.get("texts") if isinstance(value, dict) else None
     prompts = len(response.form_item.item_version.content["prompts"])
     if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
-        return f"must give {prompts} texts, one per prompt"
+        return SaveCode.WRONG_TEXTS, f"must give {prompts} texts, one per prompt"
     if any(len(text) > MAX_TEXT for text in texts):
-        return f"a text is longer than {MAX_TEXT} characters"
+        return SaveCode.TOO_LONG, f"a text is longer than {MAX_TEXT} characters"
     return None
 
 
@@ -158,33 +166,43 @@ def _choose_refusal(response, value):
     if not value:
         return None
     if k is None:
-        return "this section has no choice to make"
+        return SaveCode.NO_CHOICE, "this section has no choice to make"
     chosen = sum(1 for other in response.attempt_section.responses if other.chosen and other.id != response.id)
-    return f"you may choose {k} of these; unchoose one first" if chosen >= k else None
+    return (SaveCode.CHOICE_LIMIT, f"you may choose {k} of these; unchoose one first") if chosen >= k else None
+
+
+def _stale(seq, held):
+    """Why a save lost to the higher number `held`: its own tab's later change, or a later claim's."""
+    if seq // EPOCH_SPAN < held // EPOCH_SPAN:
+        return Ack(seq, SaveCode.STALE_TAB, "this answer was changed since in another window or on another computer")
+    return Ack(seq, SaveCode.STALE, "a later change to this answer arrived first")
 
 
 def _apply(attempt, entry, tab, now):
     seq, field, value = entry["seq"], entry["field"], entry["value"]
     existing = db.session.scalar(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id, SaveRecord.seq == seq))
     if existing is not None:
-        return Ack(seq, "duplicate")
+        if existing.accepted:
+            return Ack(seq, SaveCode.DUPLICATE)
+        return Ack(seq, SaveCode.DUPLICATE_NOT_SAVED, "this change was received before and not saved then")
     response = db.session.get(Response, entry["response"], options=[
         joinedload(Response.form_item).joinedload(FormItem.item_version).joinedload(ItemVersion.item)])
     if response is None or response.attempt_id != attempt.id:
-        return Ack(seq, "refused", "no such item in this attempt")
-    reason = _check_value(response, field, value)
-    if reason is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
-                                                   attempt.paused_at):
-        reason = "this section's time is over"
-    if reason is None and field == "choose":
-        reason = _choose_refusal(response, value)
-    newer = reason is None and seq > getattr(response, FIELDS[field])
+        return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
+    refusal = _check_value(response, field, value)
+    if refusal is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
+                                                    attempt.paused_at):
+        refusal = SaveCode.SECTION_CLOSED, "this section's time is over"
+    if refusal is None and field == "choose":
+        refusal = _choose_refusal(response, value)
+    held = getattr(response, FIELDS[field])
+    newer = refusal is None and seq > held
     db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field, value=value,
                               tab=tab[:64], received_at=now, accepted=newer))
-    if reason is not None:
-        return Ack(seq, "refused", reason)
+    if refusal is not None:
+        return Ack(seq, *refusal)
     if not newer:
-        return Ack(seq, "stale")
+        return _stale(seq, held)
     setattr(response, FIELDS[field], seq)
     if field == "answer":
         response.answer = value
@@ -194,7 +212,7 @@ def _apply(attempt, entry, tab, now):
     else:
         response.chosen = value
     response.saved_at = now
-    return Ack(seq, "saved")
+    return Ack(seq, SaveCode.SAVED)
 
 
 def save(attempt, entries, tab, now, by):
@@ -202,7 +220,7 @@ def save(attempt, entries, tab, now, by):
     settle(attempt, now, by)
     attempt.last_contact_at = now
     if attempt.status not in OPEN_STATUSES:
-        return [Ack(entry["seq"], "refused", "this attempt is finished") for entry in entries]
+        return [Ack(entry["seq"], SaveCode.ATTEMPT_FINISHED, "this attempt is finished") for entry in entries]
     acks = [_apply(attempt, entry, tab, now) for entry in sorted(entries, key=lambda e: e["seq"])]
     db.session.flush()
     return acks

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
+from errors import json_error
 from exam import delivery, presentation, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
@@ -137,7 +138,7 @@ def _json_body():
 
 
 def _malformed(problem):
-    return jsonify(error="Bad request", message=str(problem)), 400
+    return json_error(400, str(problem))
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
@@ -171,4 +172,4 @@ def save(attempt_id):
     body = presentation.state(attempt, now, tab)
     # Acknowledged only once committed: a save the database did not keep is never "saved".
     db.session.commit()
-    return jsonify(acks=[ack.__dict__ for ack in acks], **body)
+    return jsonify(acks=[ack.as_json() for ack in acks], **body)
