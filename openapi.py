@@ -12,10 +12,11 @@ from flask import Blueprint, jsonify
 
 from database import MAX_ID
 from errors import ErrorCode
+from exam import bodies
 from exam.codes import ACK_STATUSES, SaveCode, StateCode
 from exam.models import AttemptStatus, Hold
 from exam.proctoring import Standing
-from exam.saving import EPOCH_SPAN, FIELDS, MAX_SEQ, TAB_PATTERN
+from exam.saving import EPOCH_SPAN
 
 bp = Blueprint("openapi", __name__)
 
@@ -99,10 +100,7 @@ SCHEMAS = {
                            "description": "Another tab has claimed the attempt since this one: stop saving."},
         },
     },
-    "Claim": {
-        "type": "object",
-        "properties": {"tab": ref("Tab")},
-    },
+    "Claim": bodies.CLAIM.schema(),
     "Claimed": {
         "allOf": [ref("AttemptState"), {
             "type": "object",
@@ -114,32 +112,7 @@ SCHEMAS = {
             },
         }],
     },
-    "Tab": {
-        "type": "string", "pattern": TAB_PATTERN,
-        "description": "The browser tab's own id (the runner's is a random UUID): at most 64 printable ASCII "
-                       "characters.",
-    },
-    "Save": {
-        "type": "object",
-        "required": ["seq", "response", "field", "value"],
-        "properties": {
-            "seq": {"type": "integer", "minimum": 1, "maximum": MAX_SEQ,
-                    "description": "Unique within the attempt; per field, the highest number wins."},
-            "response": {"type": "integer", "minimum": 1, "maximum": MAX_ID,
-                         "description": "The response's id (`data-response` on the item in the page)."},
-            "field": {"enum": list(FIELDS)},
-            "value": {
-                "description": "`answer`: `{\"option\": ID}` (selected response), `{\"texts\": [...]}` with one "
-                               "text per prompt (constructed response), or null to clear; `flag` and `choose`: "
-                               "true or false. A value wrong for the item is refused in its ack, not here.",
-            },
-        },
-    },
-    "Saves": {
-        "type": "object",
-        "required": ["saves"],
-        "properties": {"tab": ref("Tab"), "saves": {"type": "array", "items": ref("Save")}},
-    },
+    "Saves": bodies.SAVES.schema(),
     "Ack": {
         "type": "object",
         "required": ["seq", "status", "code", "reason"],

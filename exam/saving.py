@@ -9,15 +9,12 @@ takes the attempt over (a second tab, another machine) outnumbers every
 earlier tab, and the earlier tab is told so.
 """
 
-import math
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from audit import log
-from database import MAX_ID
 from exam import timing
 from exam.codes import SaveCode
 from exam.delivery import hold_for_readmission, settle
@@ -26,17 +23,8 @@ from extensions import db
 from item_bank.models import FormItem, ItemVersion
 
 EPOCH_SPAN = 1_000_000_000
-MAX_SEQ = 2**63 - 1  # the journal's BIGINT
 MAX_TEXT = 50_000
 FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
-# A tab's id (the runner's is a UUID) is stored and compared, never shown:
-# printable ASCII only, so no NUL, which PostgreSQL's text refuses, and no
-# unpaired surrogate, which no database encodes.
-TAB_PATTERN = "^[ -~]{0,64}$"
-
-
-class Malformed(ValueError):
-    """A body in a shape the runner never sends; the message names the field."""
 
 
 @dataclass(frozen=True)
@@ -51,68 +39,6 @@ class Ack:
 
     def as_json(self):
         return {"seq": self.seq, "status": self.status, "code": self.code, "reason": self.reason}
-
-
-def read_tab(body):
-    """The tab a claim or a batch of saves names in its JSON body; "" when none."""
-    tab = body.get("tab", "")
-    if not isinstance(tab, str) or not re.fullmatch(TAB_PATTERN, tab):
-        raise Malformed("tab must be at most 64 printable ASCII characters")
-    return tab
-
-
-def read_saves(body):
-    """The saves of a batch's JSON body, each checked for its shape; what a
-    save says is judged later, save by save, and answered in its ack."""
-    entries = body.get("saves")
-    if not isinstance(entries, list):
-        raise Malformed("saves must be a list of saves")
-    return [_read_save(f"saves[{index}]", entry) for index, entry in enumerate(entries)]
-
-
-def _read_save(where, entry):
-    if not isinstance(entry, dict):
-        raise Malformed(f"{where} must be an object")
-    seq = _whole(entry.get("seq"), MAX_SEQ)
-    response = _whole(entry.get("response"), MAX_ID)
-    field = entry.get("field")
-    if seq is None:
-        raise Malformed(f"{where}.seq must be a whole number from 1 to {MAX_SEQ}")
-    if response is None:
-        raise Malformed(f"{where}.response must be an item's id, a whole number from 1 to {MAX_ID}")
-    if not isinstance(field, str) or field not in FIELDS:
-        raise Malformed(f"{where}.field must be one of {', '.join(FIELDS)}")
-    if "value" not in entry:
-        raise Malformed(f"{where}.value is missing (null clears an answer)")
-    if not _finite(entry["value"]):
-        raise Malformed(f"{where}.value must not hold NaN or Infinity")
-    return {"seq": seq, "response": response, "field": field, "value": entry["value"]}
-
-
-def _whole(value, largest):
-    """The value as an int if it is a whole number from 1 to `largest`, else None.
-    As in JSON Schema, 5.0 is a whole number; true and false are not."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= largest:
-        return value
-    return None
-
-
-def _finite(value):
-    """Python's JSON parser reads NaN and Infinity, which PostgreSQL's json refuses.
-    Walked without recursion: a value may nest as deep as the parser goes, past
-    where a recursive walk, started deeper in the stack, would fail."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, float) and not math.isfinite(item):
-            return False
-    return True
 
 
 def claim(attempt, tab, now, by):
@@ -216,7 +142,7 @@ def _apply(attempt, entry, tab, now):
 
 
 def save(attempt, entries, tab, now, by):
-    """Apply a batch of saves (shaped as `read_saves` checks) in sequence order; returns an Ack per save."""
+    """Apply a batch of saves (shaped as `bodies.read_saves` reads them) in sequence order; returns an Ack per save."""
     settle(attempt, now, by)
     attempt.last_contact_at = now
     if attempt.status not in OPEN_STATUSES:
