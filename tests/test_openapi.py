@@ -22,7 +22,7 @@ from accounts.roles import Role
 from analysis.views import EXPORTS
 from clock import utcnow
 from exam import delivery, sessions
-from openapi import DOCUMENT
+from openapi.views import DOCUMENT
 from tests.analysis.test_rescoring import sitter
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY

@@ -1,77 +1,34 @@
-"""`GET /openapi.json`: the OpenAPI 3.1 description of the app's JSON endpoints.
+"""The exam's JSON endpoints for the OpenAPI document: the runner's state
+poll, claim and saves, and the proctor's live board.
 
-They are the exam runner's state poll, claim and saves, the proctor's live
-board, a form's exports and the health check; every other route is a page.
-The enumerations are the code's own (attempt statuses, holds, standings, the
-fields a save may set), so the document cannot name a value the app never
-sends. tests/test_openapi.py checks that it lists every JSON route and runs
-schemathesis against it. It describes no secret, so anyone may read it.
+The enumerations are the code's own: attempt statuses, holds, standings, the
+codes of `exam/codes.py`, and the bodies of `exam/bodies.py`.
 """
 
-from flask import Blueprint, jsonify
-
-from database import MAX_ID
-from errors import ErrorCode
 from exam import bodies
 from exam.codes import ACK_STATUSES, SaveCode, StateCode
 from exam.models import AttemptStatus, Hold
 from exam.proctoring import Standing
 from exam.saving import EPOCH_SPAN
+from openapi.parts import (
+    JSON,
+    NOT_ALLOWED,
+    SIGN_IN_REDIRECT,
+    SIGNED_IN,
+    SIGNED_IN_WITH_CSRF,
+    UNAVAILABLE,
+    error_response,
+    id_parameter,
+    json_content,
+    nullable,
+    ref,
+)
 
-bp = Blueprint("openapi", __name__)
-
-JSON = "application/json"
-HTML = "text/html"
-SIGNED_IN = [{"session": []}]
-SIGNED_IN_WITH_CSRF = [{"session": [], "csrf": []}]
-
-
-def ref(name):
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema):
-    return {"anyOf": [schema, {"type": "null"}]}
-
-
-def json_content(schema):
-    return {JSON: {"schema": schema}}
-
-
-def error_response(description):
-    """An error as `errors.py` answers it: JSON when the request is JSON or
-    asks for it (Accept: application/json), the HTML error page otherwise."""
-    return {"description": description,
-            "content": {JSON: {"schema": ref("Error")}, HTML: {"schema": {"type": "string"}}}}
-
-
-SIGN_IN_REDIRECT = {"description": "Not signed in: redirected to the sign-in page (Location: /sign-in?next=...)."}
-NOT_ALLOWED = error_response("Signed in without the role this endpoint needs.")
-UNAVAILABLE = error_response("The database cannot be reached just now; nothing was changed. Try again.")
-
-
-def id_parameter(name, what):
-    return {"name": name, "in": "path", "required": True, "description": what,
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
-
-
+TAGS = [{"name": "exam runner"}, {"name": "proctor"}]
 ATTEMPT_ID = id_parameter("attempt_id", "The signed-in candidate's attempt; another's answers 404, as for none.")
 SESSION_ID = id_parameter("session_id", "An exam session the signed-in proctor is assigned to (an admin: any).")
-FORM_ID = id_parameter("form_id", "A published form.")
 
 SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["code", "error", "message"],
-        "properties": {
-            "code": {"enum": [code.value for code in ErrorCode],
-                     "description": "What went wrong, for a script: `unavailable` is worth retrying, "
-                                    "`csrf_invalid` asks for a reload."},
-            "error": {"type": "string", "description": "The status's title, e.g. `Bad request`."},
-            "message": {"type": "string", "description": "A sentence for a person; for a malformed batch of "
-                                                         "saves it names the field, e.g. `saves[0].seq`."},
-        },
-    },
     "AttemptState": {
         "type": "object",
         "description": "Where the attempt stands by the server's clock. Every request about an attempt settles it "
@@ -174,47 +131,6 @@ SCHEMAS = {
             "rows": {"type": "array", "items": ref("BoardRow"), "description": "One per enrolment, in order."},
         },
     },
-    "Statistic": nullable({"type": "number"}),
-    "StatisticsReport": {
-        "type": "object",
-        "description": "The `flask item-analysis` report of the form's submitted attempts (selected-response "
-                       "items, options as letters in authored order). A statistic that is undefined (e.g. no "
-                       "variance) is null.",
-        "required": ["n_candidates", "n_items", "total", "reliability", "items"],
-        "properties": {
-            "n_candidates": {"type": "integer", "minimum": 1},
-            "n_items": {"type": "integer", "minimum": 0},
-            "total": {"type": "object", "required": ["mean", "sd", "min", "max"],
-                      "properties": {name: ref("Statistic") for name in ("mean", "sd", "min", "max")}},
-            "reliability": {"type": "object", "required": ["alpha", "sem"],
-                            "properties": {"alpha": ref("Statistic"), "sem": ref("Statistic")}},
-            "items": {"type": "array", "items": ref("ItemStatistics")},
-        },
-    },
-    "ItemStatistics": {
-        "type": "object",
-        "required": ["item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
-                     "alpha_if_deleted", "omit_rate", "options", "flags"],
-        "properties": {
-            "item_id": {"type": "string"},
-            "domain": nullable({"type": "string"}),
-            **{name: ref("Statistic") for name in ("p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
-                                                   "alpha_if_deleted", "omit_rate")},
-            "options": {
-                "type": "object", "description": "By letter, from A to the highest option chosen or keyed.",
-                "additionalProperties": {"type": "object", "required": ["proportion", "r_pbis"],
-                                         "properties": {"proportion": ref("Statistic"),
-                                                        "r_pbis": ref("Statistic")}},
-            },
-            "irt": {
-                "type": "object", "description": "2PL parameters, given once the form has the candidates the "
-                                                 "statistics page needs for IRT.",
-                "required": ["a", "b", "se_a", "se_b"],
-                "properties": {name: ref("Statistic") for name in ("a", "b", "se_a", "se_b")},
-            },
-            "flags": {"type": "array", "items": {"type": "string"}},
-        },
-    },
 }
 
 
@@ -237,27 +153,6 @@ def _attempt_operation(summary, description, success, parameters=(), body=None):
         operation.update(requestBody=body, security=SIGNED_IN_WITH_CSRF)
     return operation
 
-
-def _export(name, description, content):
-    return {"get": {
-        "summary": f"Download {name}",
-        "description": f"{description} Sent as an attachment named `<form code>-{name}`.",
-        "tags": ["item statistics"],
-        "parameters": [FORM_ID],
-        "security": SIGNED_IN,
-        "responses": {
-            "200": {"description": name, "content": content, "headers": {"Content-Disposition": {
-                "required": True, "schema": {"type": "string", "pattern": f'^attachment; filename=".+-{name}"$'}}}},
-            "302": {"description": "Not signed in (to the sign-in page), or the form has no submitted attempts "
-                                   "yet (to its statistics page)."},
-            "403": NOT_ALLOWED,
-            "404": error_response("No such published form."),
-            "503": UNAVAILABLE,
-        },
-    }}
-
-
-CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 PATHS = {
     "/exam/attempts/{attempt_id}/state": {"get": _attempt_operation(
@@ -306,72 +201,4 @@ PATHS = {
             "503": UNAVAILABLE,
         },
     }},
-    "/analysis/forms/{form_id}/export/statistics.json": _export(
-        "statistics.json", "Psychometricians and admins: the item statistics report.",
-        json_content(ref("StatisticsReport"))),
-    "/analysis/forms/{form_id}/export/statistics.csv": _export(
-        "statistics.csv", "Psychometricians and admins: the report as one row per item (`item_id`, `domain`, the "
-                          "statistics, `irt_a`..`irt_se_b`, each option's proportion and r_pbis, `flags`).", CSV),
-    "/analysis/forms/{form_id}/export/raw.csv": _export(
-        "raw.csv", "Psychometricians and admins: `candidate_id` and per item the chosen option's letter, empty "
-                   "when omitted; what `flask item-analysis` reads.", CSV),
-    "/analysis/forms/{form_id}/export/scored.csv": _export(
-        "scored.csv", "Psychometricians and admins: `candidate_id` and per item the score under the current "
-                      "scoring rules.", CSV),
-    "/analysis/forms/{form_id}/export/key.csv": _export(
-        "key.csv", "Psychometricians and admins: `item_id`, `key` (letters, several as `A|C`), `domain`.", CSV),
-    "/healthz": {"get": {
-        "summary": "Health check for load balancers",
-        "description": "Anyone, over plain HTTP too.",
-        "tags": ["operations"],
-        "security": [],
-        "responses": {
-            "200": {"description": "The database answers.", "content": json_content({
-                "type": "object", "required": ["status", "database"],
-                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"}}})},
-            "503": {"description": "The database does not answer.", "content": json_content({
-                "type": "object", "required": ["status", "database"],
-                "properties": {"status": {"const": "unavailable"}, "database": {"const": "unreachable"}}})},
-        },
-    }},
-    "/openapi.json": {"get": {
-        "summary": "This document",
-        "description": "Anyone.",
-        "tags": ["operations"],
-        "security": [],
-        "responses": {"200": {"description": "The OpenAPI document.",
-                              "content": json_content({"type": "object", "required": ["openapi", "paths"]})}},
-    }},
 }
-
-DOCUMENT = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "Attest JSON endpoints",
-        "version": "1",
-        "description": "The JSON endpoints of Attest: the exam runner's state poll, claim and saves, the proctor's "
-                       "live board, a form's statistics exports and the health check. Each is used from the "
-                       "app's own pages, signed in: the session cookie comes from `POST /sign-in`, and every POST "
-                       "carries the CSRF token of the page's `<meta name=\"csrf-token\">` in `X-CSRFToken`.",
-    },
-    "tags": [{"name": "exam runner"}, {"name": "proctor"}, {"name": "item statistics"}, {"name": "operations"}],
-    "paths": PATHS,
-    "components": {
-        "schemas": SCHEMAS,
-        "securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "session",
-                        "description": "The signed session cookie set by `POST /sign-in` (HttpOnly, SameSite=Lax, "
-                                       "Secure in production). It carries a login session token, ended by signing "
-                                       "out; the endpoint's roles decide the rest."},
-            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
-                     "description": "The page's `<meta name=\"csrf-token\">`; valid for the session's lifetime. "
-                                    "A POST without a valid one answers 400."},
-        },
-    },
-}
-
-
-@bp.route("/openapi.json")
-def document():
-    """Anyone, unauthenticated: it describes the endpoints, not anything behind them."""
-    return jsonify(DOCUMENT)
