@@ -1,21 +1,39 @@
 """Error pages: HTML for people, JSON for the app's JSON endpoints."""
 
+import enum
+
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
 
+
+class ErrorCode(enum.StrEnum):
+    """What went wrong, for a script to act on; a JSON error also says it in a sentence."""
+
+    BAD_REQUEST = "bad_request"  # a body or address the app cannot use; the message names the field
+    CSRF_INVALID = "csrf_invalid"  # no valid CSRF token: the page is stale or not Attest's
+    NOT_ALLOWED = "not_allowed"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    TOO_LARGE = "too_large"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    SERVER_ERROR = "server_error"
+    UNAVAILABLE = "unavailable"  # the database does not answer just now: try again
+
+
 MESSAGES = {
-    400: ("Bad request", "The request could not be understood."),
-    403: ("Not allowed", "Your account does not have access to this page."),
-    404: ("Not found", "There is no page at this address."),
-    405: ("Method not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is larger than Attest accepts in one request."),
-    429: ("Too many requests", "Too many requests. Wait a minute, then try again."),
-    500: ("Something went wrong", "An unexpected error occurred. It has been logged; please try again."),
-    503: ("Service unavailable", "Attest cannot reach its database just now. Nothing was changed; "
-                                 "please try again in a minute."),
+    400: (ErrorCode.BAD_REQUEST, "Bad request", "The request could not be understood."),
+    403: (ErrorCode.NOT_ALLOWED, "Not allowed", "Your account does not have access to this page."),
+    404: (ErrorCode.NOT_FOUND, "Not found", "There is no page at this address."),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed", "This page cannot be used that way."),
+    413: (ErrorCode.TOO_LARGE, "Too large", "What you sent is larger than Attest accepts in one request."),
+    429: (ErrorCode.TOO_MANY_REQUESTS, "Too many requests", "Too many requests. Wait a minute, then try again."),
+    500: (ErrorCode.SERVER_ERROR, "Something went wrong",
+          "An unexpected error occurred. It has been logged; please try again."),
+    503: (ErrorCode.UNAVAILABLE, "Service unavailable", "Attest cannot reach its database just now. Nothing was "
+                                                        "changed; please try again in a minute."),
 }
 
 
@@ -23,12 +41,17 @@ def _wants_json():
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status, message=None):
-    title, default = MESSAGES[status]
-    message = message or default
+def json_error(status, message=None, code=None):
+    """The JSON answer for an error: its code, the status's title and a sentence."""
+    default_code, title, default = MESSAGES[status]
+    return jsonify(code=code or default_code, error=title, message=message or default), status
+
+
+def render_error(status, message=None, code=None):
     if _wants_json():
-        return jsonify(error=title, message=message), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return json_error(status, message, code)
+    _, title, default = MESSAGES[status]
+    return render_template("errors/error.html", status=status, title=title, message=message or default), status
 
 
 def register_errorhandlers(app):
@@ -43,7 +66,8 @@ def register_errorhandlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "This form has expired or did not come from Attest. Reload the page and try again.")
+        return render_error(400, "This form has expired or did not come from Attest. Reload the page and try again.",
+                            ErrorCode.CSRF_INVALID)
 
     @app.errorhandler(429)
     def too_many_requests(error):
@@ -60,9 +84,9 @@ def register_errorhandlers(app):
         # passing fault, so 503, which the exam runner retries, rather than 500.
         current_app.logger.warning("database unavailable: %s", error.orig)
         db.session.rollback()
-        title, message = MESSAGES[503]
         if _wants_json():
-            return jsonify(error=title, message=message), 503
+            return json_error(503)
+        _, title, message = MESSAGES[503]
         # The layout's context processors read the signed-in user from the
         # database, so the page is drawn without them, as for a visitor.
         page = current_app.jinja_env.get_template("errors/error.html")

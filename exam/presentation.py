@@ -2,6 +2,7 @@
 page, JSON or script can carry a key, rationale, rubric or statistic."""
 
 from exam import timing
+from exam.codes import StateCode
 from exam.delivery import preload_form_items
 from exam.models import AttemptStatus
 from item_bank.kinds import kind_of
@@ -50,10 +51,24 @@ def section_page(attempt, now):
     }
 
 
+def _code(attempt, superseded):
+    if superseded:
+        return StateCode.STALE_TAB
+    if attempt.finished:
+        return StateCode.FINISHED
+    if attempt.status == AttemptStatus.PAUSED:
+        return StateCode.PAUSED
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return StateCode.IN_PROGRESS
+    return StateCode.NOT_STARTED
+
+
 def state(attempt, now, tab):
     section = attempt.current_section
     open_section = attempt.status in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) and section is not None
+    superseded = bool(tab) and attempt.active_tab not in (None, tab)
     return {
+        "code": _code(attempt, superseded),
         "status": attempt.status,
         "position": attempt.current_position if open_section else None,
         "seconds_left": timing.seconds_left(section, now, attempt.paused_at) if open_section else None,
@@ -61,5 +76,5 @@ def state(attempt, now, tab):
         "server_now": now.isoformat(),
         "paused": attempt.status == AttemptStatus.PAUSED,
         "hold": attempt.hold,
-        "superseded": bool(tab) and attempt.active_tab not in (None, tab),
+        "superseded": superseded,
     }

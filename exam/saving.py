@@ -9,102 +9,36 @@ takes the attempt over (a second tab, another machine) outnumbers every
 earlier tab, and the earlier tab is told so.
 """
 
-import math
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from audit import log
-from database import MAX_ID
 from exam import timing
+from exam.codes import SaveCode
 from exam.delivery import hold_for_readmission, settle
 from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
 from extensions import db
 from item_bank.models import FormItem, ItemVersion
 
 EPOCH_SPAN = 1_000_000_000
-MAX_SEQ = 2**63 - 1  # the journal's BIGINT
 MAX_TEXT = 50_000
 FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
-# A tab's id (the runner's is a UUID) is stored and compared, never shown:
-# printable ASCII only, so no NUL, which PostgreSQL's text refuses, and no
-# unpaired surrogate, which no database encodes.
-TAB_PATTERN = "^[ -~]{0,64}$"
-
-
-class Malformed(ValueError):
-    """A body in a shape the runner never sends; the message names the field."""
 
 
 @dataclass(frozen=True)
 class Ack:
     seq: int
-    status: str  # saved, duplicate, stale (journaled, a newer save holds), refused
-    reason: str = ""
+    code: SaveCode
+    reason: str = ""  # for the candidate, when the save is not held
 
+    @property
+    def status(self):
+        return self.code.status
 
-def read_tab(body):
-    """The tab a claim or a batch of saves names in its JSON body; "" when none."""
-    tab = body.get("tab", "")
-    if not isinstance(tab, str) or not re.fullmatch(TAB_PATTERN, tab):
-        raise Malformed("tab must be at most 64 printable ASCII characters")
-    return tab
-
-
-def read_saves(body):
-    """The saves of a batch's JSON body, each checked for its shape; what a
-    save says is judged later, save by save, and answered in its ack."""
-    entries = body.get("saves")
-    if not isinstance(entries, list):
-        raise Malformed("saves must be a list of saves")
-    return [_read_save(f"saves[{index}]", entry) for index, entry in enumerate(entries)]
-
-
-def _read_save(where, entry):
-    if not isinstance(entry, dict):
-        raise Malformed(f"{where} must be an object")
-    seq = _whole(entry.get("seq"), MAX_SEQ)
-    response = _whole(entry.get("response"), MAX_ID)
-    field = entry.get("field")
-    if seq is None:
-        raise Malformed(f"{where}.seq must be a whole number from 1 to {MAX_SEQ}")
-    if response is None:
-        raise Malformed(f"{where}.response must be an item's id, a whole number from 1 to {MAX_ID}")
-    if not isinstance(field, str) or field not in FIELDS:
-        raise Malformed(f"{where}.field must be one of {', '.join(FIELDS)}")
-    if "value" not in entry:
-        raise Malformed(f"{where}.value is missing (null clears an answer)")
-    if not _finite(entry["value"]):
-        raise Malformed(f"{where}.value must not hold NaN or Infinity")
-    return {"seq": seq, "response": response, "field": field, "value": entry["value"]}
-
-
-def _whole(value, largest):
-    """The value as an int if it is a whole number from 1 to `largest`, else None.
-    As in JSON Schema, 5.0 is a whole number; true and false are not."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= largest:
-        return value
-    return None
-
-
-def _finite(value):
-    """Python's JSON parser reads NaN and Infinity, which PostgreSQL's json refuses.
-    Walked without recursion: a value may nest as deep as the parser goes, past
-    where a recursive walk, started deeper in the stack, would fail."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, dict):
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-        elif isinstance(item, float) and not math.isfinite(item):
-            return False
-    return True
+    def as_json(self):
+        return {"seq": self.seq, "status": self.status, "code": self.code, "reason": self.reason}
 
 
 def claim(attempt, tab, now, by):
@@ -133,22 +67,22 @@ def says_something(answer):
 
 
 def _check_value(response, field, value):
-    """None when the value is acceptable for the field and item, else why not."""
+    """None when the value is acceptable for the field and item, else the code and sentence of why not."""
     if field in ("flag", "choose"):
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else (SaveCode.NOT_TRUE_OR_FALSE, "must be true or false")
     kind = response.form_item.item_version.item.kind
     if value is None:
         return None  # a cleared answer
     if kind == "selected_response":
         if not isinstance(value, dict) or value.get("option") not in (response.option_order or []):
-            return "is not one of this item's options"
+            return SaveCode.NOT_AN_OPTION, "is not one of this item's options"
         return None
     texts = value.get("texts") if isinstance(value, dict) else None
     prompts = len(response.form_item.item_version.content["prompts"])
     if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
-        return f"must give {prompts} texts, one per prompt"
+        return SaveCode.WRONG_TEXTS, f"must give {prompts} texts, one per prompt"
     if any(len(text) > MAX_TEXT for text in texts):
-        return f"a text is longer than {MAX_TEXT} characters"
+        return SaveCode.TOO_LONG, f"a text is longer than {MAX_TEXT} characters"
     return None
 
 
@@ -158,33 +92,43 @@ def _choose_refusal(response, value):
     if not value:
         return None
     if k is None:
-        return "this section has no choice to make"
+        return SaveCode.NO_CHOICE, "this section has no choice to make"
     chosen = sum(1 for other in response.attempt_section.responses if other.chosen and other.id != response.id)
-    return f"you may choose {k} of these; unchoose one first" if chosen >= k else None
+    return (SaveCode.CHOICE_LIMIT, f"you may choose {k} of these; unchoose one first") if chosen >= k else None
+
+
+def _stale(seq, held):
+    """Why a save lost to the higher number `held`: its own tab's later change, or a later claim's."""
+    if seq // EPOCH_SPAN < held // EPOCH_SPAN:
+        return Ack(seq, SaveCode.STALE_TAB, "this answer was changed since in another window or on another computer")
+    return Ack(seq, SaveCode.STALE, "a later change to this answer arrived first")
 
 
 def _apply(attempt, entry, tab, now):
     seq, field, value = entry["seq"], entry["field"], entry["value"]
     existing = db.session.scalar(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id, SaveRecord.seq == seq))
     if existing is not None:
-        return Ack(seq, "duplicate")
+        if existing.accepted:
+            return Ack(seq, SaveCode.DUPLICATE)
+        return Ack(seq, SaveCode.DUPLICATE_NOT_SAVED, "this change was received before and not saved then")
     response = db.session.get(Response, entry["response"], options=[
         joinedload(Response.form_item).joinedload(FormItem.item_version).joinedload(ItemVersion.item)])
     if response is None or response.attempt_id != attempt.id:
-        return Ack(seq, "refused", "no such item in this attempt")
-    reason = _check_value(response, field, value)
-    if reason is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
-                                                   attempt.paused_at):
-        reason = "this section's time is over"
-    if reason is None and field == "choose":
-        reason = _choose_refusal(response, value)
-    newer = reason is None and seq > getattr(response, FIELDS[field])
+        return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
+    refusal = _check_value(response, field, value)
+    if refusal is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
+                                                    attempt.paused_at):
+        refusal = SaveCode.SECTION_CLOSED, "this section's time is over"
+    if refusal is None and field == "choose":
+        refusal = _choose_refusal(response, value)
+    held = getattr(response, FIELDS[field])
+    newer = refusal is None and seq > held
     db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field, value=value,
                               tab=tab[:64], received_at=now, accepted=newer))
-    if reason is not None:
-        return Ack(seq, "refused", reason)
+    if refusal is not None:
+        return Ack(seq, *refusal)
     if not newer:
-        return Ack(seq, "stale")
+        return _stale(seq, held)
     setattr(response, FIELDS[field], seq)
     if field == "answer":
         response.answer = value
@@ -194,15 +138,15 @@ def _apply(attempt, entry, tab, now):
     else:
         response.chosen = value
     response.saved_at = now
-    return Ack(seq, "saved")
+    return Ack(seq, SaveCode.SAVED)
 
 
 def save(attempt, entries, tab, now, by):
-    """Apply a batch of saves (shaped as `read_saves` checks) in sequence order; returns an Ack per save."""
+    """Apply a batch of saves (shaped as `bodies.read_saves` reads them) in sequence order; returns an Ack per save."""
     settle(attempt, now, by)
     attempt.last_contact_at = now
     if attempt.status not in OPEN_STATUSES:
-        return [Ack(entry["seq"], "refused", "this attempt is finished") for entry in entries]
+        return [Ack(entry["seq"], SaveCode.ATTEMPT_FINISHED, "this attempt is finished") for entry in entries]
     acks = [_apply(attempt, entry, tab, now) for entry in sorted(entries, key=lambda e: e["seq"])]
     db.session.flush()
     return acks

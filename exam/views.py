@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
-from exam import delivery, presentation, saving
+from errors import json_error
+from exam import bodies, delivery, presentation, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
@@ -132,12 +133,12 @@ def _json_body():
     except RecursionError:  # nested deeper than Python's parser goes
         body = None
     if not isinstance(body, dict):
-        raise saving.Malformed("the body must be a JSON object")
+        raise bodies.Malformed("the body must be a JSON object")
     return body
 
 
 def _malformed(problem):
-    return jsonify(error="Bad request", message=str(problem)), 400
+    return json_error(400, str(problem))
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
@@ -146,8 +147,8 @@ def claim(attempt_id):
     """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
     attempt = _own_attempt(attempt_id, lock=True)
     try:
-        tab = saving.read_tab(_json_body())
-    except saving.Malformed as problem:
+        tab = bodies.read_claim(_json_body())
+    except bodies.Malformed as problem:
         return _malformed(problem)
     now = utcnow()
     base = saving.claim(attempt, tab, now, current_actor())
@@ -162,13 +163,12 @@ def save(attempt_id):
     """The attempt's candidate (JSON): a batch of saves, acknowledged once committed."""
     attempt = _own_attempt(attempt_id, lock=True)
     try:
-        body = _json_body()
-        tab, entries = saving.read_tab(body), saving.read_saves(body)
-    except saving.Malformed as problem:
+        tab, entries = bodies.read_saves(_json_body())
+    except bodies.Malformed as problem:
         return _malformed(problem)
     now = utcnow()
     acks = saving.save(attempt, entries, tab, now, current_actor())
     body = presentation.state(attempt, now, tab)
     # Acknowledged only once committed: a save the database did not keep is never "saved".
     db.session.commit()
-    return jsonify(acks=[ack.__dict__ for ack in acks], **body)
+    return jsonify(acks=[ack.as_json() for ack in acks], **body)

@@ -22,7 +22,7 @@ from accounts.roles import Role
 from analysis.views import EXPORTS
 from clock import utcnow
 from exam import delivery, sessions
-from openapi import DOCUMENT
+from openapi.views import DOCUMENT
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY
 from tests.results.test_rescoring import sitter
@@ -145,7 +145,8 @@ def test_a_body_the_runner_never_sends_is_a_400_naming_the_field(candidate_clien
                                                                  message):
     response = post(candidate_client, live_attempt, what, body)
 
-    assert (response.status_code, response.get_json()) == (400, {"error": "Bad request", "message": message})
+    assert (response.status_code, response.get_json()) == (400, {"code": "bad_request", "error": "Bad request",
+                                                                 "message": message})
 
 
 def test_a_well_formed_save_to_an_item_of_another_attempt_is_refused_in_its_ack(candidate_client, live_attempt):
@@ -153,7 +154,8 @@ def test_a_well_formed_save_to_an_item_of_another_attempt_is_refused_in_its_ack(
 
     response = post(candidate_client, live_attempt, "saves", body)
 
-    assert response.get_json()["acks"] == [{"seq": 7, "status": "refused", "reason": "no such item in this attempt"}]
+    assert response.get_json()["acks"] == [
+        {"seq": 7, "status": "refused", "code": "no_such_item", "reason": "no such item in this attempt"}]
 
 
 def test_a_whole_number_written_as_a_float_is_a_whole_number_as_in_json_schema(candidate_client, live_attempt):
@@ -162,7 +164,7 @@ def test_a_whole_number_written_as_a_float_is_a_whole_number_as_in_json_schema(c
 
     response = post(candidate_client, live_attempt, "saves", body)
 
-    assert response.get_json()["acks"] == [{"seq": 7, "status": "saved", "reason": ""}]
+    assert response.get_json()["acks"] == [{"seq": 7, "status": "saved", "code": "saved", "reason": ""}]
 
 
 def test_an_id_beyond_any_row_in_an_address_is_a_404(candidate_client):

@@ -16,7 +16,9 @@ const journalKey = `attest-journal-${attemptId}`;
 // How many changes the server refused because their part's time was over:
 // kept for the next page, since the runner moves on as soon as it hears.
 const lateKey = `attest-late-${attemptId}`;
-const TIME_OVER = "this section's time is over";
+// The runner decides by the codes in the server's answers and only shows its
+// sentences. Of a save's codes, only these mean the server holds the change.
+const HELD = new Set(["saved", "duplicate"]);
 const TEXT_DEBOUNCE_MS = 1500;
 // A proctor's pause or extension shows within 5 seconds; each poll is also the
 // heartbeat behind the board's "last contact".
@@ -166,13 +168,13 @@ function retryNow() {
 }
 
 function acknowledge(acks) {
+  // Every acknowledged save leaves the journal: sent again, it would only be answered as a repeat.
   const done = new Set(acks.map((ack) => ack.seq));
   writeJournal(readJournal().filter((entry) => !done.has(entry.seq)));
-  for (const ack of acks.filter((a) => a.status === "refused")) {
-    announce(`Not saved: ${ack.reason}.`);
-    if (ack.reason.startsWith("you may choose")) undoChoice();
-  }
-  const late = acks.filter((a) => a.status === "refused" && a.reason === TIME_OVER).length;
+  const unsaved = acks.filter((ack) => !HELD.has(ack.code));
+  for (const ack of unsaved) announce(`Not saved: ${ack.reason}.`);
+  if (unsaved.some((ack) => ack.code === "choice_limit")) undoChoice();
+  const late = unsaved.filter((ack) => ack.code === "section_closed").length;
   if (late) sessionStorage.setItem(lateKey, String(Number(sessionStorage.getItem(lateKey) || 0) + late));
 }
 
@@ -232,21 +234,18 @@ function tick() {
 }
 
 function applyState(state) {
-  if (state.superseded) {
+  if (state.code === "stale_tab") {
     superseded = true;
     document.getElementById("superseded").hidden = false;
     root.querySelectorAll("input, textarea").forEach((input) => { input.disabled = true; });
     return;
   }
-  if (state.status !== "in_progress" && state.status !== "paused") {
+  // Not started or finished, or another part open: the attempt's page shows where it stands.
+  if ((state.code !== "in_progress" && state.code !== "paused") || String(state.position) !== config.position) {
     window.location.assign(config.sitUrl);
     return;
   }
-  if (String(state.position) !== config.position) {
-    window.location.assign(config.sitUrl);
-    return;
-  }
-  paused = state.paused;
+  paused = state.code === "paused";
   showPause(state.hold);
   secondsAtSync = state.seconds_left;
   syncedAt = performance.now();

@@ -57,7 +57,7 @@ def test_a_save_four_hours_into_a_session_still_counts(client, create_user, exam
         {"seq": base + 1, "response": attempt.responses[0].id, "field": "flag", "value": True}]})
 
     assert response.status_code == 200
-    assert response.get_json()["acks"] == [{"seq": base + 1, "status": "saved", "reason": ""}]
+    assert response.get_json()["acks"] == [{"seq": base + 1, "status": "saved", "code": "saved", "reason": ""}]
 
 
 def test_a_save_the_database_cannot_take_is_a_503_the_runner_retries(client, create_user, exam_session, db,

@@ -1,0 +1,52 @@
+"""The codes of the exam runner's JSON answers: what the runner acts on.
+
+Each answer also carries a sentence for the candidate; the runner shows the
+sentence and decides by the code, so a sentence can be reworded without
+changing what the runner does. The OpenAPI document lists these enumerations.
+"""
+
+import enum
+
+
+class StateCode(enum.StrEnum):
+    """Where the attempt stands for the tab that asks (the state poll, a claim, a batch of saves)."""
+
+    IN_PROGRESS = "in_progress"  # a part is open and its clock runs
+    PAUSED = "paused"  # a part is open and its clock stands still; `hold` says why
+    STALE_TAB = "stale_tab"  # another tab has claimed the attempt since this one: stop saving
+    NOT_STARTED = "not_started"  # joined, not yet agreed or admitted
+    FINISHED = "finished"  # submitted or terminated
+
+
+class SaveCode(enum.StrEnum):
+    """What became of one save. Only `saved` and `duplicate` mean the server holds it."""
+
+    SAVED = "saved"
+    DUPLICATE = "duplicate"  # a number received before, and saved then
+    DUPLICATE_NOT_SAVED = "duplicate_not_saved"  # a number received before, and not saved then
+    STALE = "stale"  # journaled; a higher number of the same claim holds the field
+    STALE_TAB = "stale_tab"  # journaled; a tab that claimed the attempt later holds the field
+    NO_SUCH_ITEM = "no_such_item"
+    NOT_AN_OPTION = "not_an_option"
+    WRONG_TEXTS = "wrong_texts"  # not one text per prompt
+    TOO_LONG = "too_long"
+    NOT_TRUE_OR_FALSE = "not_true_or_false"  # a flag or a choice that is not a boolean
+    SECTION_CLOSED = "section_closed"  # its part's time, grace included, is over, or the part is not open
+    NO_CHOICE = "no_choice"  # a choice in a part that asks for none
+    CHOICE_LIMIT = "choice_limit"  # more chosen than the part allows
+    ATTEMPT_FINISHED = "attempt_finished"
+
+    @property
+    def status(self):
+        """The coarse outcome, as acknowledgements gave it before they had codes."""
+        return _STATUSES.get(self, "refused")
+
+
+_STATUSES = {
+    SaveCode.SAVED: "saved",
+    SaveCode.DUPLICATE: "duplicate",
+    SaveCode.DUPLICATE_NOT_SAVED: "duplicate",
+    SaveCode.STALE: "stale",
+    SaveCode.STALE_TAB: "stale",
+}
+ACK_STATUSES = tuple(dict.fromkeys(code.status for code in SaveCode))

@@ -1,0 +1,204 @@
+"""The exam's JSON endpoints for the OpenAPI document: the runner's state
+poll, claim and saves, and the proctor's live board.
+
+The enumerations are the code's own: attempt statuses, holds, standings, the
+codes of `exam/codes.py`, and the bodies of `exam/bodies.py`.
+"""
+
+from exam import bodies
+from exam.codes import ACK_STATUSES, SaveCode, StateCode
+from exam.models import AttemptStatus, Hold
+from exam.proctoring import Standing
+from exam.saving import EPOCH_SPAN
+from openapi.parts import (
+    JSON,
+    NOT_ALLOWED,
+    SIGN_IN_REDIRECT,
+    SIGNED_IN,
+    SIGNED_IN_WITH_CSRF,
+    UNAVAILABLE,
+    error_response,
+    id_parameter,
+    json_content,
+    nullable,
+    ref,
+)
+
+TAGS = [{"name": "exam runner"}, {"name": "proctor"}]
+ATTEMPT_ID = id_parameter("attempt_id", "The signed-in candidate's attempt; another's answers 404, as for none.")
+SESSION_ID = id_parameter("session_id", "An exam session the signed-in proctor is assigned to (an admin: any).")
+
+SCHEMAS = {
+    "AttemptState": {
+        "type": "object",
+        "description": "Where the attempt stands by the server's clock. Every request about an attempt settles it "
+                       "first: a part whose time ran out is closed, and after the last the attempt is submitted.",
+        "required": ["code", "status", "position", "seconds_left", "deadline", "server_now", "paused", "hold",
+                     "superseded"],
+        "properties": {
+            "code": {"enum": [code.value for code in StateCode],
+                     "description": "What the runner does: sit on (`in_progress`), show the pause (`paused`, "
+                                    "`hold` says why), stop saving (`stale_tab`), or load the attempt's page "
+                                    "(`not_started`, `finished`)."},
+            "status": {"enum": [status.value for status in AttemptStatus]},
+            "position": {**nullable({"type": "integer", "minimum": 1}),
+                         "description": "The open part's number; null unless in progress or paused."},
+            "seconds_left": {**nullable({"type": "integer", "minimum": 0}),
+                             "description": "Time left in the open part; it stands still while paused."},
+            "deadline": {**nullable({"type": "string", "format": "date-time"}),
+                         "description": "The open part's deadline (UTC), before any grace period."},
+            "server_now": {"type": "string", "format": "date-time",
+                           "description": "The server's clock (UTC), to correct the runner's countdown."},
+            "paused": {"type": "boolean"},
+            "hold": {**nullable({"enum": [hold.value for hold in Hold]}),
+                     "description": "Why a paused attempt is paused: a proctor, or reopened elsewhere and waiting "
+                                    "for re-admission."},
+            "superseded": {"type": "boolean",
+                           "description": "Another tab has claimed the attempt since this one: stop saving."},
+        },
+    },
+    "Claim": bodies.CLAIM.schema(),
+    "Claimed": {
+        "allOf": [ref("AttemptState"), {
+            "type": "object",
+            "required": ["seq_base"],
+            "properties": {
+                "seq_base": {"type": "integer", "minimum": EPOCH_SPAN, "multipleOf": EPOCH_SPAN,
+                             "description": "Number this tab's saves from seq_base + 1: a later claim gets a "
+                                            "higher base, so its saves outnumber every earlier tab's."},
+            },
+        }],
+    },
+    "Saves": bodies.SAVES.schema(),
+    "Ack": {
+        "type": "object",
+        "required": ["seq", "status", "code", "reason"],
+        "properties": {
+            "seq": {"type": "integer"},
+            "status": {"enum": list(ACK_STATUSES),
+                       "description": "`saved`; `duplicate`, a number already received; `stale`, journaled but a "
+                                      "higher number holds the field; `refused`. The code says which exactly."},
+            "code": {"enum": [code.value for code in SaveCode],
+                     "description": "What became of the save. Only `saved` and `duplicate` mean the server holds "
+                                    "it; `section_closed` is a change made after its part's time was over, "
+                                    "`choice_limit` more chosen than the part allows."},
+            "reason": {"type": "string", "description": "Why the save is not held, for the candidate; else empty."},
+        },
+    },
+    "Saved": {
+        "allOf": [ref("AttemptState"), {
+            "type": "object",
+            "required": ["acks"],
+            "properties": {"acks": {"type": "array", "items": ref("Ack"),
+                                    "description": "One per save, in sequence order, sent once committed."}},
+        }],
+    },
+    "BoardRow": {
+        "type": "object",
+        "required": ["enrollment", "name", "email", "standing", "label", "section", "answered", "items",
+                     "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason"],
+        "properties": {
+            "enrollment": {"type": "integer"},
+            "name": {"type": "string"},
+            "email": {"type": "string"},
+            "standing": {"enum": [standing.value for standing in Standing]},
+            "label": {"type": "string", "description": "The standing for people, e.g. `In progress`."},
+            "section": {**nullable({"type": "string"}), "description": "The open part, e.g. `1 of 2`."},
+            "answered": {"type": "integer", "minimum": 0},
+            "items": {"type": "integer", "minimum": 0},
+            "seconds_left": nullable({"type": "integer", "minimum": 0}),
+            "last_contact": nullable({"type": "string", "format": "date-time"}),
+            "silent_seconds": nullable({"type": "integer"}),
+            "silent": {"type": "boolean", "description": "In progress and not heard from for over 60 s."},
+            "accommodations": {"type": "string", "description": "e.g. `time ×1.5, large text`; empty for none."},
+            "finish_reason": nullable({"type": "string"}),
+        },
+    },
+    "Board": {
+        "type": "object",
+        "required": ["session", "closed", "server_now", "counts", "silent", "rows"],
+        "properties": {
+            "session": {"type": "integer"},
+            "closed": {"type": "boolean"},
+            "server_now": {"type": "string", "format": "date-time"},
+            "counts": {
+                "type": "object", "description": "Candidates in each standing.",
+                "required": [standing.value for standing in Standing],
+                "properties": {standing.value: {"type": "integer", "minimum": 0} for standing in Standing},
+                "additionalProperties": False,
+            },
+            "silent": {"type": "integer", "minimum": 0},
+            "rows": {"type": "array", "items": ref("BoardRow"), "description": "One per enrolment, in order."},
+        },
+    },
+}
+
+
+def _attempt_operation(summary, description, success, parameters=(), body=None):
+    """A runner endpoint: the candidate's own attempt; a POST carries a JSON body and the CSRF token."""
+    responses = {
+        "200": {"description": "The attempt's state, after settling it against the clock.",
+                "content": json_content(success)},
+        "302": SIGN_IN_REDIRECT,
+        "403": NOT_ALLOWED,
+        "404": error_response("No such attempt, or not the signed-in candidate's."),
+        "503": UNAVAILABLE,
+    }
+    operation = {"summary": summary, "description": description, "tags": ["exam runner"],
+                 "parameters": [ATTEMPT_ID, *parameters], "security": SIGNED_IN, "responses": responses}
+    if body is not None:
+        responses["400"] = error_response("A body the runner never sends (the message names the field, e.g. "
+                                          "`saves[0].seq`), or no valid CSRF token.")
+        responses["413"] = error_response("A body over the 20 MB the app reads.")
+        operation.update(requestBody=body, security=SIGNED_IN_WITH_CSRF)
+    return operation
+
+
+PATHS = {
+    "/exam/attempts/{attempt_id}/state": {"get": _attempt_operation(
+        "The runner's poll and heartbeat",
+        "Candidates, their own attempt. Polled every few seconds: it carries a proctor's pause and corrects the "
+        "countdown, and counts as contact on the proctor's board.",
+        ref("AttemptState"),
+        parameters=[{"name": "tab", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "The asking tab's id: `superseded` tells whether another tab has claimed the "
+                                    "attempt since."}],
+    )},
+    "/exam/attempts/{attempt_id}/claim": {"post": _attempt_operation(
+        "A tab takes the attempt",
+        "Candidates, their own attempt. The tab that claims last holds the attempt; earlier tabs learn they are "
+        "superseded. In a session that re-admits on resume, a claim from a new tab holds an attempt in progress "
+        "until a proctor re-admits it.",
+        ref("Claimed"),
+        body={"required": False, "content": {JSON: {"schema": ref("Claim"),
+                                                     "example": {"tab": "0b5e5bb0-7d6f-4c1e-9d1e-3c1f2a6b8e42"}}}},
+    )},
+    "/exam/attempts/{attempt_id}/saves": {"post": _attempt_operation(
+        "A batch of saves",
+        "Candidates, their own attempt. Saves are idempotent per sequence number and applied in its order; "
+        "each is journaled and acknowledged once committed. What a save says is judged save by save and "
+        "answered in its ack (refused with a reason: not an option of the item, the part's time is over, more "
+        "chosen than the part allows, the attempt is finished).",
+        ref("Saved"),
+        body={"required": True, "content": {JSON: {"schema": ref("Saves"), "example": {
+            "tab": "0b5e5bb0-7d6f-4c1e-9d1e-3c1f2a6b8e42",
+            "saves": [{"seq": 1_000_000_001, "response": 12, "field": "answer", "value": {"option": "B"}},
+                      {"seq": 1_000_000_002, "response": 12, "field": "flag", "value": True}],
+        }}}},
+    )},
+    "/proctor/sessions/{session_id}/board.json": {"get": {
+        "summary": "The live board",
+        "description": "The session's proctors and admins. One row per enrolled candidate; attempts whose time "
+                       "ran out are settled first. Polled every 5 s by the board page.",
+        "tags": ["proctor"],
+        "parameters": [SESSION_ID],
+        "security": SIGNED_IN,
+        "responses": {
+            "200": {"description": "The board.", "content": json_content(ref("Board"))},
+            "302": SIGN_IN_REDIRECT,
+            "403": NOT_ALLOWED,
+            "404": error_response("No such session, or not one the proctor is assigned to."),
+            "503": UNAVAILABLE,
+        },
+    }},
+}

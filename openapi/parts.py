@@ -1,0 +1,54 @@
+"""What every area's part of the OpenAPI document says alike: references,
+JSON content, the error answers of `errors.py`, ids in addresses and who may ask."""
+
+from database import MAX_ID
+from errors import ErrorCode
+
+JSON = "application/json"
+HTML = "text/html"
+SIGNED_IN = [{"session": []}]
+SIGNED_IN_WITH_CSRF = [{"session": [], "csrf": []}]
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def json_content(schema):
+    return {JSON: {"schema": schema}}
+
+
+def error_response(description):
+    """An error as `errors.py` answers it: JSON when the request is JSON or
+    asks for it (Accept: application/json), the HTML error page otherwise."""
+    return {"description": description,
+            "content": {JSON: {"schema": ref("Error")}, HTML: {"schema": {"type": "string"}}}}
+
+
+SIGN_IN_REDIRECT = {"description": "Not signed in: redirected to the sign-in page (Location: /sign-in?next=...)."}
+NOT_ALLOWED = error_response("Signed in without the role this endpoint needs.")
+UNAVAILABLE = error_response("The database cannot be reached just now; nothing was changed. Try again.")
+
+
+def id_parameter(name, what):
+    return {"name": name, "in": "path", "required": True, "description": what,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+
+
+# The body of every JSON error (errors.py), referenced by error_response.
+ERROR = {
+    "type": "object",
+    "required": ["code", "error", "message"],
+    "properties": {
+        "code": {"enum": [code.value for code in ErrorCode],
+                 "description": "What went wrong, for a script: `unavailable` is worth retrying, "
+                                "`csrf_invalid` asks for a reload."},
+        "error": {"type": "string", "description": "The status's title, e.g. `Bad request`."},
+        "message": {"type": "string", "description": "A sentence for a person; for a malformed batch of "
+                                                     "saves it names the field, e.g. `saves[0].seq`."},
+    },
+}

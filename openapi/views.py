@@ -1,0 +1,70 @@
+"""`GET /openapi.json`: the document assembled from each area's part.
+
+It describes the endpoints, not anything behind them, so anyone may read it.
+"""
+
+from flask import Blueprint, jsonify
+
+from analysis import openapi as analysis_openapi
+from exam import openapi as exam_openapi
+from openapi.parts import ERROR, json_content
+
+bp = Blueprint("openapi", __name__)
+
+# The app's own endpoints, outside any area.
+OPERATIONS = {
+    "/healthz": {"get": {
+        "summary": "Health check for load balancers",
+        "description": "Anyone, over plain HTTP too.",
+        "tags": ["operations"],
+        "security": [],
+        "responses": {
+            "200": {"description": "The database answers.", "content": json_content({
+                "type": "object", "required": ["status", "database"],
+                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"}}})},
+            "503": {"description": "The database does not answer.", "content": json_content({
+                "type": "object", "required": ["status", "database"],
+                "properties": {"status": {"const": "unavailable"}, "database": {"const": "unreachable"}}})},
+        },
+    }},
+    "/openapi.json": {"get": {
+        "summary": "This document",
+        "description": "Anyone.",
+        "tags": ["operations"],
+        "security": [],
+        "responses": {"200": {"description": "The OpenAPI document.",
+                              "content": json_content({"type": "object", "required": ["openapi", "paths"]})}},
+    }},
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Attest JSON endpoints",
+        "version": "1",
+        "description": "The JSON endpoints of Attest: the exam runner's state poll, claim and saves, the proctor's "
+                       "live board, a form's statistics exports and the health check. Each is used from the "
+                       "app's own pages, signed in: the session cookie comes from `POST /sign-in`, and every POST "
+                       "carries the CSRF token of the page's `<meta name=\"csrf-token\">` in `X-CSRFToken`.",
+    },
+    "tags": [*exam_openapi.TAGS, *analysis_openapi.TAGS, {"name": "operations"}],
+    "paths": {**exam_openapi.PATHS, **analysis_openapi.PATHS, **OPERATIONS},
+    "components": {
+        "schemas": {"Error": ERROR, **exam_openapi.SCHEMAS, **analysis_openapi.SCHEMAS},
+        "securitySchemes": {
+            "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                        "description": "The signed session cookie set by `POST /sign-in` (HttpOnly, SameSite=Lax, "
+                                       "Secure in production). It carries a login session token, ended by signing "
+                                       "out; the endpoint's roles decide the rest."},
+            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+                     "description": "The page's `<meta name=\"csrf-token\">`; valid for the session's lifetime. "
+                                    "A POST without a valid one answers 400."},
+        },
+    },
+}
+
+
+@bp.route("/openapi.json")
+def document():
+    """Anyone, unauthenticated: it describes the endpoints, not anything behind them."""
+    return jsonify(DOCUMENT)
