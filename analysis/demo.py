@@ -21,7 +21,7 @@ from exam.demo import PAST_CODE, PAST_SESSION, SEED
 from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
-from results.matrices import selected_response_items
+from results.matrices import keyed_items
 
 CANDIDATES = 240
 MISKEYED_QUESTION = 7
@@ -35,7 +35,7 @@ def load_demo_results(by):
     session = sessions.schedule(sessions.Options(PAST_SESSION, form, opens, opens + timedelta(hours=6),
                                                  location="Association offices",
                                                  proctors=[user_by_email("proctor@example.org")]), by, PAST_CODE)
-    items = selected_response_items(form)
+    items = keyed_items(form)
     rng = np.random.default_rng(SEED)
     theta = rng.standard_normal(CANDIDATES)
     a, b = rng.uniform(0.6, 1.8, len(items)), rng.normal(-1.4, 0.8, len(items))

@@ -16,7 +16,7 @@ from analysis.models import AngoffRating, AngoffStudy
 from audit import log
 from extensions import db
 from psychometrics.angoff import angoff
-from results.matrices import selected_response_items
+from results.matrices import keyed_items
 
 POLICY_CUT_PERCENT = 80.0
 
@@ -75,7 +75,7 @@ def rating_sheet(study, panelist, entered=None):
     """The items with the panelist's ratings, or what they just typed."""
     saved = {rating.form_item_id: rating.percent for rating in study.ratings if rating.panelist_id == panelist.id}
     rows = []
-    for position, form_item in selected_response_items(study.form):
+    for position, form_item in keyed_items(study.form):
         value = entered.get(f"rating-{form_item.id}", "") if entered is not None else \
             (f"{saved[form_item.id]:g}" if form_item.id in saved else "")
         rows.append(SheetRow(position, form_item, value))
@@ -89,7 +89,7 @@ def save_ratings(study, panelist, entered, now, by):
         return ["The study is closed; ratings can no longer change."]
     saved = {rating.form_item_id: rating for rating in study.ratings if rating.panelist_id == panelist.id}
     problems, values = [], {}
-    for position, form_item in selected_response_items(study.form):
+    for position, form_item in keyed_items(study.form):
         text = (entered.get(f"rating-{form_item.id}") or "").strip()
         if not text:
             continue
@@ -126,7 +126,7 @@ class StudyResult:
 
 def result(study):
     """The panel's cut, SE and agreement so far."""
-    items = selected_response_items(study.form)
+    items = keyed_items(study.form)
     column = {form_item.id: index for index, (_, form_item) in enumerate(items)}
     panelists = list(study.panelists)
     row = {panelist.id: index for index, panelist in enumerate(panelists)}

@@ -22,7 +22,7 @@ from psychometrics.dif import dif_all
 from psychometrics.scoring import score
 from results import release, rescoring
 from results.forms import ReleaseForm
-from results.matrices import form_matrix, selected_response_items
+from results.matrices import form_matrix, keyed_items
 from results.rules import current_rules
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
@@ -153,7 +153,7 @@ def key_review(form_id):
     pass mark; preview whose pass/fail changes; confirm to rescore."""
     form = _form(form_id)
     current = current_rules(form)
-    numbered = selected_response_items(form)
+    numbered = keyed_items(form)
     editor = RescoreForm()
     if request.method == "GET":
         _fill(editor, numbered, current, request.args.get("pass_percent", type=float))

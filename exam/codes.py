@@ -7,6 +7,8 @@ changing what the runner does. The OpenAPI document lists these enumerations.
 
 import enum
 
+from item_bank.kinds import AnswerCode
+
 
 class StateCode(enum.StrEnum):
     """Where the attempt stands for the tab that asks (the state poll, a claim, a batch of saves)."""
@@ -27,10 +29,12 @@ class SaveCode(enum.StrEnum):
     STALE = "stale"  # journaled; a higher number of the same claim holds the field
     STALE_TAB = "stale_tab"  # journaled; a tab that claimed the attempt later holds the field
     NO_SUCH_ITEM = "no_such_item"
-    NOT_AN_OPTION = "not_an_option"
-    WRONG_TEXTS = "wrong_texts"  # not one text per prompt
-    TOO_LONG = "too_long"
-    NOT_TRUE_OR_FALSE = "not_true_or_false"  # a flag or a choice that is not a boolean
+    # An answer its item's kind refuses (`item_bank.kinds.AnswerCode`), or a
+    # flag or a choice that is not a boolean.
+    NOT_AN_OPTION = AnswerCode.NOT_AN_OPTION.value
+    WRONG_TEXTS = AnswerCode.WRONG_TEXTS.value
+    TOO_LONG = AnswerCode.TOO_LONG.value
+    NOT_TRUE_OR_FALSE = AnswerCode.NOT_TRUE_OR_FALSE.value
     SECTION_CLOSED = "section_closed"  # its part's time, grace included, is over, or the part is not open
     NO_CHOICE = "no_choice"  # a choice in a part that asks for none
     CHOICE_LIMIT = "choice_limit"  # more chosen than the part allows

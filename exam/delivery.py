@@ -19,6 +19,7 @@ from audit import log
 from exam import timing
 from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Hold, Response
 from extensions import db
+from item_bank.kinds import kind_of
 from item_bank.models import FormItem, FormSection, ItemVersion
 
 CONTACT_RESOLUTION = timedelta(seconds=15)
@@ -73,20 +74,6 @@ def agree(attempt, now, by):
     return attempt
 
 
-def _option_order(form_item, shuffle_form, rng):
-    content = form_item.item_version.content
-    if form_item.item_version.item.kind != "selected_response":
-        return None
-    ids = [option["id"] for option in content["options"]]
-    if not (shuffle_form and content.get("shuffle", True)):
-        return ids
-    # Fixed options keep their places; the others are shuffled among the rest.
-    movable = [option["id"] for option in content["options"] if not option.get("fixed")]
-    rng.shuffle(movable)
-    shuffled = iter(movable)
-    return [option["id"] if option.get("fixed") else next(shuffled) for option in content["options"]]
-
-
 def start(attempt, now, by):
     """Admit the candidate: lay out the sections and responses, start section 1."""
     if attempt.status != AttemptStatus.AWAITING_ADMISSION:
@@ -102,8 +89,9 @@ def start(attempt, now, by):
             attempt.sections.append(section)
             for form_item in form_section.form_items:
                 position += 1
-                response = Response(form_item=form_item, position=position,
-                                    option_order=_option_order(form_item, form.shuffle_options, rng))
+                version = form_item.item_version
+                response = Response(form_item=form_item, position=position, option_order=kind_of(
+                    version.item.kind).layout(version.content, form.shuffle_options, rng))
                 attempt.responses.append(response)
                 section.responses.append(response)
     attempt.status = AttemptStatus.IN_PROGRESS.value

@@ -9,32 +9,26 @@ from item_bank.kinds import kind_of
 from item_bank.models import FormItem
 
 
-def _candidate_view(response):
+def _item(number, response):
     version = response.form_item.item_version
-    view = kind_of(version.item.kind).candidate_view(version.content)
-    if response.option_order:
-        by_id = {option["id"]: option for option in view["options"]}
-        view["options"] = [by_id[option_id] for option_id in response.option_order]
-    return view
+    kind = kind_of(version.item.kind)
+    return {
+        "response_id": response.id,
+        "number": number,
+        "kind": kind,
+        "view": kind.candidate_view(version.content, response.option_order),
+        "answer": response.answer,
+        "answered": response.answered,
+        "flagged": response.flagged,
+        "chosen": response.chosen,
+    }
 
 
 def section_page(attempt, now):
     section = attempt.current_section
     form_section = section.form_section
     form_items = preload_form_items(FormItem.section_id == form_section.id)  # noqa: F841 (held while walking)
-    items = [
-        {
-            "response_id": response.id,
-            "number": number,
-            "kind": response.form_item.item_version.item.kind,
-            "view": _candidate_view(response),
-            "answer": response.answer,
-            "answered": response.answered,
-            "flagged": response.flagged,
-            "chosen": response.chosen,
-        }
-        for number, response in enumerate(section.responses, start=1)
-    ]
+    items = [_item(number, response) for number, response in enumerate(section.responses, start=1)]
     return {
         "section": section,
         "title": form_section.title,

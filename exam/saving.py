@@ -20,10 +20,10 @@ from exam.codes import SaveCode
 from exam.delivery import hold_for_readmission, settle
 from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
 from extensions import db
+from item_bank.kinds import kind_of
 from item_bank.models import FormItem, ItemVersion
 
 EPOCH_SPAN = 1_000_000_000
-MAX_TEXT = 50_000
 FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
 
 
@@ -57,33 +57,18 @@ def claim(attempt, tab, now, by):
     return attempt.tab_epoch * EPOCH_SPAN
 
 
-def says_something(answer):
-    """An answer that counts as answered: an option chosen, or a text not blank."""
-    if not answer:
-        return False
-    if "option" in answer:
-        return True
-    return any(text.strip() for text in answer.get("texts", []))
+def _kind(response):
+    return kind_of(response.form_item.item_version.item.kind)
 
 
 def _check_value(response, field, value):
     """None when the value is acceptable for the field and item, else the code and sentence of why not."""
     if field in ("flag", "choose"):
         return None if isinstance(value, bool) else (SaveCode.NOT_TRUE_OR_FALSE, "must be true or false")
-    kind = response.form_item.item_version.item.kind
     if value is None:
         return None  # a cleared answer
-    if kind == "selected_response":
-        if not isinstance(value, dict) or value.get("option") not in (response.option_order or []):
-            return SaveCode.NOT_AN_OPTION, "is not one of this item's options"
-        return None
-    texts = value.get("texts") if isinstance(value, dict) else None
-    prompts = len(response.form_item.item_version.content["prompts"])
-    if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
-        return SaveCode.WRONG_TEXTS, f"must give {prompts} texts, one per prompt"
-    if any(len(text) > MAX_TEXT for text in texts):
-        return SaveCode.TOO_LONG, f"a text is longer than {MAX_TEXT} characters"
-    return None
+    refused = _kind(response).refusal(response.form_item.item_version.content, response.option_order, value)
+    return None if refused is None else (SaveCode(refused.code), refused.reason)
 
 
 def _choose_refusal(response, value):
@@ -132,7 +117,7 @@ def _apply(attempt, entry, tab, now):
     setattr(response, FIELDS[field], seq)
     if field == "answer":
         response.answer = value
-        response.answered = says_something(value)
+        response.answered = _kind(response).answered(value)
     elif field == "flag":
         response.flagged = value
     else:

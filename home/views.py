@@ -15,6 +15,7 @@ from clock import utcnow
 from competencies import portfolio, review
 from exam import delivery, proctoring
 from item_bank import queries as item_queries
+from item_bank.kinds import KINDS
 
 bp = Blueprint("home", __name__)
 navigation.declare(bp, homes={
@@ -71,7 +72,8 @@ def coordinator():
 def item_writer():
     """Item writers."""
     return render_template("home/item_writer.html", summary=item_queries.writer_summary(current_user.id),
-                           counts=item_queries.status_counts(), notices=navigation.home_notices(current_user))
+                           counts=item_queries.status_counts(), kinds=KINDS.values(),
+                           notices=navigation.home_notices(current_user))
 
 
 @bp.route("/home/psychometrician")

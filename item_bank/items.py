@@ -51,7 +51,7 @@ def apply_fields(version, content, primary_domain, secondary_domains, tags, sour
 
 
 def new_identifier(kind):
-    prefix = {"selected_response": "SR", "constructed_response": "CR"}.get(kind, "IT")
+    prefix = kind_of(kind).identifier_prefix
     count = db.session.scalar(select(db.func.count()).select_from(Item).where(Item.kind == kind))
     while True:
         count += 1

@@ -1,13 +1,9 @@
 """IMS QTI 2.1: reading items and content packages into a Bundle, writing them.
 
-What maps, both ways:
-- choiceInteraction with single cardinality and a correctResponse is a
-  selected-response item (shuffle and fixed choices kept; modalFeedback
-  RATIONALE is the rationale);
-- extendedTextInteraction(s) make a constructed-response item: the item body's
-  other text is the scenario, each interaction's prompt a prompt, and the
-  scorer's rubricBlock the rubric (div.criterion > h4 name, li.points-N);
-- any other interaction is reported by file and identifier and skipped.
+Each kind maps its own items, both ways (`reads_qti`, `read_qti`,
+`write_qti` in `item_bank/kinds/`): a choiceInteraction is a selected-response
+item, extendedTextInteraction(s) a vignette. An item body no kind reads is
+reported by file and identifier and skipped.
 
 Attest's own facts (versions, status, domains, tags, enemies, source, notes)
 travel in the manifest's resource metadata under the Attest namespace; LOM
@@ -17,56 +13,29 @@ Parsing goes through defusedxml: no entity expansion, no external fetches.
 
 import io
 import posixpath
-import re
 import zipfile
+from dataclasses import dataclass
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem
+from item_bank.kinds import KINDS, kind_of
+from item_bank.qti_xml import QTI, add_element, local_name, text_of
 
-QTI = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 QTI_NAMESPACES = (QTI, "http://www.imsglobal.org/xsd/imsqti_v2p2")
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
 LOM = "http://ltsc.ieee.org/xsd/LOM"
 ATTEST = "https://attest.example.org/xsd/item-bank-v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 QTI_SCHEMA_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
-CHARACTERS_PER_WORD = 6
 # An item's XML is a few kilobytes; anything this large is refused unread, so
 # a small archive cannot unpack into gigabytes of text to parse.
 MAX_XML_BYTES = 5 * 1024 * 1024
 
 for prefix, uri in (("", QTI), ("imscp", CP), ("imsmd", LOM), ("attest", ATTEST), ("xsi", XSI)):
     ET.register_namespace(prefix, uri)
-
-
-def _local(tag):
-    return tag.rsplit("}", 1)[-1]
-
-
-BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr"}
-
-
-def _text(element):
-    """An element's text: paragraphs (block elements) apart, other whitespace collapsed."""
-    parts = []
-
-    def walk(node, top):
-        block = _local(node.tag) in BLOCKS and not top
-        if block:
-            parts.append("\n\n")
-        parts.append(node.text or "")
-        for child in node:
-            walk(child, False)
-            parts.append(child.tail or "")
-        if block:
-            parts.append("\n\n")
-
-    walk(element, True)
-    paragraphs = (" ".join(chunk.split()) for chunk in "".join(parts).split("\n\n"))
-    return "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
 
 
 def _parse(data, source):
@@ -100,21 +69,34 @@ def structure_problems(root):
     """Where an assessmentItem departs from the QTI 2.1 structure: child order
     and required attributes. Empty when it conforms."""
     problems = []
-    ranks = [ITEM_CHILD_ORDER.index(_local(child.tag)) if _local(child.tag) in ITEM_CHILD_ORDER else -1 for child in root]
+    ranks = [ITEM_CHILD_ORDER.index(local_name(child.tag)) if local_name(child.tag) in ITEM_CHILD_ORDER else -1 for child in root]
     for child, rank in zip(root, ranks):
         if rank < 0:
-            problems.append(f"assessmentItem may not contain {_local(child.tag)}")
+            problems.append(f"assessmentItem may not contain {local_name(child.tag)}")
     known = [rank for rank in ranks if rank >= 0]
     if known != sorted(known):
         problems.append("assessmentItem's children are out of order: " + ", ".join(ITEM_CHILD_ORDER))
     for element in root.iter():
-        for attribute in REQUIRED_ATTRIBUTES.get(_local(element.tag), ()):
+        for attribute in REQUIRED_ATTRIBUTES.get(local_name(element.tag), ()):
             if not element.get(attribute):
-                problems.append(f"{_local(element.tag)} has no {attribute}")
+                problems.append(f"{local_name(element.tag)} has no {attribute}")
     return problems
 
 
 # Reading
+
+@dataclass(frozen=True)
+class Found:
+    """An item body as the reader found it, for its kind to read."""
+
+    root: ET.Element
+    ns: str  # "{namespace}" of the QTI version the document uses
+    body: ET.Element
+    interactions: list
+    declarations: dict  # responseDeclaration elements by identifier
+    source: str
+    where: str
+
 
 def read_item_file(data, source, metadata=None):
     """One assessmentItem document into a Bundle."""
@@ -123,7 +105,7 @@ def read_item_file(data, source, metadata=None):
     if problem:
         bundle.problems.append(problem)
         return bundle
-    if _local(root.tag) != "assessmentItem" or root.tag.split("}")[0].lstrip("{") not in QTI_NAMESPACES:
+    if local_name(root.tag) != "assessmentItem" or root.tag.split("}")[0].lstrip("{") not in QTI_NAMESPACES:
         bundle.problems.append(Problem(source, "", "", "not a QTI 2.1 assessmentItem"))
         return bundle
     identifier = root.get("identifier", "").strip()
@@ -140,19 +122,15 @@ def read_item_file(data, source, metadata=None):
     if body is None:
         bundle.problems.append(Problem(source, where, "itemBody", "is missing"))
         return bundle
-    interactions = [element for element in body.iter() if _local(element.tag).endswith("Interaction")]
-    kinds = {_local(element.tag) for element in interactions}
-    declarations = {decl.get("identifier"): decl for decl in root.findall(f"{ns}responseDeclaration")}
-    if kinds == {"choiceInteraction"} and len(interactions) == 1:
-        content, problems, skip = _read_choice(root, ns, body, interactions[0], declarations, source, where)
-        kind = "selected_response"
-    elif kinds == {"extendedTextInteraction"}:
-        content, problems, skip = _read_extended_text(body, ns, interactions, source, where)
-        kind = "constructed_response"
-    else:
-        names = ", ".join(sorted(kinds)) or "no interaction"
+    interactions = [element for element in body.iter() if local_name(element.tag).endswith("Interaction")]
+    kind = next((kind for kind in KINDS.values() if kind.reads_qti(interactions)), None)
+    if kind is None:
+        names = ", ".join(sorted({local_name(element.tag) for element in interactions})) or "no interaction"
         skip = Problem(source, where, "interaction", f"{names} is not supported; item not imported")
         content, problems = None, []
+    else:
+        declarations = {decl.get("identifier"): decl for decl in root.findall(f"{ns}responseDeclaration")}
+        content, problems, skip = kind.read_qti(Found(root, ns, body, interactions, declarations, source, where))
     if skip:
         bundle.skipped.append(skip)
         return bundle
@@ -160,113 +138,11 @@ def read_item_file(data, source, metadata=None):
         bundle.problems += problems
         return bundle
     version = IncomingVersion(number=1, status="draft", content=content)
-    item = IncomingItem(identifier=identifier, kind=kind, versions=[version], origin=source, where=where)
+    item = IncomingItem(identifier=identifier, kind=kind.name, versions=[version], origin=source, where=where)
     if metadata is not None:
         _apply_metadata(item, version, metadata)
     bundle.items.append(item)
     return bundle
-
-
-def _read_choice(root, ns, body, interaction, declarations, source, where):
-    problems = []
-    response_id = interaction.get("responseIdentifier")
-    declaration = declarations.get(response_id)
-    if declaration is None:
-        return None, [Problem(source, where, "responseDeclaration", f"none declares {response_id!r}")], None
-    if declaration.get("cardinality") != "single" or interaction.get("maxChoices", "1") != "1":
-        return None, [], Problem(
-            source, where, "choiceInteraction", "multiple-response choice is not supported; item not imported"
-        )
-    correct = declaration.find(f"{ns}correctResponse")
-    key = [value.text.strip() for value in correct.findall(f"{ns}value")] if correct is not None else []
-    if not key:
-        problems.append(Problem(source, where, "correctResponse", "is missing: the item has no key"))
-    choices = interaction.findall(f"{ns}simpleChoice")
-    options = [
-        {"id": choice.get("identifier", ""), "text": _text(choice), "fixed": choice.get("fixed") == "true"}
-        for choice in choices
-    ]
-    prompt = interaction.find(f"{ns}prompt")
-    stem_parts = [_text(element) for element in body if element is not interaction and _local(element.tag) != "rubricBlock"]
-    if prompt is not None:
-        stem_parts.append(_text(prompt))
-    content = {
-        "stem": "\n\n".join(part for part in stem_parts if part),
-        "options": options,
-        "key": key,
-        "shuffle": interaction.get("shuffle") == "true",
-        "rationale": _rationale(root, ns),
-        "references": [],
-    }
-    return content, problems, None
-
-
-def _rationale(root, ns):
-    for feedback in root.findall(f"{ns}modalFeedback"):
-        return _text(feedback)
-    return ""
-
-
-def _read_extended_text(body, ns, interactions, source, where):
-    problems = []
-    prompts = []
-    for interaction in interactions:
-        prompt = interaction.find(f"{ns}prompt")
-        if prompt is None or not _text(prompt):
-            problems.append(
-                Problem(source, where, "extendedTextInteraction",
-                        f"{interaction.get('responseIdentifier')} has no prompt")
-            )
-        else:
-            prompts.append(_text(prompt))
-    rubric_block = next((b for b in body.iter(f"{ns}rubricBlock") if "scorer" in b.get("view", "")), None)
-    if rubric_block is None:
-        problems.append(Problem(source, where, "rubricBlock", 'no rubric for scorers (rubricBlock view="scorer")'))
-        rubric = None
-    else:
-        rubric = _read_rubric(rubric_block, ns)
-    scenario_parts, expected = [], None
-    for element in body:
-        if element in interactions or _local(element.tag) == "rubricBlock":
-            continue
-        if "expected-length" in element.get("class", "").split():
-            expected = _expected_length(_text(element))
-            continue
-        if any(inner in interactions for inner in element.iter()):
-            continue
-        scenario_parts.append(_text(element))
-    if expected is None:
-        characters = max((int(i.get("expectedLength", "0") or 0) for i in interactions), default=0)
-        expected = {"min_words": 0, "max_words": characters // CHARACTERS_PER_WORD} if characters else None
-    content = {
-        "scenario": "\n\n".join(part for part in scenario_parts if part),
-        "prompts": prompts,
-        "rubric": rubric,
-    }
-    if expected:
-        content["expected_length"] = expected
-    return content, problems, None
-
-
-def _expected_length(text):
-    numbers = [int(number) for number in re.findall(r"\d+", text)]
-    return {"min_words": numbers[0], "max_words": numbers[1]} if len(numbers) >= 2 else None
-
-
-def _read_rubric(block, ns):
-    criteria = []
-    for index, criterion in enumerate(element for element in block.iter() if "criterion" in element.get("class", "").split()):
-        heading = next((child for child in criterion if _local(child.tag).startswith("h")), None)
-        levels = []
-        for entry in criterion.iter(f"{ns}li"):
-            match = re.search(r"\bpoints-(\d+)\b", entry.get("class", ""))
-            if match:
-                levels.append({"points": int(match.group(1)), "descriptor": _text(entry)})
-        criteria.append(
-            {"id": criterion.get("id") or f"C{index + 1}", "name": _text(heading) if heading is not None else "",
-             "levels": levels}
-        )
-    return {"criteria": criteria}
 
 
 def read_package(archive, source):
@@ -329,12 +205,12 @@ def _apply_metadata(item, version, metadata):
         version.notes = attest.findtext(f"{{{ATTEST}}}notes", "")
         version.author = attest.get("author") or None
         item.enemies = [e.text for e in attest.findall(f"{{{ATTEST}}}enemy")]
-        if item.kind == "selected_response":
+        if "references" in version.content:
             version.content["references"] = [e.text for e in attest.findall(f"{{{ATTEST}}}reference")]
         return
     if metadata is None:
         return
-    version.tags = [_text(k) for k in metadata.iter(f"{{{LOM}}}keyword")]
+    version.tags = [text_of(k) for k in metadata.iter(f"{{{LOM}}}keyword")]
     taxa = [t.findtext(f"{{{LOM}}}id", "").strip() for t in metadata.iter(f"{{{LOM}}}taxon")]
     taxa = [taxon for taxon in taxa if taxon]
     if taxa:
@@ -362,19 +238,6 @@ def _merge_versions(bundle):
 
 # Writing
 
-def _element(parent, tag, text=None, **attributes):
-    element = ET.SubElement(parent, tag, {key.replace("_", "-") if key != "class_" else "class": str(value)
-                                          for key, value in attributes.items()})
-    if text is not None:
-        element.text = text
-    return element
-
-
-def _paragraphs(parent, text, ns=QTI):
-    for paragraph in [part.strip() for part in text.split("\n\n") if part.strip()]:
-        _element(parent, f"{{{ns}}}p", paragraph)
-
-
 def item_document(version):
     """One item version as a QTI 2.1 assessmentItem document (bytes)."""
     item, content = version.item, version.content
@@ -382,102 +245,53 @@ def item_document(version):
         f"{{{XSI}}}schemaLocation": QTI_SCHEMA_LOCATION,
         "identifier": item.identifier, "title": _title(version), "adaptive": "false", "timeDependent": "false",
     })
-    q = f"{{{QTI}}}"
-    if item.kind == "selected_response":
-        declaration = _element(root, q + "responseDeclaration", identifier="RESPONSE", cardinality="single", baseType="identifier")
-        correct = _element(declaration, q + "correctResponse")
-        for key in content["key"]:
-            _element(correct, q + "value", key)
-        _score_declaration(root)
-        _element(root, q + "outcomeDeclaration", identifier="FEEDBACK", cardinality="single", baseType="identifier")
-        body = _element(root, q + "itemBody")
-        interaction = _element(body, q + "choiceInteraction", responseIdentifier="RESPONSE",
-                               shuffle=str(content.get("shuffle", False)).lower(), maxChoices="1")
-        _element(interaction, q + "prompt", content["stem"])
-        for option in content["options"]:
-            _element(interaction, q + "simpleChoice", option["text"], identifier=option["id"],
-                     fixed=str(option.get("fixed", False)).lower())
-        _element(root, q + "responseProcessing",
-                 template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct")
-        if content.get("rationale"):
-            feedback = _element(root, q + "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="RATIONALE",
-                                showHide="show")
-            feedback.text = content["rationale"]
-    else:
-        for index, _ in enumerate(content["prompts"], start=1):
-            _element(root, q + "responseDeclaration", identifier=f"RESPONSE_{index}", cardinality="single", baseType="string")
-        _score_declaration(root)
-        body = _element(root, q + "itemBody")
-        _paragraphs(body, content["scenario"])
-        length = content.get("expected_length")
-        if length:
-            _element(body, q + "p", f"Expected length: {length['min_words']} to {length['max_words']} words.",
-                     class_="expected-length")
-        for index, prompt in enumerate(content["prompts"], start=1):
-            attributes = {"responseIdentifier": f"RESPONSE_{index}"}
-            if length:
-                attributes["expectedLength"] = length["max_words"] * CHARACTERS_PER_WORD
-            interaction = _element(body, q + "extendedTextInteraction", **attributes)
-            _element(interaction, q + "prompt", prompt)
-        rubric = _element(body, q + "rubricBlock", view="scorer")
-        for criterion in content["rubric"]["criteria"]:
-            block = _element(rubric, q + "div", class_="criterion", id=criterion["id"])
-            _element(block, q + "h4", criterion["name"])
-            levels = _element(block, q + "ul")
-            for level in criterion["levels"]:
-                _element(levels, q + "li", level["descriptor"], class_=f"points-{level['points']}")
+    kind_of(item.kind).write_qti(root, content)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def _score_declaration(root):
-    declaration = _element(root, f"{{{QTI}}}outcomeDeclaration", identifier="SCORE", cardinality="single", baseType="float")
-    default = _element(declaration, f"{{{QTI}}}defaultValue")
-    _element(default, f"{{{QTI}}}value", "0")
-
-
 def _title(version):
-    text = " ".join((version.content.get("stem") or version.content.get("scenario") or version.item.identifier).split())
+    text = " ".join((kind_of(version.item.kind).summary(version.content) or version.item.identifier).split())
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _metadata(parent, version, enemies):
-    metadata = _element(parent, f"{{{CP}}}metadata")
+    metadata = add_element(parent, f"{{{CP}}}metadata")
     attributes = {"identifier": version.item.identifier, "version": version.number, "status": version.status}
     if version.primary_domain:
         attributes["primary_domain"] = version.primary_domain.code
     if version.author:
         attributes["author"] = version.author.email
-    attest = _element(metadata, f"{{{ATTEST}}}item", **attributes)
+    attest = add_element(metadata, f"{{{ATTEST}}}item", **attributes)
     for domain in version.secondary_domains:
-        _element(attest, f"{{{ATTEST}}}secondary-domain", domain.code)
+        add_element(attest, f"{{{ATTEST}}}secondary-domain", domain.code)
     for tag in version.tags:
-        _element(attest, f"{{{ATTEST}}}tag", tag)
+        add_element(attest, f"{{{ATTEST}}}tag", tag)
     for enemy in enemies:
-        _element(attest, f"{{{ATTEST}}}enemy", enemy.identifier)
+        add_element(attest, f"{{{ATTEST}}}enemy", enemy.identifier)
     for reference in version.content.get("references", []):
-        _element(attest, f"{{{ATTEST}}}reference", reference)
+        add_element(attest, f"{{{ATTEST}}}reference", reference)
     if version.source:
-        _element(attest, f"{{{ATTEST}}}source", version.source)
+        add_element(attest, f"{{{ATTEST}}}source", version.source)
     if version.notes:
-        _element(attest, f"{{{ATTEST}}}notes", version.notes)
+        add_element(attest, f"{{{ATTEST}}}notes", version.notes)
 
 
 def package(items, enemies_of):
     """The items, every version, as a QTI 2.1 content package (.zip bytes)."""
     manifest = ET.Element(f"{{{CP}}}manifest", {"identifier": "ATTEST-ITEM-BANK"})
-    _element(manifest, f"{{{CP}}}organizations")
-    resources = _element(manifest, f"{{{CP}}}resources")
+    add_element(manifest, f"{{{CP}}}organizations")
+    resources = add_element(manifest, f"{{{CP}}}resources")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in items:
             enemies = enemies_of(item)
             for version in item.versions:
                 href = f"items/{item.identifier}/v{version.number}.xml"
-                resource = _element(resources, f"{{{CP}}}resource", identifier=f"RES-{item.identifier}-v{version.number}",
+                resource = add_element(resources, f"{{{CP}}}resource", identifier=f"RES-{item.identifier}-v{version.number}",
                                     type="imsqti_item_xmlv2p1", href=href)
                 _metadata(resource, version, enemies)
-                _element(resource, f"{{{CP}}}file", href=href)
+                add_element(resource, f"{{{CP}}}file", href=href)
                 archive.writestr(href, item_document(version))
         ET.indent(manifest)
         archive.writestr("imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True))

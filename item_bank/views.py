@@ -12,8 +12,8 @@ from item_bank import assembly, domains, exporting, importing, queries
 from item_bank import blueprints as exam_blueprints
 from item_bank import items as item_service
 from item_bank.cli import report
+from item_bank.editor_forms import domain_choices
 from item_bank.forms import (
-    ITEM_FORMS,
     AssembleForm,
     DomainForm,
     EnemyForm,
@@ -22,7 +22,6 @@ from item_bank.forms import (
     PublishForm,
     StatusForm,
     SwapForm,
-    domain_choices,
 )
 from item_bank.kinds import KINDS, kind_of
 from item_bank.models import Blueprint as ExamBlueprint
@@ -87,9 +86,9 @@ def _save_item(form, save):
 @roles_required(*WRITERS)
 def create_item(kind):
     """Item writers, psychometricians, admins."""
-    if kind not in ITEM_FORMS:
+    if kind not in KINDS:
         abort(404)
-    form = ITEM_FORMS[kind]()
+    form = KINDS[kind].editor_form()
     form.set_domains(domains.all_domains())
     if form.validate_on_submit():
         item = _save_item(form, lambda content, **tagging: item_service.create_item(
@@ -106,7 +105,7 @@ def create_item(kind):
 def edit_item(item_id):
     """Item writers, psychometricians, admins. Saving a used or reviewed version makes a new one."""
     item = _item(item_id)
-    form = ITEM_FORMS[item.kind]()
+    form = kind_of(item.kind).editor_form()
     form.set_domains(domains.all_domains())
     if request.method == "GET":
         form.fill(item.latest)
@@ -153,8 +152,8 @@ def preview_item(item_id, number):
     """Item writers, psychometricians, admins: the version exactly as a candidate sees it."""
     item = _item(item_id)
     version = _version(item, number)
-    candidate_item = {"kind": item.kind, "view": kind_of(item.kind).candidate_view(version.content), "answer": None,
-                      "chosen": False}
+    kind = kind_of(item.kind)
+    candidate_item = {"kind": kind, "view": kind.candidate_view(version.content), "answer": None, "chosen": False}
     return render_template("item_bank/preview.html", item=candidate_item, bank_item=item, version=version)
 
 

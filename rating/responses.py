@@ -19,8 +19,12 @@ from item_bank.models import FormItem, Item, ItemVersion
 from rating.models import RatingCase
 
 
+def kind(response):
+    return kind_of(response.form_item.item_version.item.kind)
+
+
 def is_rated(response):
-    return kind_of(response.form_item.item_version.item.kind).rated
+    return kind(response).rated
 
 
 def _counted(rated, k):

@@ -21,7 +21,7 @@ from item_bank.models import Form, FormStatus
 from rating import assignment, dashboards, plans, quality, ratings
 from rating.forms import AssignForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
 from rating.models import RaterConflict, Rating
-from rating.responses import rubric
+from rating.responses import kind, rubric
 
 bp = Blueprint("rating", __name__)
 navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
@@ -94,6 +94,7 @@ def rate(code):
     entry.opened_at.data = str(int(time.time()))
     others = [other for other in rating.case.first_ratings if other.submitted] if rating.adjudication else []
     return render_template("rating/rate.html", rating=rating, case=rating.case, response=rating.case.response,
+                           kind=kind(rating.case.response),
                            content=rating.case.response.form_item.item_version.content, criteria=criteria,
                            entry=entry, entered=entered, others=others)
 
@@ -226,6 +227,7 @@ def correct(rating_id):
             return redirect(url_for(".form_responses", form_id=rating.case.response.attempt.session.form_id,
                                     show="all"))
     return render_template("rating/correct.html", rating=rating, response=rating.case.response,
+                           kind=kind(rating.case.response),
                            content=rating.case.response.form_item.item_version.content, criteria=criteria,
                            editor=editor, entered=entered)
 

@@ -11,7 +11,7 @@ from extensions import db
 from psychometrics.scoring import passes
 from rating.models import CaseStatus, PassRule
 from rating.plans import plan_for
-from rating.responses import cases_by_response, counted_responses, finished_attempts, max_points, rubric
+from rating.responses import cases_by_response, counted_responses, finished_attempts, kind, max_points, rubric
 from rating.scoring import counted_ratings
 from results.keyed import DomainResult, score_attempts
 from results.rules import latest_revision, rules_of
@@ -109,7 +109,7 @@ def _counted_comments(case, plan):
 
 def _vignette(response, case, plan):
     version = response.form_item.item_version
-    vignette = Vignette(response.position, version.content["scenario"].split("\n")[0], version.primary_domain,
+    vignette = Vignette(response.position, kind(response).summary(version.content).split("\n")[0], version.primary_domain,
                         max_points(response), "waiting")
     if not response.answered:
         vignette.status, vignette.points = "blank", 0.0

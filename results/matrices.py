@@ -1,7 +1,7 @@
 """A form's attempts as the matrices `psychometrics/` works on: one row per
-attempt, one column per selected-response item, each choice coded by the
-option's place in authored order (letter A is the first option whatever a
-candidate's shuffled order was), keys, weights and dropped items from the
+attempt, one column per keyed item, each answer coded by its kind into the
+place of its choice in authored order (letter A is the first option whatever
+a candidate's shuffled order was), keys, weights and dropped items from the
 scoring rules. Scoring, rescoring and the item statistics all read attempts
 through here, so they cannot disagree on what a candidate chose or earned."""
 
@@ -21,9 +21,9 @@ from psychometrics import OMITTED
 class FormMatrix:
     attempt_ids: list
     candidates: list  # (email, name) per row
-    form_items: list  # selected-response FormItems, in form order
+    form_items: list  # keyed FormItems, in form order
     positions: list  # each one's question number on the form
-    labels: list  # per item, its option ids in authored order
+    labels: list  # per item, its choices (option ids) in authored order
     domains: list  # per item, its primary competency domain
     choices: np.ndarray  # persons x items, int8 codes into labels, OMITTED where unanswered
     keys: np.ndarray  # items x options booleans, from the rules
@@ -43,18 +43,23 @@ class FormMatrix:
                           self.choices[:, keep], self.keys[keep], self.weights[keep], self.dropped[keep])
 
 
-def selected_response_items(form):
+def _kind(form_item):
+    return kind_of(form_item.item_version.item.kind)
+
+
+def keyed_items(form):
     """(question number, FormItem) of the form's keyed items."""
     return [(position, form_item) for position, form_item in enumerate(form.form_items, start=1)
-            if not kind_of(form_item.item_version.item.kind).rated]
+            if not _kind(form_item).rated]
 
 
 def _matrix(form, rules, attempts, answers):
     """`attempts` are (attempt id, email, name) rows; `answers` (attempt id,
     form item id, answer) triples, of any item of the form."""
-    numbered = selected_response_items(form)
+    numbered = keyed_items(form)
     form_items = [form_item for _, form_item in numbered]
-    labels = [[option["id"] for option in form_item.item_version.content["options"]] for form_item in form_items]
+    kinds = [_kind(form_item) for form_item in form_items]
+    labels = [kind.choices(form_item.item_version.content) for kind, form_item in zip(kinds, form_items)]
     column = {form_item.id: index for index, form_item in enumerate(form_items)}
     code = [{label: number for number, label in enumerate(item_labels)} for item_labels in labels]
     row = {attempt_id: index for index, (attempt_id, _, _) in enumerate(attempts)}
@@ -62,7 +67,7 @@ def _matrix(form, rules, attempts, answers):
     for attempt_id, form_item_id, answer in answers:
         if attempt_id in row and form_item_id in column:
             index = column[form_item_id]
-            choices[row[attempt_id], index] = code[index].get((answer or {}).get("option"), OMITTED)
+            choices[row[attempt_id], index] = code[index].get(kinds[index].choice(answer), OMITTED)
     n_options = max((len(item_labels) for item_labels in labels), default=1)
     keys = np.zeros((len(form_items), n_options), dtype=bool)
     weights, dropped = np.ones(len(form_items)), np.zeros(len(form_items), dtype=bool)

@@ -21,8 +21,10 @@ from sqlalchemy.orm import selectinload
 from audit import log
 from exam.models import FINISHED_STATUSES, Attempt, AttemptScore, Enrollment, ExamSession, Response, ScoringRevision
 from extensions import db
+from item_bank.kinds import kind_of
 from item_bank.models import FormItem, ItemVersion
 from results.keyed import score_attempts
+from results.matrices import keyed_items
 from results.rules import ItemRule, Rules, current_rules, latest_revision, original_rules
 
 MAX_WEIGHT = 10.0
@@ -71,9 +73,9 @@ def finished_attempts(form):
 
 def propose(form, items, pass_percent):
     """Rules from the staff's proposal, checked: `items` maps form_item_id to
-    (option ids, weight, dropped) for the form's selected-response items."""
-    options = {form_item.id: [option["id"] for option in form_item.item_version.content.get("options", [])]
-               for form_item in form.form_items}
+    (option ids, weight, dropped) for the form's keyed items."""
+    options = {form_item.id: kind_of(form_item.item_version.item.kind).choices(form_item.item_version.content)
+               for _, form_item in keyed_items(form)}
     positions = {form_item.id: index for index, form_item in enumerate(form.form_items, start=1)}
     rules = {}
     for form_item_id, rule in original_rules(form).items.items():

@@ -1,4 +1,4 @@
-"""The scoring rules of a form's keyed part: per selected-response item its
+"""The scoring rules of a form's keyed part: per keyed item its
 keys, weight and whether it is dropped, and the pass mark. A form starts on
 the keys it was published with; each rescoring (`results/rescoring.py`)
 stores its rules as a `ScoringRevision`, and the latest one is current."""
@@ -24,7 +24,7 @@ class ItemRule:
 
 @dataclass(frozen=True)
 class Rules:
-    items: dict  # form_item_id -> ItemRule, selected-response items only
+    items: dict  # form_item_id -> ItemRule, keyed items only
     pass_percent: float
 
 
@@ -33,8 +33,9 @@ def original_rules(form):
     items = {}
     for form_item in form.form_items:
         version = form_item.item_version
-        if not kind_of(version.item.kind).rated:
-            items[form_item.id] = ItemRule(tuple(version.content["key"]))
+        kind = kind_of(version.item.kind)
+        if not kind.rated:
+            items[form_item.id] = ItemRule(tuple(kind.key(version.content)))
     return Rules(items, form.pass_percent)
 
 

@@ -80,12 +80,24 @@ function questionOf(element) {
   return element.closest(".question");
 }
 
+// An item's kind marks the controls that hold its answer: data-part names the
+// answer's field, data-index (if any) the control's place in that field's list.
+// A radio button gives its value only when checked; an answer with no part is none.
 function answerOf(question) {
-  if (question.dataset.kind === "selected_response") {
-    const checked = question.querySelector('input[type="radio"]:checked');
-    return checked ? { option: checked.value } : null;
-  }
-  return { texts: [...question.querySelectorAll("textarea[data-prompt]")].map((area) => area.value) };
+  const answer = {};
+  question.querySelectorAll('[data-field="answer"]').forEach((control) => {
+    const { part, index } = control.dataset;
+    if (index !== undefined) {
+      (answer[part] ??= [])[Number(index)] = control.value;
+    } else if (control.type !== "radio" || control.checked) {
+      answer[part] = control.value;
+    }
+  });
+  return Object.keys(answer).length ? answer : null;
+}
+
+function says(answer) {
+  return answer !== null && Object.values(answer).flat().some((value) => String(value).trim());
 }
 
 function showValue(question, field, value) {
@@ -94,13 +106,13 @@ function showValue(question, field, value) {
   } else if (field === "choose") {
     const box = question.querySelector('[data-field="choose"]');
     if (box) box.checked = value;
-  } else if (question.dataset.kind === "selected_response") {
-    question.querySelectorAll('input[type="radio"]').forEach((radio) => {
-      radio.checked = Boolean(value) && radio.value === value.option;
-    });
-  } else if (value) {
-    question.querySelectorAll("textarea[data-prompt]").forEach((area) => {
-      area.value = value.texts[Number(area.dataset.prompt)] ?? "";
+  } else {
+    const parts = value || {};
+    question.querySelectorAll('[data-field="answer"]').forEach((control) => {
+      const { part, index } = control.dataset;
+      const held = index === undefined ? parts[part] : parts[part]?.[Number(index)];
+      if (control.type === "radio") control.checked = held === control.value;
+      else if (part in parts) control.value = held ?? "";
     });
   }
   updateQuestionState(question);
@@ -308,18 +320,15 @@ function show(index, focus = true) {
 function updateQuestionState(question) {
   const index = questions.indexOf(question);
   const button = root.querySelectorAll(".nav-item")[index];
-  const answer = answerOf(question);
-  const answered = question.dataset.kind === "selected_response"
-    ? answer !== null
-    : answer.texts.some((text) => text.trim());
+  const answered = says(answerOf(question));
   const flagged = question.querySelector('[data-field="flag"]').checked;
   button.classList.toggle("answered", answered);
   button.classList.toggle("flagged", flagged);
   button.querySelector(".nav-state").textContent =
     `${answered ? ", answered" : ", not answered"}${flagged ? ", flagged" : ""}`;
-  question.querySelectorAll("textarea[data-prompt]").forEach((area) => {
-    const words = area.value.trim() ? area.value.trim().split(/\s+/).length : 0;
-    area.closest(".field").querySelector("[data-words]").textContent = words;
+  question.querySelectorAll("[data-words]").forEach((counter) => {
+    const text = counter.closest(".field").querySelector("textarea").value.trim();
+    counter.textContent = text ? text.split(/\s+/).length : 0;
   });
   const chosenCount = document.getElementById("chosen-count");
   if (chosenCount) chosenCount.textContent = root.querySelectorAll('[data-field="choose"]:checked').length;

@@ -12,7 +12,7 @@ from exam.demo import PAST_SESSION
 from exam.models import ExamSession, ScoringRevision
 from extensions import db
 from item_bank.models import Form
-from results.matrices import selected_response_items
+from results.matrices import keyed_items
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
 
@@ -24,7 +24,7 @@ def miskeyed(live_app):
     """The question's first distractor: the option the demo's strong candidates choose."""
     with live_app.app_context():
         form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
-        form_item = dict(selected_response_items(form))[MISKEYED_QUESTION]
+        form_item = dict(keyed_items(form))[MISKEYED_QUESTION]
         content = form_item.item_version.content
         return form_item.item_version.item.identifier, next(
             option["id"] for option in content["options"] if option["id"] not in content["key"])

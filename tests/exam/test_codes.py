@@ -9,6 +9,7 @@ from sqlalchemy.exc import OperationalError
 from errors import ErrorCode, render_error
 from exam import delivery, presentation, proctoring, saving, sessions
 from exam.codes import SaveCode, StateCode
+from item_bank.kinds.constructed_response import MAX_TEXT
 from tests.conftest import sign_in
 from tests.exam.test_saving import NOW, entry
 from tests.exam_fixtures import BY, T0
@@ -58,7 +59,7 @@ SAVES = {
     SaveCode.WRONG_TEXTS: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
                                                               {"texts": ["one", "two"]})),
     SaveCode.TOO_LONG: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
-                                                           {"texts": ["x" * (saving.MAX_TEXT + 1)]})),
+                                                           {"texts": ["x" * (MAX_TEXT + 1)]})),
     SaveCode.NOT_TRUE_OR_FALSE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "flag", "yes")),
     SaveCode.SECTION_CLOSED: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[0], "answer",
                                                                               first_option(attempt.responses[0]))),

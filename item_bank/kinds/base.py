@@ -1,0 +1,176 @@
+"""The kind registry and the contract every item kind keeps.
+
+A kind is a subclass of `ItemKind`; defining it registers it under its
+`name`. Everything that differs between kinds is asked of the kind, never
+decided by its name elsewhere: the shape of its content, what a candidate
+sees and how their answer is read, refused and counted as answered, how it
+is scored (by key, through the option matrices, or by raters), and the
+templates and QTI mapping that show and carry it.
+"""
+
+import enum
+from dataclasses import dataclass
+
+KINDS = {}
+
+
+@dataclass(frozen=True)
+class ContentError:
+    field: str
+    message: str
+
+    def __str__(self):
+        return f"{self.field}: {self.message}"
+
+
+class AnswerCode(enum.StrEnum):
+    """Why a kind refuses an answer; the runner's save codes include these."""
+
+    NOT_AN_OPTION = "not_an_option"
+    WRONG_TEXTS = "wrong_texts"  # not one text per prompt
+    TOO_LONG = "too_long"
+    NOT_TRUE_OR_FALSE = "not_true_or_false"
+
+
+@dataclass(frozen=True)
+class AnswerRefused:
+    code: AnswerCode
+    reason: str  # for the candidate, naming what is wrong with the answer
+
+
+def kind_of(name):
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown item kind {name!r}; known kinds: {', '.join(KINDS)}") from None
+
+
+class ItemKind:
+    name = ""
+    label = ""
+    #: The item writer's button for a new item of the kind.
+    new_label = ""
+    #: The start of a new item's identifier, e.g. "SR" for SR-00001.
+    identifier_prefix = "IT"
+    #: True when responses are scored by raters against a rubric, not by key.
+    rated = False
+    #: The WTForms class that writes and edits the kind's content.
+    editor_form = None
+    #: Template partials: the item as a candidate sees and answers it (given
+    #: `item`, `name` and `answer_count`), its editor (given `form`), its whole
+    #: content for staff (given `version` and `kind`) and, for a rated kind, the
+    #: response as a rater reads it (given `content` and `response`).
+    candidate_template = ""
+    editor_template = ""
+    content_template = ""
+    rater_template = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        KINDS[cls.name] = cls()
+
+    # Content
+
+    def validate(self, content):
+        """Every problem with `content`, as ContentErrors; empty when it is sound."""
+        raise NotImplementedError
+
+    def normalise(self, content):
+        """Sound content with every optional field filled in, so that two
+        routes to the same item (form, JSON, QTI) store the same dict."""
+        return content
+
+    def summary(self, content):
+        """One line of text that names the item in lists."""
+        raise NotImplementedError
+
+    def search_text(self, content):
+        """All of the item's text, for search."""
+        raise NotImplementedError
+
+    def max_points(self, content):
+        raise NotImplementedError
+
+    # Delivery
+
+    def layout(self, content, shuffle, rng):
+        """What is fixed for one candidate when their attempt starts (stored on
+        the response, JSON): the option order, for a kind with options. `shuffle`
+        is whether the form shuffles; `rng` a random.Random."""
+        return None
+
+    def candidate_view(self, content, layout=None):
+        """What a candidate may see, laid out for them: never a key, rationale or rubric."""
+        raise NotImplementedError
+
+    # Answers
+
+    def refusal(self, content, layout, answer):
+        """An AnswerRefused when `answer` (not None: None clears an answer) is
+        not a well-shaped answer to this item as laid out; else None."""
+        raise NotImplementedError
+
+    def answered(self, answer):
+        """Whether the answer says something, so the response counts as answered."""
+        raise NotImplementedError
+
+    # Scoring by key: a keyed kind's answer is coded as one of its choices.
+
+    def choices(self, content):
+        """The labels an answer is coded into, in authored order (letter A first)."""
+        raise NotImplementedError
+
+    def key(self, content):
+        """The labels that score, as the item was written."""
+        raise NotImplementedError
+
+    def choice(self, answer):
+        """The label the answer chose, or None."""
+        raise NotImplementedError
+
+    # IMS QTI 2.1
+
+    def reads_qti(self, interactions):
+        """Whether an item body with these interaction elements is this kind's."""
+        return False
+
+    def read_qti(self, found):
+        """(content, problems, skip) from a `qti.Found` item body: problems are
+        Problems to fix; skip, a Problem, says why the item cannot be imported."""
+        raise NotImplementedError
+
+    def write_qti(self, root, content):
+        """Add the item's declarations, body and processing to an assessmentItem element."""
+        raise NotImplementedError
+
+
+def text_field(content, field, errors, label=None):
+    value = content.get(field)
+    if not isinstance(value, str) or not value.strip():
+        errors.append(ContentError(field, f"{label or field} is required"))
+        return ""
+    return value
+
+
+def strings(value):
+    return isinstance(value, list) and all(isinstance(entry, str) for entry in value)
+
+
+def check_entries(entries, prefix, text_field, noun):
+    """Each entry an object with a unique id and a non-empty text field.
+    Returns the errors and the ids seen."""
+    errors, ids = [], []
+    for index, entry in enumerate(entries):
+        where = f"{prefix}[{index}]"
+        if not isinstance(entry, dict):
+            errors.append(ContentError(where, f"must be an object with id and {text_field}"))
+            continue
+        if not isinstance(entry.get("id"), str) or not entry["id"].strip():
+            errors.append(ContentError(f"{where}.id", "is required"))
+        elif entry["id"] in ids:
+            errors.append(ContentError(f"{where}.id", f"{entry['id']!r} is used by another {noun}"))
+        else:
+            ids.append(entry["id"])
+        if not isinstance(entry.get(text_field), str) or not entry[text_field].strip():
+            errors.append(ContentError(f"{where}.{text_field}", "is required"))
+    return errors, ids
