@@ -1,7 +1,8 @@
 """Fixtures every test uses.
 
 Each test that touches the database runs once per backend: SQLite always, and
-PostgreSQL when TEST_DATABASE_URL is set. The schema comes from the Alembic
+PostgreSQL when TEST_DATABASE_URL is set (browser tests only where marked
+`postgresql`, tests/e2e/conftest.py says why). The schema comes from the Alembic
 migrations (never create_all), applied once per backend; each test runs in a
 transaction that is rolled back, so tests never see each other's rows.
 """

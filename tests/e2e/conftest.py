@@ -26,10 +26,25 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    """Mark the browser tests, and run on PostgreSQL only those marked
+    `postgresql`. A walk through the pages checks what people see, which the
+    database behind it does not change; what PostgreSQL does differently
+    (locks, transactions, outages, queries) the rest of the suite checks on
+    both backends, and the walks marked here are the representative slice:
+    the candidate's sitting, the proctor's actions on it, and its faults."""
+    deselected = []
     for item in items:
-        if item.path.parent.name == "e2e":
-            item.add_marker(pytest.mark.browser)
+        if item.path.parent.name != "e2e":
+            continue
+        item.add_marker(pytest.mark.browser)
+        on_postgresql = getattr(item, "callspec", None) and item.callspec.params.get(
+            "database_url_for_tests") == "postgresql"
+        if on_postgresql and not item.get_closest_marker("postgresql"):
+            deselected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in set(deselected)]
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +60,27 @@ def chromium():
         browser.close()
 
 
+def read_whole(app):
+    """The app, answering with bodies already read and closed. Werkzeug's
+    development server skips closing a body when the browser resets the
+    connection after the answer (run_wsgi's `finally` reads the socket first),
+    which leaves a static file open and fails a later test with a ResourceWarning."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @contextmanager
 def serving(app):
     """The app served on localhost in a thread; sets `app.url` to its address."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, read_whole(app), threaded=True)
     # Track request threads, so that closing the server waits for them and no
     # request still holds a database connection when the engine is disposed.
     server.daemon_threads = False

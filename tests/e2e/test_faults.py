@@ -30,6 +30,9 @@ from tests.database_outage import app_with_database_outage
 from tests.e2e.conftest import serving
 from tests.e2e.test_sitting import current_question, new_candidate, open_session, start_sitting
 
+# Each backend's outage is cut its own way (tests/database_outage.py): these walks run on both.
+pytestmark = pytest.mark.postgresql
+
 OUTAGE_SECONDS = 20
 
 

@@ -21,6 +21,9 @@ from tests.e2e.accessibility import violations
 from tests.e2e.test_sitting import BY, PASSWORD, current_question, new_candidate, saved_answers
 from tests.e2e.test_smoke import sign_in
 
+# A proctor's actions lock the attempts they change: these walks run on both backends.
+pytestmark = pytest.mark.postgresql
+
 PROCTOR = ("proctor@example.org", "demo-proctor")
 
 

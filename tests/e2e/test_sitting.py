@@ -4,6 +4,7 @@ import re
 import secrets
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -18,6 +19,9 @@ from extensions import db
 from item_bank.models import Form
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
+
+# A candidate's sitting is what PostgreSQL serves in production: these walks run on both backends.
+pytestmark = pytest.mark.postgresql
 
 BY = Actor(None, "tests")
 PASSWORD = "a candidate's password"
