@@ -61,11 +61,28 @@ SCHEMAS = {
     "Claimed": {
         "allOf": [ref("AttemptState"), {
             "type": "object",
-            "required": ["seq_base"],
+            "required": ["seq_base", "saved"],
             "properties": {
                 "seq_base": {"type": "integer", "minimum": EPOCH_SPAN, "multipleOf": EPOCH_SPAN,
                              "description": "Number this tab's saves from seq_base + 1: a later claim gets a "
                                             "higher base, so its saves outnumber every earlier tab's."},
+                "saved": {
+                    "type": "array",
+                    "description": "What is stored for each question of the open part (none when no part is "
+                                   "open). The runner shows it wherever no change of its own is pending: the "
+                                   "page may have been drawn before the last page's save was committed.",
+                    "items": {
+                        "type": "object",
+                        "required": ["response", "answer", "flag", "choose"],
+                        "properties": {
+                            "response": {"type": "integer"},
+                            "answer": {**nullable({"type": "object"}),
+                                       "description": "In the shape the question's item kind saves."},
+                            "flag": {"type": "boolean"},
+                            "choose": {"type": "boolean"},
+                        },
+                    },
+                },
             },
         }],
     },

@@ -72,3 +72,14 @@ def state(attempt, now, tab):
         "hold": attempt.hold,
         "superseded": superseded,
     }
+
+
+def saved_answers(attempt):
+    """What is stored for each question of the open part. A tab claiming the
+    attempt shows it: its page may have been drawn while a save from the page
+    before it was still being committed."""
+    section = attempt.current_section
+    if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) or section is None:
+        return []
+    return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen}
+            for response in section.responses]

@@ -153,8 +153,9 @@ def claim(attempt_id):
     now = utcnow()
     base = saving.claim(attempt, tab, now, current_actor())
     body = presentation.state(attempt, now, tab)
+    saved = presentation.saved_answers(attempt)
     db.session.commit()
-    return jsonify(seq_base=base, **body)
+    return jsonify(seq_base=base, saved=saved, **body)
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/saves", methods=["POST"])

@@ -377,6 +377,20 @@ window.addEventListener("pagehide", () => {
   textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
 });
 
+// The page may have been drawn while a save from the page before was still
+// being committed; the claim, which waits for it, says what is stored. That is
+// shown wherever no change of this tab's own is still pending.
+function showSaved(saved) {
+  const pending = new Set(readJournal().map((entry) => `${entry.response}:${entry.field}`));
+  for (const { response, answer, flag, choose } of saved) {
+    const question = questionByResponse(response);
+    if (!question) continue;
+    for (const [field, value] of [["answer", answer], ["flag", flag], ["choose", choose]]) {
+      if (!pending.has(`${response}:${field}`)) showValue(question, field, value);
+    }
+  }
+}
+
 async function claim() {
   try {
     const response = await fetch(config.claimUrl, {
@@ -389,6 +403,7 @@ async function claim() {
     const body = await response.json();
     nextSeq = body.seq_base;
     numberUnnumbered();
+    showSaved(body.saved);
     applyState(body);
     flush();
   } catch {

@@ -152,6 +152,26 @@ def test_thirty_seconds_offline_loses_nothing(page, live_app):
     assert all(answer is not None for answer in answers[:4])
 
 
+def test_a_page_drawn_before_the_last_save_committed_shows_what_is_stored(page, live_app):
+    """A reload's page can be read while the save sent just before it is still
+    being committed (PostgreSQL reads the state before it); the answer reached
+    the old tab only, which cleared it from its journal. The page here is one
+    drawn before the answer, served again after it is saved."""
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    address = page.url.split("#")[0]
+    drawn_before = page.request.get(address).text()
+    current_question(page).locator('input[type="radio"]').nth(1).check()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+
+    page.route(address, lambda route: route.fulfill(body=drawn_before, content_type="text/html"))
+    page.reload()
+
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    expect(page.locator(".nav-item.answered")).to_have_count(1)
+    expect(current_question(page).locator('input[type="radio"]').nth(1)).to_be_checked()
+
+
 def test_the_journal_survives_a_reload_while_offline(page, live_app):
     email = new_candidate(live_app)
     start_sitting(page, email)

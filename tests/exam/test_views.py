@@ -60,6 +60,25 @@ def test_a_save_four_hours_into_a_session_still_counts(client, create_user, exam
     assert response.get_json()["acks"] == [{"seq": base + 1, "status": "saved", "code": "saved", "reason": ""}]
 
 
+def test_a_claim_says_what_is_stored_for_each_question_of_the_open_part(client, create_user, exam_session, db,
+                                                                         time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    db.session.commit()
+    first, second = (response.id for response in attempt.responses[:2])
+    base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
+    client.post(f"/exam/attempts/{attempt.id}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1, "response": first, "field": "answer", "value": {"option": "A"}},
+        {"seq": base + 2, "response": second, "field": "flag", "value": True}]})
+
+    saved = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "u"}).get_json()["saved"]
+
+    assert len(saved) == len(attempt.current_section.responses)
+    assert saved[:2] == [{"response": first, "answer": {"option": "A"}, "flag": False, "choose": False},
+                         {"response": second, "answer": None, "flag": True, "choose": False}]
+
+
 def test_a_save_the_database_cannot_take_is_a_503_the_runner_retries(client, create_user, exam_session, db,
                                                                       time_machine, monkeypatch):
     candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
