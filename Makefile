@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Test processes (pytest-xdist), one per core by default; TEST_WORKERS=0 runs the suite in this process.
+TEST_WORKERS ?= auto
 WORKERS ?= 4
 # gunicorn listens on loopback for the reverse proxy in front of it: with
 # PROXY_COUNT set, a client reaching gunicorn directly could forge its address.
@@ -16,7 +18,7 @@ run: demo
 
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 # Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI and a
 # SECRET_KEY in the environment; the app refuses to start without them.

@@ -125,12 +125,17 @@ def config_for(url, **overrides):
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url_for_tests(request, tmp_path_factory):
-    """A database migrated to the head revision, one per backend."""
+    """A database migrated to the head revision, one per backend. Under
+    pytest-xdist each worker has its own: `<database>_gw0`, ... on PostgreSQL."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'attest.db'}"
     else:
         url = database_url(os.environ["TEST_DATABASE_URL"])
-        reset_postgresql(url)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url = empty_database_beside(url, worker, None)
+        else:
+            reset_postgresql(url)
     app = create_app(config_for(url))
     with app.app_context():
         flask_migrate.upgrade()
