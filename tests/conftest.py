@@ -8,6 +8,7 @@ transaction that is rolled back, so tests never see each other's rows.
 """
 
 import contextvars
+import fcntl
 import os
 import secrets
 import shutil
@@ -68,37 +69,62 @@ def empty_database_beside(url, name, directory):
 @dataclass(frozen=True)
 class DemoDatabase:
     """A database holding the demo data, the folder of its portfolio documents,
-    and what `flask demo load` printed when it loaded them."""
+    what `flask demo load` printed when it loaded them, and the database of
+    this test process that copies are named beside."""
 
     url: str
     documents: Path
     load_output: str
+    beside: str
 
     def config(self, **overrides):
         return config_for(self.url, DOCUMENTS_DIR=str(self.documents), **overrides)
 
 
+@contextmanager
+def exclusive(lock_file):
+    """Held by one test process at a time (pytest-xdist runs several)."""
+    with open(lock_file, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(scope="session")
 def demo_database(database_url_for_tests, tmp_path_factory):
-    """The demo loaded once per backend by the commands `make run` uses. Loading
-    it takes many seconds (240 simulated sittings), so tests take copies of it
-    (`copy_of_demo`) and never use or hold open this one."""
-    directory = tmp_path_factory.mktemp("demo")
-    url = empty_database_beside(database_url_for_tests, "demo", directory)
-    demo = DemoDatabase(url, directory / "documents", "")
-    app = create_app(demo.config())
-    runner = app.test_cli_runner()
-    for command in (["db", "upgrade"], ["demo", "load"]):
-        result = runner.invoke(args=command)
-        assert result.exit_code == 0, result.output
-    with app.app_context():
-        _db.engine.dispose()
-    return DemoDatabase(url, demo.documents, result.output)
+    """The demo loaded once per backend and run by the commands `make run` uses.
+    Loading it takes many seconds (240 simulated sittings), so the first test
+    process to need it loads it where every process of the run finds it, and
+    tests take copies (`copy_of_demo`), never using or holding open this one."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder of this run, above each worker's own
+    backend = make_url(database_url_for_tests).get_backend_name()
+    folder = shared / f"demo-{backend}"
+    with exclusive(shared / f"demo-{backend}.lock"):
+        loaded = folder / "load-output.txt"
+        if loaded.exists():
+            url = (folder / "url.txt").read_text()
+            return DemoDatabase(url, folder / "documents", loaded.read_text(), database_url_for_tests)
+        folder.mkdir()
+        base = database_url_for_tests if backend == "sqlite" else database_url(os.environ["TEST_DATABASE_URL"])
+        url = empty_database_beside(base, "demo", folder)
+        demo = DemoDatabase(url, folder / "documents", "", database_url_for_tests)
+        app = create_app(demo.config())
+        runner = app.test_cli_runner()
+        for command in (["db", "upgrade"], ["demo", "load"]):
+            result = runner.invoke(args=command)
+            assert result.exit_code == 0, result.output
+        with app.app_context():
+            _db.engine.dispose()
+        (folder / "url.txt").write_text(url)
+        loaded.write_text(result.output)
+    return DemoDatabase(url, demo.documents, result.output, database_url_for_tests)
 
 
 def copy_of_demo(demo, name, directory):
-    """A copy of the demo database and its documents, named `name` beside it."""
-    url = empty_database_beside(demo.url, name, directory)
+    """A copy of the demo database and its documents, named `name` beside this
+    test process's own database."""
+    url = empty_database_beside(demo.beside, name, directory)
     if url.startswith("sqlite"):
         # The backup API copies a consistent database whatever its WAL holds.
         with sqlite3.connect(make_url(demo.url).database) as source, sqlite3.connect(make_url(url).database) as target:
@@ -112,7 +138,7 @@ def copy_of_demo(demo, name, directory):
         engine.dispose()
     documents = directory / f"{name}-documents"
     shutil.copytree(demo.documents, documents)
-    return DemoDatabase(url, documents, demo.load_output)
+    return DemoDatabase(url, documents, demo.load_output, demo.beside)
 
 
 def config_for(url, **overrides):
