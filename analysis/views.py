@@ -11,13 +11,14 @@ from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import PSYCHOMETRICIANS, Role
-from analysis import csv_input, exports, item_statistics, plots, standard_setting
+from analysis import csv_input, exports, item_statistics, openapi, plots, standard_setting
 from analysis.forms import GroupsForm, PanelistForm, RescoreForm, StudyForm
 from analysis.models import AngoffStudy
 from clock import utcnow
 from exam import sessions
 from extensions import db
 from item_bank.models import Form, FormStatus
+from openapi.parts import declare as declare_openapi
 from psychometrics.dif import dif_all
 from psychometrics.scoring import score
 from results import release, rescoring
@@ -26,6 +27,7 @@ from results.matrices import form_matrix, keyed_items
 from results.rules import current_rules
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
+declare_openapi(bp, tags=openapi.TAGS, paths=openapi.PATHS, schemas=openapi.SCHEMAS)
 navigation.declare(bp, links={
     Role.ADMIN: [(70, "Item statistics", ".list_forms")],
     Role.PSYCHOMETRICIAN: [(50, "Item statistics", ".list_forms")],

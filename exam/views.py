@@ -9,12 +9,14 @@ from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from clock import utcnow
 from errors import json_error
-from exam import bodies, delivery, presentation, saving
+from exam import bodies, delivery, openapi, presentation, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
+from openapi.parts import declare as declare_openapi
 
 bp = Blueprint("exam", __name__)
+declare_openapi(bp, tags=openapi.TAGS, paths=openapi.PATHS, schemas=openapi.SCHEMAS)
 
 
 def _own_attempt(attempt_id, lock=False):

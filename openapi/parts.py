@@ -1,5 +1,8 @@
-"""What every area's part of the OpenAPI document says alike: references,
-JSON content, the error answers of `errors.py`, ids in addresses and who may ask."""
+"""What every area's part of the OpenAPI document says alike (references,
+JSON content, the error answers of `errors.py`, ids in addresses and who may
+ask) and how an area declares its part."""
+
+from dataclasses import dataclass, field
 
 from database import MAX_ID
 from errors import ErrorCode
@@ -52,3 +55,25 @@ ERROR = {
                                                      "saves it names the field, e.g. `saves[0].seq`."},
     },
 }
+
+
+@dataclass
+class Declared:
+    """One app's tags, paths and schemas, as its blueprints declared them."""
+
+    tags: list = field(default_factory=list)
+    paths: dict = field(default_factory=dict)
+    schemas: dict = field(default_factory=dict)
+
+
+def declare(bp, tags=(), paths=None, schemas=None):
+    """Declare the part of the document that describes `bp`'s area: gathered on
+    the app as it registers the blueprint, so this package imports no area."""
+
+    def gather(state):
+        declared = state.app.extensions.setdefault("openapi", Declared())
+        declared.tags += tags
+        declared.paths |= paths or {}
+        declared.schemas |= schemas or {}
+
+    bp.record_once(gather)

@@ -1,13 +1,11 @@
-"""`GET /openapi.json`: the document assembled from each area's part.
+"""`GET /openapi.json`: the document assembled from the parts the areas declare.
 
 It describes the endpoints, not anything behind them, so anyone may read it.
 """
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 
-from analysis import openapi as analysis_openapi
-from exam import openapi as exam_openapi
-from openapi.parts import ERROR, json_content
+from openapi.parts import ERROR, declare, json_content
 
 bp = Blueprint("openapi", __name__)
 
@@ -37,34 +35,40 @@ OPERATIONS = {
     }},
 }
 
-DOCUMENT = {
-    "openapi": "3.1.0",
-    "info": {
-        "title": "Attest JSON endpoints",
-        "version": "1",
-        "description": "The JSON endpoints of Attest: the exam runner's state poll, claim and saves, the proctor's "
-                       "live board, a form's statistics exports and the health check. Each is used from the "
-                       "app's own pages, signed in: the session cookie comes from `POST /sign-in`, and every POST "
-                       "carries the CSRF token of the page's `<meta name=\"csrf-token\">` in `X-CSRFToken`.",
-    },
-    "tags": [*exam_openapi.TAGS, *analysis_openapi.TAGS, {"name": "operations"}],
-    "paths": {**exam_openapi.PATHS, **analysis_openapi.PATHS, **OPERATIONS},
-    "components": {
-        "schemas": {"Error": ERROR, **exam_openapi.SCHEMAS, **analysis_openapi.SCHEMAS},
-        "securitySchemes": {
-            "session": {"type": "apiKey", "in": "cookie", "name": "session",
-                        "description": "The signed session cookie set by `POST /sign-in` (HttpOnly, SameSite=Lax, "
-                                       "Secure in production). It carries a login session token, ended by signing "
-                                       "out; the endpoint's roles decide the rest."},
-            "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
-                     "description": "The page's `<meta name=\"csrf-token\">`; valid for the session's lifetime. "
-                                    "A POST without a valid one answers 400."},
-        },
-    },
+declare(bp, tags=[{"name": "operations"}], paths=OPERATIONS)
+
+INFO = {
+    "title": "Attest JSON endpoints",
+    "version": "1",
+    "description": "The JSON endpoints of Attest: the exam runner's state poll, claim and saves, the proctor's "
+                   "live board, a form's statistics exports and the health check. Each is used from the "
+                   "app's own pages, signed in: the session cookie comes from `POST /sign-in`, and every POST "
+                   "carries the CSRF token of the page's `<meta name=\"csrf-token\">` in `X-CSRFToken`.",
 }
+SECURITY_SCHEMES = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                "description": "The signed session cookie set by `POST /sign-in` (HttpOnly, SameSite=Lax, "
+                               "Secure in production). It carries a login session token, ended by signing "
+                               "out; the endpoint's roles decide the rest."},
+    "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken",
+             "description": "The page's `<meta name=\"csrf-token\">`; valid for the session's lifetime. "
+                            "A POST without a valid one answers 400."},
+}
+
+
+def document_of(app):
+    """The app's document, from the parts its blueprints declared as they were registered."""
+    declared = app.extensions["openapi"]
+    return {
+        "openapi": "3.1.0",
+        "info": INFO,
+        "tags": declared.tags,
+        "paths": declared.paths,
+        "components": {"schemas": {"Error": ERROR, **declared.schemas}, "securitySchemes": SECURITY_SCHEMES},
+    }
 
 
 @bp.route("/openapi.json")
 def document():
     """Anyone, unauthenticated: it describes the endpoints, not anything behind them."""
-    return jsonify(DOCUMENT)
+    return jsonify(document_of(current_app))

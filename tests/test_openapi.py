@@ -20,10 +20,11 @@ from openapi_spec_validator import validate
 
 from accounts.roles import Role
 from analysis.views import EXPORTS
+from app import create_app
 from clock import utcnow
 from exam import delivery, sessions
-from openapi.views import DOCUMENT
-from tests.conftest import sign_in
+from openapi.views import document_of
+from tests.conftest import config_for, sign_in
 from tests.exam_fixtures import BY
 from tests.results.test_rescoring import sitter
 
@@ -198,6 +199,9 @@ def clients(app, live_attempt, candidate_client, exam_session, exam_form, create
            "responses": [response.id for response in live_attempt.responses]}
     return signed_in, ids
 
+
+# The document of an app as the tests build it ("nothing is written or connected to" by create_app).
+DOCUMENT = document_of(create_app(config_for("sqlite://")))
 
 # Derandomized and seeded: every run sends the same requests. Positive data
 # must be accepted (2xx); the security parameters are the clients' own. Built
