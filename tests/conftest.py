@@ -192,13 +192,20 @@ class CsrfClient(FlaskClient):
         return serializer.dumps(raw)
 
 
-@pytest.fixture(scope="session")
-def app(database_url_for_tests):
-    app = create_app(config_for(database_url_for_tests))
+@contextmanager
+def app_for_tests(config):
+    """An app whose test client sends CSRF tokens; its connections closed after."""
+    app = create_app(config)
     app.test_client_class = CsrfClient
     yield app
     with app.app_context():
         _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(database_url_for_tests):
+    with app_for_tests(config_for(database_url_for_tests)) as app:
+        yield app
 
 
 @pytest.fixture

@@ -6,22 +6,19 @@ import pytest
 
 from accounts.models import User
 from accounts.roles import Role
-from app import create_app
 from audit.models import AuditEntry
 from extensions import db
 from item_bank.assembly import check_form
 from item_bank.items import enemy_pairs
 from item_bank.models import Form, Item
-from tests.conftest import CsrfClient, copy_of_demo, rolled_back, sign_in
+from tests.conftest import app_for_tests, copy_of_demo, rolled_back, sign_in
 
 
 @pytest.fixture(scope="module")
 def demo_app(demo_database, tmp_path_factory):
-    app = create_app(copy_of_demo(demo_database, "demo-checks", tmp_path_factory.mktemp("demo-checks")).config())
-    app.test_client_class = CsrfClient
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    copy = copy_of_demo(demo_database, "demo-checks", tmp_path_factory.mktemp("demo-checks"))
+    with app_for_tests(copy.config()) as app:
+        yield app
 
 
 @pytest.fixture
