@@ -2,7 +2,7 @@
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -197,7 +197,10 @@ def open_session(live_app, name, code, grace_seconds, hours=2):
         db.session.commit()
 
 
-def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app):
+def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app, time_machine):
+    # The seconds to each deadline pass on both clocks, the server's and the browser's, not on the wall.
+    time_machine.move_to(datetime.now(timezone.utc), tick=True)
+    page.clock.install()
     open_session(live_app, "Timing test", "TIMING", 0)
     email = new_candidate(live_app, "Timing test")
     start_sitting(page, email, code="TIMING")
@@ -210,6 +213,8 @@ def test_a_section_times_out_and_the_attempt_finishes_by_itself(page, live_app):
             attempt.current_section.deadline_at = utcnow() + timedelta(seconds=seconds)
             db.session.commit()
         page.reload()
+        time_machine.shift(timedelta(seconds=seconds))
+        page.clock.run_for(seconds * 1000)
 
     run_out_in(3)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Part Two", timeout=15_000)
@@ -263,6 +268,7 @@ def test_candidate_pages_meet_wcag_with_accommodations(page, live_app):
 
 
 def test_the_countdown_warns_a_minute_before_the_deadline(page, live_app):
+    page.clock.install()
     email = new_candidate(live_app)
     start_sitting(page, email)
     with live_app.app_context():
@@ -271,6 +277,7 @@ def test_the_countdown_warns_a_minute_before_the_deadline(page, live_app):
         db.session.commit()
 
     page.reload()
+    page.clock.run_for(3_000)  # the three seconds to the warning, on the browser's clock
 
     expect(page.get_by_role("alert").filter(has_text="1 minute left in this part.")).to_be_visible(timeout=10_000)
     expect(page.locator("#countdown")).to_have_text(re.compile(r"^(1:00|0:[0-5]\d)$"))
