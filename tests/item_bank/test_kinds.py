@@ -1,18 +1,26 @@
 """A kind is one class and its templates: a true/false kind, defined here
-only, is written, shown to a candidate, answered and scored by key without
-any other module knowing its name."""
+only, is written, assembled onto a form, shown to a candidate, answered
+through the runner's save endpoint and scored by key, without any other
+module knowing its name."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from flask import render_template
 from jinja2 import ChoiceLoader, DictLoader
 
+from clock import utcnow
+from exam import delivery, sessions
 from exam.codes import SaveCode
+from exam.models import Attempt
 from item_bank import items as item_service
+from item_bank.assembly import assemble_forms, publish_form
 from item_bank.items import ItemError
 from item_bank.kinds import KINDS, AnswerCode, AnswerRefused, ContentError, ItemKind, kind_of
-from results.keyed import score_attempts
+from results.keyed import score_attempt, score_attempts
+from tests.conftest import sign_in
+from tests.exam_fixtures import BY
 
 TEMPLATE = "item_bank/kinds/true_false/candidate.html"
 
@@ -141,3 +149,37 @@ def test_it_is_scored_by_key_with_the_other_keyed_items(true_false):
     assert [(result.points, result.possible) for result in (both, one, none)] == [(2.0, 2.0), (1.0, 2.0), (0.0, 2.0)]
     assert (both.outcome, none.outcome) == ("pass", "fail")
     assert both.domains[0].code == "TF" and both.rated_pending == 0
+
+
+def test_a_candidate_sits_and_is_scored_on_items_of_the_kind_through_the_app(true_false, make_item, make_blueprint,
+                                                                               create_user, client, db):
+    for statement, true in (("Infants signal.", True), ("Toddlers never protest.", False)):
+        make_item(kind="true_false", content={"statement": statement, "true": true})
+    blueprint = make_blueprint([{"title": "Part One", "time_limit_minutes": 10,
+                                 "rows": [{"domain": "TF", "kind": "true_false", "count": 2}]}])
+    (form,) = assemble_forms(blueprint, ["TF-FORM"], BY, seed=3)
+    publish_form(form, BY)
+    now = utcnow()
+    session = sessions.create_session("True or false", form, now - timedelta(hours=1), now + timedelta(hours=2),
+                                      "online", "TRUTH", 30, BY)
+    candidate = create_user("candidate")
+    sessions.enroll(session, candidate, BY)
+    attempt = delivery.join(session, candidate.id, "TRUTH", now, BY)
+    delivery.agree(attempt, now, BY)
+    db.session.commit()
+    sign_in(client, candidate.email)
+    statements = {response.id: response.form_item.item_version.content["statement"] for response in attempt.responses}
+
+    page = client.get(f"/exam/attempts/{attempt.id}").get_data(as_text=True)
+    base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
+    acks = client.post(f"/exam/attempts/{attempt.id}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1 + index, "response": response_id, "field": "answer", "value": {"value": True}}
+        for index, response_id in enumerate(statements)] + [
+        {"seq": base + 3, "response": next(iter(statements)), "field": "answer", "value": {"value": "yes"}}]}
+    ).get_json()["acks"]
+
+    assert all(f'<p class="statement">{statement}</p>' in page for statement in statements.values())
+    assert [ack["code"] for ack in acks] == ["saved", "saved", "not_true_or_false"]
+    db.session.expire_all()
+    result = score_attempt(db.session.get(Attempt, attempt.id))
+    assert (result.points, result.possible, result.outcome) == (1.0, 2.0, "fail")  # the blueprint's 80%
