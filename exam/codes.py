@@ -7,7 +7,7 @@ changing what the runner does. The OpenAPI document lists these enumerations.
 
 import enum
 
-from item_bank.kinds import AnswerCode
+from item_bank.kinds import answer_codes
 
 
 class StateCode(enum.StrEnum):
@@ -29,21 +29,11 @@ class SaveCode(enum.StrEnum):
     STALE = "stale"  # journaled; a higher number of the same claim holds the field
     STALE_TAB = "stale_tab"  # journaled; a tab that claimed the attempt later holds the field
     NO_SUCH_ITEM = "no_such_item"
-    # An answer its item's kind refuses (`item_bank.kinds.AnswerCode`), or a
-    # flag or a choice that is not a boolean.
-    NOT_AN_OPTION = AnswerCode.NOT_AN_OPTION.value
-    WRONG_TEXTS = AnswerCode.WRONG_TEXTS.value
-    TOO_LONG = AnswerCode.TOO_LONG.value
-    NOT_TRUE_OR_FALSE = AnswerCode.NOT_TRUE_OR_FALSE.value
+    NOT_TRUE_OR_FALSE = "not_true_or_false"  # a flag or a choice that is not a boolean
     SECTION_CLOSED = "section_closed"  # its part's time, grace included, is over, or the part is not open
     NO_CHOICE = "no_choice"  # a choice in a part that asks for none
     CHOICE_LIMIT = "choice_limit"  # more chosen than the part allows
     ATTEMPT_FINISHED = "attempt_finished"
-
-    @property
-    def status(self):
-        """The coarse outcome, as acknowledgements gave it before they had codes."""
-        return _STATUSES.get(self, "refused")
 
 
 _STATUSES = {
@@ -53,4 +43,17 @@ _STATUSES = {
     SaveCode.STALE: "stale",
     SaveCode.STALE_TAB: "stale",
 }
-ACK_STATUSES = tuple(dict.fromkeys(code.status for code in SaveCode))
+
+
+def ack_codes():
+    """Every code a save's acknowledgement may carry: the save's own, and those
+    with which the registered item kinds refuse an answer."""
+    return [*(code.value for code in SaveCode), *answer_codes()]
+
+
+def ack_status(code):
+    """The coarse outcome of a save, as acknowledgements gave it before they had codes."""
+    return _STATUSES.get(code, "refused")
+
+
+ACK_STATUSES = tuple(dict.fromkeys(ack_status(code) for code in ack_codes()))

@@ -6,7 +6,7 @@ codes of `exam/codes.py`, and the bodies of `exam/bodies.py`.
 """
 
 from exam import bodies
-from exam.codes import ACK_STATUSES, SaveCode, StateCode
+from exam.codes import ACK_STATUSES, StateCode, ack_codes
 from exam.models import AttemptStatus, Hold
 from exam.proctoring import Standing
 from exam.saving import EPOCH_SPAN
@@ -95,7 +95,7 @@ SCHEMAS = {
             "status": {"enum": list(ACK_STATUSES),
                        "description": "`saved`; `duplicate`, a number already received; `stale`, journaled but a "
                                       "higher number holds the field; `refused`. The code says which exactly."},
-            "code": {"enum": [code.value for code in SaveCode],
+            "code": {"enum": ack_codes(),
                      "description": "What became of the save. Only `saved` and `duplicate` mean the server holds "
                                     "it; `section_closed` is a change made after its part's time was over, "
                                     "`choice_limit` more chosen than the part allows."},

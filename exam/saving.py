@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
-from exam.codes import SaveCode
+from exam.codes import SaveCode, ack_status
 from exam.delivery import hold_for_readmission, settle
 from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
 from extensions import db
@@ -30,12 +30,12 @@ FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
 @dataclass(frozen=True)
 class Ack:
     seq: int
-    code: SaveCode
+    code: str  # a SaveCode, or the code with which the item's kind refuses the answer
     reason: str = ""  # for the candidate, when the save is not held
 
     @property
     def status(self):
-        return self.code.status
+        return ack_status(self.code)
 
     def as_json(self):
         return {"seq": self.seq, "status": self.status, "code": self.code, "reason": self.reason}
@@ -68,7 +68,7 @@ def _check_value(response, field, value):
     if value is None:
         return None  # a cleared answer
     refused = _kind(response).refusal(response.form_item.item_version.content, response.option_order, value)
-    return None if refused is None else (SaveCode(refused.code), refused.reason)
+    return None if refused is None else (refused.code, refused.reason)
 
 
 def _choose_refusal(response, value):

@@ -8,7 +8,6 @@ is scored (by key, through the option matrices, or by raters), and the
 templates and QTI mapping that show and carry it.
 """
 
-import enum
 from dataclasses import dataclass
 
 KINDS = {}
@@ -23,19 +22,15 @@ class ContentError:
         return f"{self.field}: {self.message}"
 
 
-class AnswerCode(enum.StrEnum):
-    """Why a kind refuses an answer; the runner's save codes include these."""
-
-    NOT_AN_OPTION = "not_an_option"
-    WRONG_TEXTS = "wrong_texts"  # not one text per prompt
-    TOO_LONG = "too_long"
-    NOT_TRUE_OR_FALSE = "not_true_or_false"
-
-
 @dataclass(frozen=True)
 class AnswerRefused:
-    code: AnswerCode
+    code: str  # one of the kind's `answer_codes`: what the runner acts on
     reason: str  # for the candidate, naming what is wrong with the answer
+
+
+def answer_codes():
+    """Every code with which a registered kind refuses an answer."""
+    return sorted({code for kind in KINDS.values() for code in kind.answer_codes})
 
 
 def kind_of(name):
@@ -64,6 +59,9 @@ class ItemKind:
     editor_template = ""
     content_template = ""
     rater_template = None
+    #: The codes `refusal` answers with (machine-readable, in the save's
+    #: acknowledgement and the OpenAPI document).
+    answer_codes = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

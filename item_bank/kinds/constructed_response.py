@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from item_bank.bundle import Problem
 from item_bank.editor_forms import TaggingForm, lines
-from item_bank.kinds.base import AnswerCode, AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
+from item_bank.kinds.base import AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
 from item_bank.qti_xml import (
     CHARACTERS_PER_WORD,
     QTI,
@@ -31,6 +31,9 @@ from item_bank.qti_xml import (
 
 # The longest text a candidate may give to one prompt.
 MAX_TEXT = 50_000
+# The answer's codes: not one text per prompt, or a text over MAX_TEXT characters.
+WRONG_TEXTS = "wrong_texts"
+TOO_LONG = "too_long"
 # Empty slots shown for a new vignette; an item with more gets more.
 PROMPT_SLOTS = 4
 CRITERION_SLOTS = 6
@@ -107,6 +110,7 @@ class ConstructedResponseForm(TaggingForm):
 
 class ConstructedResponse(ItemKind):
     name = "constructed_response"
+    answer_codes = (WRONG_TEXTS, TOO_LONG)
     label = "Constructed response (vignette)"
     new_label = "New vignette"
     identifier_prefix = "CR"
@@ -195,9 +199,9 @@ class ConstructedResponse(ItemKind):
         texts = answer.get("texts") if isinstance(answer, dict) else None
         prompts = len(content["prompts"])
         if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
-            return AnswerRefused(AnswerCode.WRONG_TEXTS, f"must give {prompts} texts, one per prompt")
+            return AnswerRefused(WRONG_TEXTS, f"must give {prompts} texts, one per prompt")
         if any(len(text) > MAX_TEXT for text in texts):
-            return AnswerRefused(AnswerCode.TOO_LONG, f"a text is longer than {MAX_TEXT} characters")
+            return AnswerRefused(TOO_LONG, f"a text is longer than {MAX_TEXT} characters")
         return None
 
     def answered(self, answer):

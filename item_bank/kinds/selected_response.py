@@ -14,10 +14,11 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from item_bank.bundle import Problem
 from item_bank.editor_forms import TaggingForm, lines
-from item_bank.kinds.base import AnswerCode, AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
+from item_bank.kinds.base import AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
 from item_bank.qti_xml import QTI, add_element, add_score_declaration, local_name, text_of
 
 OPTION_LETTERS = "ABCDE"
+NOT_AN_OPTION = "not_an_option"  # the answer's code when it names no option of the item
 
 
 class OptionForm(FlaskForm):
@@ -76,6 +77,7 @@ class SelectedResponseForm(TaggingForm):
 
 class SelectedResponse(ItemKind):
     name = "selected_response"
+    answer_codes = (NOT_AN_OPTION,)
     label = "Selected response"
     new_label = "New selected response"
     identifier_prefix = "SR"
@@ -142,7 +144,7 @@ class SelectedResponse(ItemKind):
 
     def refusal(self, content, layout, answer):
         if not isinstance(answer, dict) or answer.get("option") not in (layout or []):
-            return AnswerRefused(AnswerCode.NOT_AN_OPTION, "is not one of this item's options")
+            return AnswerRefused(NOT_AN_OPTION, "is not one of this item's options")
         return None
 
     def answered(self, answer):

@@ -8,8 +8,9 @@ from sqlalchemy.exc import OperationalError
 
 from errors import ErrorCode, render_error
 from exam import delivery, presentation, proctoring, saving, sessions
-from exam.codes import SaveCode, StateCode
-from item_bank.kinds.constructed_response import MAX_TEXT
+from exam.codes import SaveCode, StateCode, ack_codes
+from item_bank.kinds.constructed_response import MAX_TEXT, TOO_LONG, WRONG_TEXTS
+from item_bank.kinds.selected_response import NOT_AN_OPTION
 from tests.conftest import sign_in
 from tests.exam.test_saving import NOW, entry
 from tests.exam_fixtures import BY, T0
@@ -54,11 +55,11 @@ SAVES = {
     SaveCode.STALE_TAB: stale_tab,
     SaveCode.NO_SUCH_ITEM: lambda attempt: save(attempt, {"seq": 1, "response": 999_999, "field": "flag",
                                                           "value": True}),
-    SaveCode.NOT_AN_OPTION: lambda attempt: save(attempt, entry(1, attempt.responses[0], "answer",
+    NOT_AN_OPTION: lambda attempt: save(attempt, entry(1, attempt.responses[0], "answer",
                                                                 {"option": "not-an-option"})),
-    SaveCode.WRONG_TEXTS: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
+    WRONG_TEXTS: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
                                                               {"texts": ["one", "two"]})),
-    SaveCode.TOO_LONG: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
+    TOO_LONG: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
                                                            {"texts": ["x" * (MAX_TEXT + 1)]})),
     SaveCode.NOT_TRUE_OR_FALSE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "flag", "yes")),
     SaveCode.SECTION_CLOSED: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[0], "answer",
@@ -71,7 +72,7 @@ SAVES = {
 }
 
 
-@pytest.mark.parametrize("code", list(SaveCode))
+@pytest.mark.parametrize("code", ack_codes())
 def test_each_save_code_is_given_in_the_situation_it_names(start_attempt, code):
     last = SAVES[code](start_attempt())[-1]
 
