@@ -18,7 +18,7 @@ run: demo
 
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 # Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI and a
 # SECRET_KEY in the environment; the app refuses to start without them.
