@@ -379,12 +379,14 @@ window.addEventListener("pagehide", () => {
 
 // The page may have been drawn while a save from the page before was still
 // being committed; the claim, which waits for it, says what is stored. That is
-// shown wherever no change of this tab's own is still pending.
+// shown wherever no change of this tab's own is still pending, in the journal
+// or still being typed.
 function showSaved(saved) {
   const pending = new Set(readJournal().map((entry) => `${entry.response}:${entry.field}`));
   for (const { response, answer, flag, choose } of saved) {
     const question = questionByResponse(response);
     if (!question) continue;
+    if (textTimers.has(question)) pending.add(`${response}:answer`);
     for (const [field, value] of [["answer", answer], ["flag", flag], ["choose", choose]]) {
       if (!pending.has(`${response}:${field}`)) showValue(question, field, value);
     }
