@@ -177,9 +177,10 @@ def key_review(form_id):
             db.session.rollback()
             editor.form_errors.append("Someone else rescored this form a moment ago. Review the current "
                                       "scoring below and preview again.")
+    form_sessions = sessions.of_form(form)
     return render_template("analysis/scoring.html", form=form, editor=editor, rows=zip(numbered, editor.items),
-                           preview=preview, revisions=rescoring.revisions(form),
-                           sessions=sessions.of_form(form), awaits_release=release.awaits_release,
+                           preview=preview, revisions=rescoring.revisions(form), sessions=form_sessions,
+                           rescored_since={session.id for session in form_sessions if release.awaits_release(session)},
                            release_form=ReleaseForm(back=url_for(".key_review", form_id=form.id)))
 
 

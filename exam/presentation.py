@@ -4,7 +4,7 @@ page, JSON or script can carry a key, rationale, rubric or statistic."""
 from exam import timing
 from exam.codes import StateCode
 from exam.delivery import preload_form_items
-from exam.models import AttemptStatus
+from exam.models import OPEN_STATUSES, AttemptStatus
 from item_bank.kinds import kind_of
 from item_bank.models import FormItem
 
@@ -57,9 +57,14 @@ def _code(attempt, superseded):
     return StateCode.NOT_STARTED
 
 
+def _open_section(attempt):
+    """The part a candidate is sitting (its clock may stand still), or None."""
+    return attempt.current_section if attempt.status in OPEN_STATUSES else None
+
+
 def state(attempt, now, tab):
-    section = attempt.current_section
-    open_section = attempt.status in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) and section is not None
+    section = _open_section(attempt)
+    open_section = section is not None
     superseded = bool(tab) and attempt.active_tab not in (None, tab)
     return {
         "code": _code(attempt, superseded),
@@ -78,8 +83,8 @@ def saved_answers(attempt):
     """What is stored for each question of the open part. A tab claiming the
     attempt shows it: its page may have been drawn while a save from the page
     before it was still being committed."""
-    section = attempt.current_section
-    if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) or section is None:
+    section = _open_section(attempt)
+    if section is None:
         return []
     return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen}
             for response in section.responses]

@@ -56,13 +56,14 @@ def score_attempts(form, attempts, rules=None):
                           domains=[domain.code for domain in matrix.domains], cut_percent=rules.pass_percent)
     # A domain whose every item is dropped counts for no one, so it is left out.
     counted = sorted(code for code, possible in totals.subscore_possible.items() if possible)
+    # An attempt lays out a response for every item of its form, so each started one has as many rated.
+    rated = sum(1 for form_item in form.form_items if kind_of(form_item.item_version.item.kind).rated)
     results = []
     for row, attempt in enumerate(attempts):
         if not attempt.responses:
             # Responses are laid out when an attempt starts: one that never did had nothing to score.
             results.append(AttemptResult(0.0, 0.0, rules.pass_percent))
             continue
-        rated = sum(1 for response in attempt.responses if kind_of(response.form_item.item_version.item.kind).rated)
         results.append(AttemptResult(
             float(totals.raw[row]), totals.possible, rules.pass_percent,
             [DomainResult(code, domains[code].name, float(totals.subscores[code][row]), totals.subscore_possible[code])

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.roles import COORDINATORS, Role
 from clock import utcnow
 from exam.models import Attempt, ExamSession
 from extensions import db
@@ -15,7 +15,6 @@ from security import local_path
 
 bp = Blueprint("results", __name__)
 
-COORDINATORS = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.route("/rating/sessions/<int:session_id>/results")
