@@ -39,7 +39,6 @@ class SaveCode(enum.StrEnum):
 _STATUSES = {
     SaveCode.SAVED: "saved",
     SaveCode.DUPLICATE: "duplicate",
-    SaveCode.DUPLICATE_NOT_SAVED: "duplicate",
     SaveCode.STALE: "stale",
     SaveCode.STALE_TAB: "stale",
 }

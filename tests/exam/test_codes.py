@@ -88,6 +88,12 @@ def test_an_ack_in_json_carries_its_status_code_and_reason(start_attempt):
                              "reason": "you may choose 1 of these; unchoose one first"}
 
 
+def test_a_repeat_of_a_save_not_saved_then_is_not_reported_as_held(start_attempt):
+    (ack,) = SAVES[SaveCode.DUPLICATE_NOT_SAVED](start_attempt())[-1:]
+
+    assert ack.as_json()["status"] == "refused"
+
+
 def pause(attempt):
     proctoring.apply(attempt.enrollment, "pause", NOW, BY, reason="fire alarm")
     return "tab"
