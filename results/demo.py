@@ -35,14 +35,17 @@ def load_demo_ratings(by):
     at = session.closes_at + timedelta(days=2)
     assignment.assign_automatically(session.form, at, by)
     lenience = {user_by_email(email).id: shift for email, shift in RATERS.items()}
-    quality = {}
+    quality, keyed_shares = {}, {}
     # First ratings, then the adjudications the disagreements called for.
     for adjudication in (False, True):
         for response in to_rate(session.form):
             case = assignment.existing_case(response)
             for rating in case.ratings:
                 if rating.adjudication == adjudication and not rating.submitted:
-                    level = quality.setdefault(response.id, _quality(response, rng))
+                    if response.attempt_id not in keyed_shares:
+                        keyed = score_attempt(response.attempt)
+                        keyed_shares[response.attempt_id] = keyed.points / keyed.possible
+                    level = quality.setdefault(response.id, _quality(keyed_shares[response.attempt_id], rng))
                     _rate(rating, level, lenience[rating.rater_id], rng, at, by)
     release.release(session, at + timedelta(days=5), by)
     cases = [assignment.existing_case(response) for response in to_rate(session.form)]
@@ -51,10 +54,10 @@ def load_demo_ratings(by):
             f"{adjudicated} adjudicated; results released"]
 
 
-def _quality(response, rng):
-    """A written response about as good as the candidate's selected-response share, give or take."""
-    keyed = score_attempt(response.attempt)
-    return float(np.clip(keyed.points / keyed.possible + rng.normal(0, 0.12), 0, 1))
+def _quality(keyed_share, rng):
+    """A written response about as good as the candidate's selected-response share, give or take.
+    Drawn for every rating, kept for the response's first: the demo's random stream stays as it was."""
+    return float(np.clip(keyed_share + rng.normal(0, 0.12), 0, 1))
 
 
 def _rate(rating, level, leniency, rng, at, by):
