@@ -150,20 +150,26 @@ SAVE = Record(
                           meaning="an item's id, "),
         "field": OneOf(tuple(FIELDS)),
         "value": AnyJson("`answer`: `{\"option\": ID}` (selected response), `{\"texts\": [...]}` with one text per "
-                         "prompt (constructed response), or null to clear; `flag` and `choose`: true or false. A "
-                         "value wrong for the item is refused in its ack, not here."),
+                         "prompt (constructed response), or null to clear; `flag` and `choose`: true or false; "
+                         "`at`: true, the candidate is on this question. A value wrong for the item is refused in "
+                         "its ack, not here."),
     },
     missing={"value": "is missing (null clears an answer)"},
 )
 
-CLAIM = Record({"tab": TAB}, defaults={"tab": ""})
+RESUMES = Text(TAB_PATTERN, "at most 64 printable ASCII characters",
+               "The id of the tab this page load replaces (the same browser tab, reloaded), if any: it carries on "
+               "holding the attempt rather than taking it over.")
+
+CLAIM = Record({"tab": TAB, "resumes": RESUMES}, defaults={"tab": "", "resumes": ""})
 
 SAVES = Record({"tab": TAB, "saves": ListOf(SAVE, "a list of saves")}, defaults={"tab": ""})
 
 
 def read_claim(body):
-    """The tab a claim names; "" when none."""
-    return CLAIM.read("", body)["tab"]
+    """The tab a claim names and the one it resumes; "" when none."""
+    read = CLAIM.read("", body)
+    return read["tab"], read["resumes"]
 
 
 def read_saves(body):

@@ -27,12 +27,18 @@ class SaveCode(enum.StrEnum):
     DUPLICATE = "duplicate"  # a number received before, and saved then
     DUPLICATE_NOT_SAVED = "duplicate_not_saved"  # a number received before, and not saved then
     STALE = "stale"  # journaled; a higher number of the same claim holds the field
-    STALE_TAB = "stale_tab"  # journaled; a tab that claimed the attempt later holds the field
+    # Another tab holds the attempt: it claimed it after this one (the save is
+    # then not journaled), or its later save holds the field (journaled).
+    STALE_TAB = "stale_tab"
+    PAUSED = "paused"  # the clock stands still (a proctor's pause, awaiting re-admission): send it again on resume
+    NOT_STARTED = "not_started"
     NO_SUCH_ITEM = "no_such_item"
     NOT_TRUE_OR_FALSE = "not_true_or_false"  # a flag or a choice that is not a boolean
     SECTION_CLOSED = "section_closed"  # its part's time, grace included, is over, or the part is not open
     NO_CHOICE = "no_choice"  # a choice in a part that asks for none
     CHOICE_LIMIT = "choice_limit"  # more chosen than the part allows
+    QUESTION_PASSED = "question_passed"  # a linear part: the candidate has moved past this question
+    QUESTION_NOT_REACHED = "question_not_reached"  # a linear part: the candidate is not at this question yet
     ATTEMPT_FINISHED = "attempt_finished"
 
 

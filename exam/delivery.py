@@ -17,7 +17,8 @@ from sqlalchemy.orm import joinedload
 
 from audit import log
 from exam import timing
-from exam.models import OPEN_STATUSES, Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Hold, Response
+from exam.codes import SaveCode
+from exam.models import Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Hold, Response
 from extensions import db
 from item_bank.kinds import kind_of
 from item_bank.models import FormItem, FormSection, ItemVersion
@@ -117,6 +118,7 @@ def preload_form_items(condition):
 def _open_section(section, enrollment, at):
     section.started_at = at
     timing.recompute_deadline(section, enrollment)
+    section.attempt.question_position = section.responses[0].position if section.responses else None
 
 
 def _next_section(attempt, section):
@@ -152,12 +154,37 @@ def settle(attempt, now, by):
     return attempt
 
 
+PAUSED_SENTENCES = {
+    Hold.PROCTOR.value: "your proctor has paused the examination",
+    Hold.READMISSION.value: "the examination waits for your proctor to re-admit you",
+}
+
+
+def candidate_refusal(attempt, tab=None):
+    """Why the candidate cannot change the attempt now, as (SaveCode, sentence),
+    or None. The candidate's moves (a save, a move to a question, finishing a
+    part) need the clock running: while it stands still only a proctor's move
+    changes anything. Given a tab, only the tab holding the claim may move."""
+    if attempt.finished:
+        return SaveCode.ATTEMPT_FINISHED, "this attempt is finished"
+    if attempt.status == AttemptStatus.PAUSED:
+        return SaveCode.PAUSED, PAUSED_SENTENCES[attempt.hold]
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return SaveCode.NOT_STARTED, "this attempt has not started"
+    if tab is not None and (not tab or attempt.active_tab != tab):
+        return SaveCode.STALE_TAB, "the examination is open in another window or on another computer"
+    return None
+
+
 def finish_section(attempt, position, now, by):
     """The candidate leaves the current section (after the review screen); the
-    next opens now, or the attempt is submitted."""
+    next opens now, or the attempt is submitted. Not while paused: a pause
+    is credited to the part it was taken from, and a proctor's pause holds
+    until the proctor resumes or terminates."""
     settle(attempt, now, by)
-    if attempt.status not in OPEN_STATUSES:
-        raise DeliveryError("This attempt is finished.")
+    refusal = candidate_refusal(attempt)
+    if refusal is not None:
+        raise DeliveryError(f"You cannot finish this part: {refusal[1]}.")
     section = attempt.current_section
     if section.position != position:
         raise DeliveryError("That section is already closed.")

@@ -142,7 +142,10 @@ class Attempt(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finish_reason: Mapped[str | None] = mapped_column(String(32))
     finish_note: Mapped[str | None] = mapped_column(String(500))  # a proctor's reason for terminating
-    current_position: Mapped[int] = mapped_column(Integer, default=1)
+    current_position: Mapped[int] = mapped_column(Integer, default=1)  # the open section's
+    # The question the candidate is on (a Response.position): where another
+    # window opens the attempt, and in a linear section the only one answerable.
+    question_position: Mapped[int | None] = mapped_column(Integer)
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The browser tab that holds the attempt; a tab that takes over gets the next
     # epoch, and its sequence numbers are above every earlier tab's.

@@ -6,17 +6,19 @@ from exam.codes import StateCode
 from exam.delivery import preload_form_items
 from exam.models import OPEN_STATUSES, AttemptStatus
 from item_bank.kinds import kind_of
-from item_bank.models import FormItem
+from item_bank.models import FormItem, Navigation
 
 
-def _item(number, response):
+def _item(number, response, shown):
+    """A question of the open part: its place and standing, and (when `shown`) what it asks."""
     version = response.form_item.item_version
     kind = kind_of(version.item.kind)
     return {
         "response_id": response.id,
         "number": number,
         "kind": kind,
-        "view": kind.candidate_view(version.content, response.option_order),
+        "shown": shown,
+        "view": kind.candidate_view(version.content, response.option_order) if shown else None,
         "answer": response.answer,
         "answered": response.answered,
         "flagged": response.flagged,
@@ -25,10 +27,16 @@ def _item(number, response):
 
 
 def section_page(attempt, now):
+    """The open part as the candidate sees it, from the question they are on.
+    A linear part carries only that question: the page holds nothing of a
+    question passed or not yet reached."""
     section = attempt.current_section
     form_section = section.form_section
     form_items = preload_form_items(FormItem.section_id == form_section.id)  # noqa: F841 (held while walking)
-    items = [_item(number, response) for number, response in enumerate(section.responses, start=1)]
+    linear = form_section.navigation == Navigation.LINEAR
+    at = attempt.question_position or section.responses[0].position
+    items = [_item(number, response, not linear or response.position == at)
+             for number, response in enumerate(section.responses, start=1)]
     return {
         "section": section,
         "title": form_section.title,
@@ -38,6 +46,8 @@ def section_page(attempt, now):
         "section_count": len(attempt.sections),
         "last": section.position == attempt.sections[-1].position,
         "items": items,
+        "current": next((item["number"] for item, response in zip(items, section.responses, strict=True)
+                         if response.position == at), 1),
         "unanswered": [item for item in items if not item["answered"]],
         "flagged": [item for item in items if item["flagged"]],
         "chosen": [item for item in items if item["chosen"]],

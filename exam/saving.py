@@ -1,12 +1,19 @@
 """Saving answers: idempotent, highest sequence number wins, every save journaled.
 
-A browser tab sends saves numbered within the attempt. Each is written to the
-journal once (a repeat of a sequence number is acknowledged again, not
-applied twice); it changes the response only if its number is higher than
-the one that last changed that field, so saves arriving out of order end in
-the same state. Tabs number their saves from `epoch x EPOCH_SPAN`: a tab that
-takes the attempt over (a second tab, another machine) outnumbers every
-earlier tab, and the earlier tab is told so.
+A browser tab claims the attempt, and only the tab holding the claim saves,
+only while the clock runs (`delivery.candidate_refusal`): a save from another
+tab or device, or sent while the attempt is paused, is refused whole and
+not journaled. A held tab's saves are numbered within the attempt. Each is
+written to the journal once (a repeat of a sequence number is acknowledged
+again, not applied twice); it changes the response only if its number is
+higher than the one that last changed that field, so saves arriving out of
+order end in the same state. Tabs number their saves from `epoch x
+EPOCH_SPAN`: a tab that takes the attempt over (a second tab, another
+machine) outnumbers every earlier tab, and the earlier tab is told so.
+
+Besides an item's answer, flag and choice, a save may say where the
+candidate is (`at`): the question another window opens at, and in a linear
+part the one question that takes answers, reached only one step at a time.
 """
 
 from dataclasses import dataclass
@@ -17,14 +24,14 @@ from sqlalchemy.orm import joinedload
 from audit import log
 from exam import timing
 from exam.codes import SaveCode, ack_status
-from exam.delivery import hold_for_readmission, settle
-from exam.models import OPEN_STATUSES, AttemptStatus, Response, SaveRecord
+from exam.delivery import candidate_refusal, hold_for_readmission, settle
+from exam.models import AttemptStatus, Response, SaveRecord
 from extensions import db
 from item_bank.kinds import kind_of
-from item_bank.models import FormItem, ItemVersion
+from item_bank.models import FormItem, ItemVersion, Navigation
 
 EPOCH_SPAN = 1_000_000_000
-FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq"}
+FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq", "at": None}
 
 
 @dataclass(frozen=True)
@@ -41,14 +48,17 @@ class Ack:
         return {"seq": self.seq, "status": self.status, "code": self.code, "reason": self.reason}
 
 
-def claim(attempt, tab, now, by):
+def claim(attempt, tab, now, by, resumes=""):
     """A tab opens the attempt and holds it; returns the base of its sequence
-    numbers. Reopened elsewhere in a session that asks for it, the attempt
-    waits for a proctor to re-admit the candidate."""
+    numbers. Every page load is a new tab; one that `resumes` the tab holding
+    the attempt (the same browser tab, reloaded: only it knows that tab's
+    random id) carries on. Any other takes the attempt over, and reopened
+    elsewhere in a session that asks for it, the attempt waits for a proctor
+    to re-admit the candidate."""
     settle(attempt, now, by)
     attempt.tab_epoch += 1
     attempt.last_contact_at = now
-    if attempt.active_tab and attempt.active_tab != tab:
+    if attempt.active_tab and attempt.active_tab not in (tab, resumes):
         log.record("attempt.taken_over", by, attempt, tab=tab, previous=attempt.active_tab)
         if attempt.session.readmit_on_resume and attempt.status == AttemptStatus.IN_PROGRESS:
             hold_for_readmission(attempt, now, by, tab)
@@ -63,6 +73,8 @@ def _kind(response):
 
 def _check_value(response, field, value):
     """None when the value is acceptable for the field and item, else the code and sentence of why not."""
+    if field == "at":
+        return None if value is True else (SaveCode.NOT_TRUE_OR_FALSE, "must be true")
     if field in ("flag", "choose"):
         return None if isinstance(value, bool) else (SaveCode.NOT_TRUE_OR_FALSE, "must be true or false")
     if value is None:
@@ -80,6 +92,20 @@ def _choose_refusal(response, value):
         return SaveCode.NO_CHOICE, "this section has no choice to make"
     chosen = sum(1 for other in response.attempt_section.responses if other.chosen and other.id != response.id)
     return (SaveCode.CHOICE_LIMIT, f"you may choose {k} of these; unchoose one first") if chosen >= k else None
+
+
+def _linear_refusal(attempt, response, field):
+    """A linear part answers one question at a time, in order: the candidate
+    moves on one question at a time and never back."""
+    if response.attempt_section.form_section.navigation != Navigation.LINEAR:
+        return None
+    at = attempt.question_position or response.attempt_section.responses[0].position
+    reachable = (at, at + 1) if field == "at" else (at,)
+    if response.position < at:
+        return SaveCode.QUESTION_PASSED, "you have moved past this question; this part goes one way"
+    if response.position not in reachable:
+        return SaveCode.QUESTION_NOT_REACHED, "this part goes one question at a time; this one is not reached yet"
+    return None
 
 
 def _stale(seq, held):
@@ -101,12 +127,13 @@ def _apply(attempt, entry, tab, now):
     if response is None or response.attempt_id != attempt.id:
         return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
     refusal = _check_value(response, field, value)
-    if refusal is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds,
-                                                    attempt.paused_at):
+    if refusal is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds):
         refusal = SaveCode.SECTION_CLOSED, "this section's time is over"
+    if refusal is None:
+        refusal = _linear_refusal(attempt, response, field)
     if refusal is None and field == "choose":
         refusal = _choose_refusal(response, value)
-    held = getattr(response, FIELDS[field])
+    held = getattr(response, FIELDS[field]) if FIELDS[field] else 0
     newer = refusal is None and seq > held
     db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field, value=value,
                               tab=tab[:64], received_at=now, accepted=newer))
@@ -114,6 +141,9 @@ def _apply(attempt, entry, tab, now):
         return Ack(seq, *refusal)
     if not newer:
         return _stale(seq, held)
+    if field == "at":
+        attempt.question_position = response.position
+        return Ack(seq, SaveCode.SAVED)
     setattr(response, FIELDS[field], seq)
     if field == "answer":
         response.answer = value
@@ -127,11 +157,16 @@ def _apply(attempt, entry, tab, now):
 
 
 def save(attempt, entries, tab, now, by):
-    """Apply a batch of saves (shaped as `bodies.read_saves` reads them) in sequence order; returns an Ack per save."""
+    """Apply a batch of saves (shaped as `bodies.read_saves` reads them) in
+    sequence order; returns an Ack per save. A batch the attempt refuses as
+    a whole (another tab holds it, its clock stands still, it is over) is
+    answered save by save and not journaled: nothing of it was held, and the
+    tab may send it again."""
     settle(attempt, now, by)
     attempt.last_contact_at = now
-    if attempt.status not in OPEN_STATUSES:
-        return [Ack(entry["seq"], SaveCode.ATTEMPT_FINISHED, "this attempt is finished") for entry in entries]
+    refusal = candidate_refusal(attempt, tab)
+    if refusal is not None:
+        return [Ack(entry["seq"], *refusal) for entry in entries]
     acks = [_apply(attempt, entry, tab, now) for entry in sorted(entries, key=lambda e: e["seq"])]
     db.session.flush()
     return acks

@@ -33,12 +33,11 @@ def seconds_until(deadline_at, now, paused_at=None):
     return max(0, int((deadline_at - (paused_at or now)).total_seconds()))
 
 
-def accepts_saves(section, now, grace_seconds, paused_at=None):
-    """Saves count until the deadline plus the grace period; a paused clock never runs out."""
+def accepts_saves(section, now, grace_seconds):
+    """Saves count until the deadline plus the grace period (while the clock
+    runs: a paused attempt takes none)."""
     if section.started_at is None or section.closed_at is not None:
         return False
-    if paused_at is not None:
-        return True
     return now <= section.deadline_at + timedelta(seconds=grace_seconds)
 
 

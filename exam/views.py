@@ -149,11 +149,11 @@ def claim(attempt_id):
     """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
     attempt = _own_attempt(attempt_id, lock=True)
     try:
-        tab = bodies.read_claim(_json_body())
+        tab, resumes = bodies.read_claim(_json_body())
     except bodies.Malformed as problem:
         return _malformed(problem)
     now = utcnow()
-    base = saving.claim(attempt, tab, now, current_actor())
+    base = saving.claim(attempt, tab, now, current_actor(), resumes)
     body = presentation.state(attempt, now, tab)
     saved = presentation.saved_answers(attempt)
     db.session.commit()

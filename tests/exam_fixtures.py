@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from audit.log import Actor
-from exam import delivery, sessions
+from exam import delivery, saving, sessions
 from item_bank.assembly import assemble_forms, publish_form
 from tests.item_bank_fixtures import sr_content
 
@@ -42,13 +42,16 @@ def exam_session(exam_form, db):
 
 @pytest.fixture
 def start_attempt(exam_session, create_user, db):
-    """start_attempt(at=T0, **accommodations): a new candidate, enrolled, joined, agreed, admitted."""
+    """start_attempt(at=T0, **accommodations): a new candidate, enrolled, joined, agreed, admitted,
+    and the attempt claimed by the browser tab "tab"."""
 
     def start(at=T0, candidate=None, **accommodations):
         candidate = candidate or create_user("candidate")
         sessions.enroll(exam_session, candidate, BY, **accommodations)
         attempt = delivery.join(exam_session, candidate.id, "sit123", at, BY)
         delivery.agree(attempt, at, BY)
+        if attempt.status == "in_progress":
+            saving.claim(attempt, "tab", at, BY)
         db.session.commit()
         return attempt
 

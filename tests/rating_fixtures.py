@@ -22,6 +22,7 @@ def sit(exam_session, create_user, db):
         sessions.enroll(exam_session, candidate, BY)
         attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
         delivery.agree(attempt, T0, BY)
+        saving.claim(attempt, "t", T0, BY)
         entries = []
         for response in attempt.responses:
             content = response.form_item.item_version.content

@@ -57,13 +57,14 @@ class Sitting:
         self.client.post(self.path + "/agreement", data={"agree": "y"})
         page = self.client.get(self.path).get_data(as_text=True)
         self.responses = [int(response) for response in re.findall(r'data-response="(\d+)"', page)]
-        self.seq = self.client.post(self.path + "/claim", json={"tab": "backup"}).json["seq_base"]
+        self.tab = "backup"
+        self.seq = self.client.post(self.path + "/claim", json={"tab": self.tab}).json["seq_base"]
 
     def save(self):
         self.seq += 1
         save = {"seq": self.seq, "response": self.responses[self.seq % len(self.responses)], "field": "flag",
                 "value": self.seq % 2 == 0}
-        body = self.client.post(self.path + "/saves", json={"tab": "backup", "saves": [save]}).json
+        body = self.client.post(self.path + "/saves", json={"tab": self.tab, "saves": [save]}).json
         assert body["acks"][0]["status"] == "saved", body
         return self.seq
 
@@ -154,7 +155,8 @@ def test_a_backup_taken_while_a_candidate_saves_restores_everything_and_the_sitt
     resumed.client = target_app.test_client()
     resumed.client.post("/sign-in", data={"email": "candidate@example.org", "password": "demo-candidate"})
     resumed.path, resumed.responses = sitting.path, sitting.responses
-    resumed.seq = resumed.client.post(resumed.path + "/claim", json={"tab": "restored"}).json["seq_base"]
+    resumed.tab = "restored"
+    resumed.seq = resumed.client.post(resumed.path + "/claim", json={"tab": resumed.tab}).json["seq_base"]
     assert resumed.seq >= max(journal)
     resumed.save()
 

@@ -22,7 +22,7 @@ from accounts.roles import Role
 from analysis.views import EXPORTS
 from app import create_app
 from clock import utcnow
-from exam import delivery, sessions
+from exam import delivery, saving, sessions
 from openapi.views import document_of
 from tests.conftest import config_for, sign_in
 from tests.exam_fixtures import BY
@@ -85,7 +85,7 @@ def test_every_write_needs_the_session_and_the_csrf_token(client):
 
 @pytest.fixture
 def live_attempt(exam_form, create_user, db):
-    """A candidate's attempt in progress, in a session open now."""
+    """A candidate's attempt in progress, in a session open now, claimed by the tab "tab"."""
     now = utcnow()
     session = sessions.create_session("Live", exam_form, now - timedelta(hours=1), now + timedelta(hours=3),
                                       "Room 2", "LIVE42", 30, BY)
@@ -93,6 +93,7 @@ def live_attempt(exam_form, create_user, db):
     sessions.enroll(session, candidate, BY)
     attempt = delivery.join(session, candidate.id, "LIVE42", now, BY)
     delivery.agree(attempt, now, BY)
+    saving.claim(attempt, "tab", now, BY)
     db.session.commit()
     return attempt
 
@@ -132,7 +133,7 @@ def post(client, attempt, what, body):
      "saves[0].response must be an item's id, a whole number from 1 to 2147483647"),
     # Was a 500 (unhashable type: 'dict'); found by schemathesis.
     ("saves", '{"saves": [{"seq": 1, "response": 1, "field": {}, "value": true}]}',
-     "saves[0].field must be one of answer, flag, choose"),
+     "saves[0].field must be one of answer, flag, choose, at"),
     # Was acknowledged as {"seq": false}, against the document; found by schemathesis.
     ("saves", '{"saves": [{"seq": false, "response": 1, "field": "flag", "value": true}]}',
      "saves[0].seq must be a whole number from 1 to 9223372036854775807"),
@@ -151,7 +152,7 @@ def test_a_body_the_runner_never_sends_is_a_400_naming_the_field(candidate_clien
 
 
 def test_a_well_formed_save_to_an_item_of_another_attempt_is_refused_in_its_ack(candidate_client, live_attempt):
-    body = '{"tab": "t", "saves": [{"seq": 7, "response": 2147483647, "field": "flag", "value": true}]}'
+    body = '{"tab": "tab", "saves": [{"seq": 7, "response": 2147483647, "field": "flag", "value": true}]}'
 
     response = post(candidate_client, live_attempt, "saves", body)
 
@@ -161,7 +162,7 @@ def test_a_well_formed_save_to_an_item_of_another_attempt_is_refused_in_its_ack(
 
 def test_a_whole_number_written_as_a_float_is_a_whole_number_as_in_json_schema(candidate_client, live_attempt):
     flagged = live_attempt.responses[0].id
-    body = f'{{"saves": [{{"seq": 7.0, "response": {flagged}.0, "field": "flag", "value": true}}]}}'
+    body = f'{{"tab": "tab", "saves": [{{"seq": 7.0, "response": {flagged}.0, "field": "flag", "value": true}}]}}'
 
     response = post(candidate_client, live_attempt, "saves", body)
 

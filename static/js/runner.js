@@ -6,7 +6,10 @@
 // localStorage (the journal) until the server acknowledges them after its
 // commit, so a reload, a crash or a lost network loses nothing: the journal
 // is replayed onto the page and sent again. The server keeps the highest
-// number per field, so repeats and reordering are harmless.
+// number per field, so repeats and reordering are harmless. Only the tab
+// holding the claim saves: each journal entry names its tab, and a tab sends
+// only its own, so a change made in a window that has been superseded is
+// never sent from another and is reported as not saved where it was made.
 
 const root = document.getElementById("runner");
 const config = root.dataset;
@@ -19,25 +22,45 @@ const lateKey = `attest-late-${attemptId}`;
 // The runner decides by the codes in the server's answers and only shows its
 // sentences. Of a save's codes, only these mean the server holds the change.
 const HELD = new Set(["saved", "duplicate"]);
+// A later change of this tab's own holds the field: the page shows that one.
+const OVERTAKEN = new Set(["stale"]);
 const TEXT_DEBOUNCE_MS = 1500;
 // A proctor's pause or extension shows within 5 seconds; each poll is also the
 // heartbeat behind the board's "last contact".
 const STATE_POLL_MS = 4000;
 const WARNINGS = [600, 60];
 
-const tab = sessionStorage.getItem(`attest-tab-${attemptId}`) || crypto.randomUUID();
-sessionStorage.setItem(`attest-tab-${attemptId}`, tab);
+// Every page load is a tab of its own: a duplicated tab (which copies
+// sessionStorage) gets its own id and takes the attempt over, so the two are
+// never mistaken for one. A reload names the id it replaces, which the page
+// before it marked as released when it was hidden, and carries on.
+const tabKey = `attest-tab-${attemptId}`;
+const releasedKey = `attest-released-${attemptId}`;
+const aliveKey = `attest-alive-${attemptId}`;
+const previousTab = sessionStorage.getItem(tabKey);
+const resumes = previousTab && sessionStorage.getItem(releasedKey) === previousTab ? previousTab : "";
+const tab = crypto.randomUUID();
+sessionStorage.setItem(tabKey, tab);
+sessionStorage.removeItem(releasedKey);
+// A tab whose page has not been heard from for this long is gone (closed,
+// crashed): its unsent changes are taken over by whichever tab holds the claim.
+const GONE_MS = 12000;
 
 let nextSeq = 0;
 let inflight = false;
 let retryDelay = 1000;
 let retryTimer = null;
 let superseded = false;
+let claimed = false;
 let memoryJournal = [];
+// Changes the server refused, by "response:field", with its sentence: the
+// page shows them as not saved until a later change of the field is saved.
+const refused = new Map();
 
-// The journal: saves not yet acknowledged, in localStorage when it allows.
+// The journal: saves not yet acknowledged, in localStorage when it allows,
+// shared by the attempt's tabs in this browser; each entry names its tab.
 
-function readJournal() {
+function readAll() {
   try {
     return JSON.parse(localStorage.getItem(journalKey) || "[]");
   } catch {
@@ -45,13 +68,54 @@ function readJournal() {
   }
 }
 
-function writeJournal(entries) {
+function writeAll(entries) {
   memoryJournal = entries;
   try {
     localStorage.setItem(journalKey, JSON.stringify(entries));
   } catch {
     // Storage full or refused: the in-memory journal still holds them.
   }
+}
+
+function readJournal() {
+  return readAll().filter((entry) => entry.tab === tab);
+}
+
+// Rewrites this tab's entries; every other tab's stay as they are.
+function writeJournal(entries) {
+  writeAll([...readAll().filter((entry) => entry.tab !== tab), ...entries]);
+}
+
+function readAlive() {
+  try {
+    return JSON.parse(localStorage.getItem(aliveKey) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function heartbeat() {
+  const alive = readAlive();
+  alive[tab] = Date.now();
+  for (const [other, seen] of Object.entries(alive)) if (Date.now() - seen > GONE_MS * 10) delete alive[other];
+  try {
+    localStorage.setItem(aliveKey, JSON.stringify(alive));
+  } catch {
+    // Without storage there is no other tab's journal to take over either.
+  }
+}
+
+// The unsent changes of the page this one reloads, and of tabs gone without
+// sending theirs (closed, crashed), become this tab's: nothing entered is lost.
+function adoptOrphans() {
+  const alive = readAlive();
+  const orphaned = (entry) => entry.tab !== tab
+    && (entry.tab === resumes || !entry.tab || !(Date.now() - (alive[entry.tab] || 0) < GONE_MS));
+  const entries = readAll();
+  if (!entries.some(orphaned)) return [];
+  const adopted = entries.filter(orphaned);
+  writeAll(entries.map((entry) => (orphaned(entry) ? { ...entry, tab, seq: nextSeq ? ++nextSeq : null } : entry)));
+  return adopted;
 }
 
 // What the candidate sees of saving.
@@ -63,15 +127,39 @@ function showStatus(text, state) {
   status.dataset.state = state;
 }
 
+function changes(count) {
+  return `${count} change${count === 1 ? "" : "s"}`;
+}
+
+// Never "All answers saved" while anything entered here is not held by the server.
 function refreshStatus() {
-  const pending = readJournal().length;
-  if (!navigator.onLine || retryTimer) {
-    showStatus(`Not saved: reconnecting (${pending} change${pending === 1 ? "" : "s"} kept on this computer)`, "offline");
-  } else if (pending) {
+  // Where the candidate is travels with the saves, but is not one of their answers.
+  const pending = readJournal().filter((entry) => entry.field !== "at").length;
+  if (superseded) {
+    showStatus("Not saved here: the examination is open in another window", "refused");
+  } else if (!navigator.onLine || retryTimer) {
+    showStatus(`Not saved: reconnecting (${changes(pending)} kept on this computer)`, "offline");
+  } else if (paused && pending) {
+    showStatus(`Not saved yet: paused (${changes(pending)} kept on this computer, sent when you continue)`, "offline");
+  } else if (refused.size) {
+    showStatus(`Not saved: ${changes(refused.size)} refused (see the message above the questions)`, "refused");
+  } else if (!claimed) {
+    showStatus("Connecting…", "saving");
+  } else if (pending || textTimers.size) {
     showStatus("Saving…", "saving");
   } else {
     showStatus("All answers saved", "saved");
   }
+}
+
+// The refused changes still standing, each with the server's sentence.
+const problem = document.getElementById("save-problem");
+
+function showRefused() {
+  problem.hidden = refused.size === 0;
+  const lines = [...refused.values()].map(({ number, reason }) => `Question ${number}: not saved, ${reason}.`);
+  const text = lines.join(" ");
+  if (problem.textContent !== text) problem.textContent = text;
 }
 
 // Reading and writing the page's answers.
@@ -122,15 +210,23 @@ function questionByResponse(responseId) {
   return root.querySelector(`.question[data-response="${responseId}"]`);
 }
 
+function numberOf(responseId) {
+  return root.querySelector(`.nav-item[data-item="${responseId}"]`)?.dataset.goto ?? "?";
+}
+
 // Saving.
 
 function record(question, field, value) {
+  recordFor(Number(question.dataset.response), field, value);
+}
+
+function recordFor(response, field, value) {
   if (superseded) return;
-  const response = Number(question.dataset.response);
-  // A newer change to the same field makes any pending one moot.
-  const entries = readJournal().filter((entry) => !(entry.response === response && entry.field === field));
+  // A newer change to the same field makes any pending one moot; there is one place the candidate is at.
+  const moot = (entry) => entry.field === field && (field === "at" || entry.response === response);
+  const entries = readJournal().filter((entry) => !moot(entry));
   // Before the claim answers there is no sequence base yet: numbered then.
-  entries.push({ seq: nextSeq ? ++nextSeq : null, response, field, value });
+  entries.push({ tab, seq: nextSeq ? ++nextSeq : null, response, field, value });
   writeJournal(entries);
   refreshStatus();
   flush();
@@ -142,7 +238,7 @@ function numberUnnumbered() {
 
 async function flush() {
   const pending = readJournal();
-  if (inflight || !pending.length || superseded || nextSeq === 0) return;
+  if (inflight || !pending.length || superseded || paused || nextSeq === 0) return;
   inflight = true;
   const batch = pending.slice(0, 50);
   try {
@@ -154,11 +250,11 @@ async function flush() {
     });
     if (!response.ok) throw new Error(`save answered ${response.status}`);
     const body = await response.json();
-    acknowledge(body.acks);
     retryDelay = 1000;
     clearTimeout(retryTimer);
     retryTimer = null;
     applyState(body);
+    acknowledge(body.acks, batch);
   } catch {
     // One retry at a time: a change made while a retry waits also tries at once.
     clearTimeout(retryTimer);
@@ -179,15 +275,27 @@ function retryNow() {
   flush();
 }
 
-function acknowledge(acks) {
-  // Every acknowledged save leaves the journal: sent again, it would only be answered as a repeat.
-  const done = new Set(acks.map((ack) => ack.seq));
+function acknowledge(acks, batch) {
+  const sent = new Map(batch.map((entry) => [entry.seq, entry]));
+  // A save refused while the clock stands still stays in the journal, sent again when it runs;
+  // a superseded tab's are reported by `supersede`. Every other acknowledged save leaves the
+  // journal: sent again, it would only be answered as a repeat.
+  const kept = acks.filter((ack) => ack.code === "paused" || ack.code === "stale_tab" && superseded);
+  const done = new Set(acks.filter((ack) => !kept.includes(ack)).map((ack) => ack.seq));
   writeJournal(readJournal().filter((entry) => !done.has(entry.seq)));
-  const unsaved = acks.filter((ack) => !HELD.has(ack.code));
-  for (const ack of unsaved) announce(`Not saved: ${ack.reason}.`);
-  if (unsaved.some((ack) => ack.code === "choice_limit")) undoChoice();
-  const late = unsaved.filter((ack) => ack.code === "section_closed").length;
+  for (const ack of acks) {
+    const entry = sent.get(ack.seq);
+    if (!entry || kept.includes(ack) || entry.field === "at" && HELD.has(ack.code)) continue;
+    const key = `${entry.response}:${entry.field}`;
+    if (entry.field === "choose") clearChoiceNotice();
+    if (ack.code === "choice_limit") undoChoice(entry.response, ack.reason);
+    else if (HELD.has(ack.code) || OVERTAKEN.has(ack.code)) refused.delete(key);
+    else refused.set(key, { number: numberOf(entry.response), reason: ack.reason });
+    if (ack.code === "question_passed" || ack.code === "question_not_reached") window.location.assign(config.sitUrl);
+  }
+  const late = acks.filter((ack) => ack.code === "section_closed" && sent.get(ack.seq)?.field !== "at").length;
   if (late) sessionStorage.setItem(lateKey, String(Number(sessionStorage.getItem(lateKey) || 0) + late));
+  showRefused();
 }
 
 function announceLateChanges() {
@@ -198,9 +306,20 @@ function announceLateChanges() {
            `${late === 1 ? "was" : "were"} not saved.`);
 }
 
-function undoChoice() {
-  // The server refused a choice beyond k: show the choices it holds.
-  fetchState();
+// The server refused a choice beyond k: it holds this one unchosen, as the
+// page then shows; the notice stays until the next choice is answered.
+let choiceNotice = "";
+
+function undoChoice(responseId, reason) {
+  const question = questionByResponse(responseId);
+  if (question) showValue(question, "choose", false);
+  choiceNotice = `Not chosen: ${reason}.`;
+  announce(choiceNotice);
+}
+
+function clearChoiceNotice() {
+  if (choiceNotice && warning.textContent === choiceNotice) warning.hidden = true;
+  choiceNotice = "";
 }
 
 // The clock: the server's seconds left, counted down locally and corrected.
@@ -245,11 +364,26 @@ function tick() {
   }
 }
 
+// Another tab holds the attempt: stop, and say what entered here was not saved.
+function supersede() {
+  if (superseded) return;
+  superseded = true;
+  textTimers.forEach((timer) => clearTimeout(timer));
+  textTimers.clear();
+  const lost = readJournal().filter((entry) => entry.field !== "at").length;
+  writeJournal([]);
+  const banner = document.getElementById("superseded");
+  banner.textContent = "This examination is now open in another window or on another computer. Continue there. "
+    + (lost ? `${changes(lost)} made here after that ${lost === 1 ? "was" : "were"} not saved: make `
+      + `${lost === 1 ? "it" : "them"} again there.` : "Everything you entered here was saved.");
+  banner.hidden = false;
+  root.querySelectorAll("input, textarea, button").forEach((input) => { input.disabled = true; });
+  refreshStatus();
+}
+
 function applyState(state) {
   if (state.code === "stale_tab") {
-    superseded = true;
-    document.getElementById("superseded").hidden = false;
-    root.querySelectorAll("input, textarea").forEach((input) => { input.disabled = true; });
+    supersede();
     return;
   }
   // Not started or finished, or another part open: the attempt's page shows where it stands.
@@ -257,8 +391,10 @@ function applyState(state) {
     window.location.assign(config.sitUrl);
     return;
   }
+  const resumed = paused && state.code !== "paused";
   paused = state.code === "paused";
   showPause(state.hold);
+  if (resumed) flush();
   secondsAtSync = state.seconds_left;
   syncedAt = performance.now();
   countdown.textContent = formatTime(secondsLeft());
@@ -278,6 +414,8 @@ function showPause(hold) {
 }
 
 async function fetchState() {
+  if (!claimed || superseded) return;
+  heartbeat();
   try {
     const response = await fetch(`${config.stateUrl}?tab=${encodeURIComponent(tab)}`, { credentials: "same-origin" });
     if (!response.ok) return;
@@ -290,36 +428,60 @@ async function fetchState() {
 
 // Moving between questions.
 
+// A free part holds every question and the candidate moves at will; a linear
+// part's page holds only the question the server says the candidate is on,
+// and Next asks the server to move on before the next page is drawn.
 const questions = [...root.querySelectorAll(".question")];
+const navButtons = [...root.querySelectorAll(".nav-item")];
 const linear = config.navigation === "linear";
 let current = 0;
 
-const placeKey = `attest-place-${attemptId}-${config.position}`;
+function navButtonOf(question) {
+  return navButtons.find((button) => button.dataset.goto === question.dataset.number);
+}
 
 function show(index, focus = true) {
   if (index < 0 || index >= questions.length) return;
   questions[current].hidden = true;
   current = index;
-  try {
-    localStorage.setItem(placeKey, String(index));
-  } catch {
-    // Without storage a reload starts at the first question; nothing else is lost.
-  }
   questions[current].hidden = false;
-  root.querySelectorAll(".nav-item").forEach((button, i) => {
-    if (i === current) button.setAttribute("aria-current", "step");
+  const here = navButtonOf(questions[current]);
+  navButtons.forEach((button) => {
+    if (button === here) button.setAttribute("aria-current", "step");
     else button.removeAttribute("aria-current");
-    if (linear) button.disabled = i !== current;
   });
   const previous = document.getElementById("previous");
   if (previous) previous.disabled = current === 0;
-  document.getElementById("next").disabled = current === questions.length - 1;
-  if (focus) questions[current].querySelector("h2").focus();
+  const last = navButtons.indexOf(here) === navButtons.length - 1;
+  document.getElementById("next").disabled = last;
+  if (focus) {
+    questions[current].querySelector("h2").focus();
+    recordFor(Number(questions[current].dataset.response), "at", true);
+  }
+}
+
+// Everything typed is recorded, then sent; `then` runs once the server holds it all.
+function whenSaved(then) {
+  textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
+  textTimers.clear();
+  flush();
+  const wait = () => {
+    if (superseded) return;
+    if (readJournal().length) setTimeout(wait, 300);
+    else then();
+  };
+  wait();
+}
+
+function moveOn() {
+  const next = navButtons[navButtons.indexOf(navButtonOf(questions[current])) + 1];
+  if (!next) return;
+  recordFor(Number(next.dataset.item), "at", true);
+  whenSaved(() => window.location.assign(config.sitUrl));
 }
 
 function updateQuestionState(question) {
-  const index = questions.indexOf(question);
-  const button = root.querySelectorAll(".nav-item")[index];
+  const button = navButtonOf(question);
   const answered = says(answerOf(question));
   const flagged = question.querySelector('[data-field="flag"]').checked;
   button.classList.toggle("answered", answered);
@@ -355,26 +517,29 @@ root.addEventListener("input", (event) => {
   textTimers.set(question, setTimeout(() => record(question, "answer", answerOf(question)), TEXT_DEBOUNCE_MS));
 });
 
-root.querySelectorAll(".nav-item").forEach((button, index) => {
-  button.addEventListener("click", () => show(index));
-});
-document.getElementById("next").addEventListener("click", () => show(current + 1));
+if (!linear) {
+  navButtons.forEach((button) => {
+    button.addEventListener("click", () => show(questions.findIndex((q) => q.dataset.number === button.dataset.goto)));
+  });
+}
+document.getElementById("next").addEventListener("click", () => (linear ? moveOn() : show(current + 1)));
 document.getElementById("previous")?.addEventListener("click", () => show(current - 1));
 document.getElementById("review-link").addEventListener("click", (event) => {
   // Leave only once everything typed is saved.
   event.preventDefault();
-  textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
-  textTimers.clear();
   const href = event.currentTarget.href;
-  const leave = () => (readJournal().length ? setTimeout(leave, 300) : window.location.assign(href));
-  flush();
-  leave();
+  whenSaved(() => window.location.assign(href));
 });
 
 window.addEventListener("online", retryNow);
 window.addEventListener("offline", refreshStatus);
 window.addEventListener("pagehide", () => {
   textTimers.forEach((timer, question) => { clearTimeout(timer); record(question, "answer", answerOf(question)); });
+  // The page that follows in this browser tab (a reload, the next question) carries on this tab's claim.
+  if (!superseded) sessionStorage.setItem(releasedKey, tab);
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) sessionStorage.removeItem(releasedKey);
 });
 
 // The page may have been drawn while a save from the page before was still
@@ -382,7 +547,7 @@ window.addEventListener("pagehide", () => {
 // shown wherever no change of this tab's own is still pending, in the journal
 // or still being typed.
 function showSaved(saved) {
-  const pending = new Set(readJournal().map((entry) => `${entry.response}:${entry.field}`));
+  const pending = new Set([...readJournal().map((entry) => `${entry.response}:${entry.field}`), ...refused.keys()]);
   for (const { response, answer, flag, choose } of saved) {
     const question = questionByResponse(response);
     if (!question) continue;
@@ -398,15 +563,19 @@ async function claim() {
     const response = await fetch(config.claimUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify({ tab }),
+      body: JSON.stringify({ tab, resumes }),
       credentials: "same-origin",
     });
     if (!response.ok) throw new Error(`claim answered ${response.status}`);
     const body = await response.json();
     nextSeq = body.seq_base;
+    claimed = true;
+    heartbeat();
     numberUnnumbered();
     showSaved(body.saved);
     applyState(body);
+    setInterval(fetchState, STATE_POLL_MS);
+    refreshStatus();
     flush();
   } catch {
     refreshStatus();
@@ -414,25 +583,25 @@ async function claim() {
   }
 }
 
-// Start: replay the journal onto the page, take the attempt, send what is pending.
-for (const entry of readJournal()) {
-  const question = questionByResponse(entry.response);
-  if (question) showValue(question, entry.field, entry.value);
+// Start: take over what the page before left unsent, replay it onto the page,
+// take the attempt, send what is pending.
+function replay(entries) {
+  for (const entry of entries) {
+    const question = questionByResponse(entry.response);
+    if (question && entry.field !== "at") showValue(question, entry.field, entry.value);
+  }
 }
+replay(adoptOrphans());
 questions.forEach(updateQuestionState);
 // Back where the candidate was: the question in the address (from the review
-// screen), else the one they last saw in this part.
+// screen), else the one the server says they are on.
 const linked = questions.findIndex((question) => `#${question.id}` === window.location.hash);
-let stored = -1;
-try {
-  stored = Number(localStorage.getItem(placeKey) ?? -1);
-} catch {
-  stored = -1;
-}
-show(linked >= 0 ? linked : Math.max(0, Math.min(stored, questions.length - 1)), false);
+const onServer = questions.findIndex((question) => question.dataset.number === config.current);
+show(linked >= 0 && !linear ? linked : Math.max(0, onServer), false);
 refreshStatus();
 tick();
 announceLateChanges();
 setInterval(tick, 1000);
-setInterval(fetchState, STATE_POLL_MS);
+// Tabs gone meanwhile leave their unsent changes to the one holding the claim.
+setInterval(() => { if (claimed && !superseded) { replay(adoptOrphans()); flush(); } }, GONE_MS);
 claim();

@@ -61,7 +61,9 @@ def attempt_of(email):
 
 
 def journal_of(attempt):
-    return db.session.scalars(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id)).all()
+    """The attempt's journaled changes to answers, flags and choices (not where the candidate moved)."""
+    return db.session.scalars(select(SaveRecord).where(SaveRecord.attempt_id == attempt.id,
+                                                       SaveRecord.field != "at")).all()
 
 
 def answer(page, index):

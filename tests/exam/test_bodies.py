@@ -10,7 +10,8 @@ SAVE = {"seq": 1, "response": 2, "field": "flag", "value": True}
 def test_a_batch_is_read_as_the_saves_it_holds_under_its_tab():
     assert bodies.read_saves({"tab": "t", "saves": [SAVE]}) == ("t", [SAVE])
     assert bodies.read_saves({"saves": []}) == ("", [])
-    assert bodies.read_claim({}) == ""
+    assert bodies.read_claim({}) == ("", "")
+    assert bodies.read_claim({"tab": "new", "resumes": "old"}) == ("new", "old")
 
 
 @pytest.mark.parametrize("name", bodies.SAVE.schema()["required"])

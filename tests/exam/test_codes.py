@@ -38,6 +38,23 @@ def stale_tab(attempt):
             + save(attempt, entry(first + 1, attempt.responses[0], "flag", False), tab="first"))
 
 
+def paused(attempt):
+    proctoring.apply(attempt.enrollment, "pause", NOW, BY)
+    return save(attempt, entry(1, attempt.responses[0], "flag", True))
+
+
+def not_started(attempt):
+    proctoring.apply(attempt.enrollment, "terminate", NOW, BY, reason="replaced by one not yet started")
+    enrollment = attempt.enrollment
+    attempt.status, attempt.finished_at = "awaiting_admission", None
+    return saving.save(enrollment.attempt, [entry(1, attempt.responses[0], "flag", True)], "tab", NOW, BY)
+
+
+def linear(attempt):
+    attempt.sections[0].form_section.navigation = "linear"
+    return attempt
+
+
 def finish_both_parts(attempt):
     delivery.finish_section(attempt, 1, NOW, BY)
     delivery.finish_section(attempt, 2, NOW, BY)
@@ -67,6 +84,11 @@ SAVES = {
     SaveCode.NO_CHOICE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "choose", True)),
     SaveCode.CHOICE_LIMIT: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[3], "choose", True),
                                                 entry(2, attempt.responses[4], "choose", True)),
+    SaveCode.PAUSED: paused,
+    SaveCode.NOT_STARTED: not_started,
+    SaveCode.QUESTION_PASSED: lambda attempt: save(linear(attempt), entry(1, attempt.responses[1], "at", True),
+                                                   entry(2, attempt.responses[0], "flag", True)),
+    SaveCode.QUESTION_NOT_REACHED: lambda attempt: save(linear(attempt), entry(1, attempt.responses[2], "at", True)),
     SaveCode.ATTEMPT_FINISHED: lambda attempt: save(finish_both_parts(attempt),
                                                     entry(1, attempt.responses[0], "flag", True)),
 }

@@ -122,3 +122,60 @@ def test_an_extension_and_a_termination_at_once_end_consistently(committed_app):
         verdict = chain.verify(db.session)
         assert verdict.broken is None
         assert verdict.entries == db.session.query(AuditEntry).count()
+
+
+def submit_or_terminate(app, session_id, enrollment_id):
+    """The candidate submits while a proctor terminates; what each was told."""
+    barrier = threading.Barrier(2)
+    told = {}
+
+    def candidate():
+        with app.app_context():
+            barrier.wait()
+            # As the finish endpoint does: the attempt's row locked before it is settled and judged.
+            attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment_id)
+                                        .with_for_update())
+            try:
+                delivery.finish_section(attempt, 1, T0 + timedelta(minutes=5), Actor(None, "candidate"))
+                told["candidate"] = "submitted"
+            except delivery.DeliveryError as refusal:
+                told["candidate"] = str(refusal)
+            db.session.commit()
+
+    def proctor():
+        with app.app_context():
+            barrier.wait()
+            session = db.session.get(ExamSession, session_id)
+            told["proctor"] = proctoring.act(session, [enrollment_id], "terminate", T0 + timedelta(minutes=5),
+                                             Actor(None, "proctor"), reason="conduct")
+            db.session.commit()
+
+    threads = [threading.Thread(target=candidate), threading.Thread(target=proctor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return told
+
+
+def test_a_submission_and_a_termination_at_once_end_in_one_audited_state(committed_app):
+    """Whichever takes the attempt's row first wins; the other is refused and told why."""
+    session_id, enrollment_ids = seat_candidates(committed_app, ROUNDS)
+
+    for enrollment_id in enrollment_ids:
+        told = submit_or_terminate(committed_app, session_id, enrollment_id)
+
+        assert set(told) == {"candidate", "proctor"}, "a request failed"
+        with committed_app.app_context():
+            attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment_id))
+            actions = db.session.scalars(select(AuditEntry.action).where(
+                AuditEntry.object_type == "attempts", AuditEntry.object_id == str(attempt.id),
+                AuditEntry.action.in_(["attempt.finished", "proctor.terminate", "proctor.refused"]))).all()
+            if told["candidate"] == "submitted":
+                assert attempt.status == "submitted"
+                assert "is submitted" in told["proctor"].refused[0][1]
+                assert actions == ["attempt.finished", "proctor.refused"]
+            else:
+                assert attempt.status == "terminated"
+                assert told["candidate"] == "You cannot finish this part: this attempt is finished."
+                assert actions == ["proctor.terminate"]

@@ -77,7 +77,9 @@ def _reach(enrollment, standing):
     if standing is S.AWAITING_READMISSION:
         saving.claim(attempt, "first tab", T0, BY)
         saving.claim(attempt, "second tab", T0 + minutes(1), BY)
-    elif standing is S.PAUSED:
+        return
+    saving.claim(attempt, "tab", T0, BY)
+    if standing is S.PAUSED:
         do(attempt, "pause", T0 + minutes(1))
     elif standing is S.SUBMITTED:
         delivery.finish_section(attempt, 1, T0 + minutes(1), BY)
@@ -379,7 +381,7 @@ def test_a_session_is_closed_once(proctored, db):
 def test_reopening_elsewhere_holds_the_attempt_until_a_proctor_readmits(seat, proctored, db):
     enrollment, _ = seat(S.IN_PROGRESS)
     attempt = enrollment.attempt
-    saving.claim(attempt, "laptop", T0, BY)
+    saving.claim(attempt, "laptop", T0, BY, resumes="tab")
 
     saving.claim(attempt, "phone", T0 + minutes(3), BY)
 
@@ -396,9 +398,10 @@ def test_reopening_elsewhere_holds_the_attempt_until_a_proctor_readmits(seat, pr
 
 def test_reloading_in_the_same_tab_needs_no_readmission(seat):
     enrollment, _ = seat(S.IN_PROGRESS)
-    saving.claim(enrollment.attempt, "laptop", T0, BY)
+    saving.claim(enrollment.attempt, "laptop", T0, BY, resumes="tab")
 
-    saving.claim(enrollment.attempt, "laptop", T0 + minutes(3), BY)
+    # Each page load is a tab of its own; a reload names the one it replaces.
+    saving.claim(enrollment.attempt, "laptop, reloaded", T0 + minutes(3), BY, resumes="laptop")
 
     assert proctoring.standing(enrollment, T0 + minutes(3)) == S.IN_PROGRESS
 
@@ -683,3 +686,30 @@ def test_a_name_that_looks_like_a_formula_is_written_as_text(exam_session, creat
 
     (row,) = csv.DictReader(io.StringIO(text))
     assert row["name"] == '\'=HYPERLINK("http://evil.example","x")'
+
+
+# The candidate's moves while the proctor holds the clock
+
+
+def test_a_candidate_paused_by_the_proctor_cannot_finish_a_part_or_submit(seat):
+    enrollment, _ = seat(S.PAUSED)
+    attempt = enrollment.attempt
+
+    with pytest.raises(DeliveryError, match="your proctor has paused the examination"):
+        delivery.finish_section(attempt, 1, NOW, BY)
+
+    assert (attempt.status, attempt.current_position) == ("paused", 1)
+    do(attempt, "terminate", NOW, reason="left the room")  # the proctor's move still applies
+    assert attempt.status == "terminated"
+
+
+def test_a_pause_is_credited_to_the_part_it_was_taken_from(seat):
+    enrollment, _ = seat(S.PAUSED)  # paused one minute into Part One (10 minutes)
+    attempt = enrollment.attempt
+    do(attempt, "resume", T0 + minutes(6))
+
+    delivery.finish_section(attempt, 1, T0 + minutes(7), BY)
+
+    part_one, part_two = attempt.sections
+    assert (part_one.paused_seconds, part_two.paused_seconds) == (5 * 60, 0)
+    assert part_two.deadline_at == T0 + minutes(7 + 20)

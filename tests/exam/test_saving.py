@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from exam import delivery, saving
+from exam import delivery, proctoring, saving
 from exam.models import SaveRecord
 from tests.exam_fixtures import BY, T0
 
@@ -64,8 +64,9 @@ def test_answer_k_of_n_allows_at_most_k_chosen(start_attempt):
     delivery.finish_section(attempt, 1, NOW, BY)
     first, second = attempt.responses[3], attempt.responses[4]
 
-    acks = saving.save(attempt, [entry(1, first, "choose", True), entry(2, second, "choose", True)], "t", NOW, BY)
-    switched = saving.save(attempt, [entry(3, first, "choose", False), entry(4, second, "choose", True)], "t", NOW, BY)
+    acks = saving.save(attempt, [entry(1, first, "choose", True), entry(2, second, "choose", True)], "tab", NOW, BY)
+    switched = saving.save(attempt, [entry(3, first, "choose", False), entry(4, second, "choose", True)], "tab", NOW,
+                           BY)
 
     assert [a.status for a in acks] == ["saved", "refused"]
     assert acks[1].reason == "you may choose 1 of these; unchoose one first"
@@ -73,7 +74,7 @@ def test_answer_k_of_n_allows_at_most_k_chosen(start_attempt):
     assert (first.chosen, second.chosen) == (False, True)
 
 
-def test_a_tab_that_takes_over_outnumbers_the_first_and_the_first_is_told(start_attempt, client, db):
+def test_a_tab_that_takes_over_outnumbers_the_first_and_the_first_is_refused_unjournaled(start_attempt, db):
     attempt = start_attempt()
     response = attempt.responses[0]
     first_base = saving.claim(attempt, "first", T0, BY)
@@ -84,9 +85,56 @@ def test_a_tab_that_takes_over_outnumbers_the_first_and_the_first_is_told(start_
     late = saving.save(attempt, [entry(first_base + 50, response, "answer", {"option": response.option_order[1]})],
                        "first", NOW, BY)
 
-    assert late[0].status == "stale"
+    assert (late[0].code, late[0].status) == ("stale_tab", "stale")
     assert response.answer == {"option": response.option_order[0]}
-    assert db.session.scalar(db.select(db.func.count()).select_from(SaveRecord)) == 2
+    assert db.session.scalar(db.select(db.func.count()).select_from(SaveRecord)) == 1
+
+
+def test_a_device_that_never_claimed_the_attempt_cannot_save(start_attempt, db):
+    attempt = start_attempt()  # claimed by "tab"
+
+    acks = saving.save(attempt, [entry(1, attempt.responses[0], "flag", True)], "phone", NOW, BY)
+    untabbed = saving.save(attempt, [entry(2, attempt.responses[0], "flag", True)], "", NOW, BY)
+
+    assert [a.code for a in acks + untabbed] == ["stale_tab", "stale_tab"]
+    assert attempt.responses[0].flagged is False
+
+
+def test_a_reloaded_tab_that_names_the_one_it_replaces_carries_on_without_readmission(start_attempt, db):
+    attempt = start_attempt()
+    attempt.session.readmit_on_resume = True
+
+    saving.claim(attempt, "reloaded", NOW, BY, resumes="tab")
+    assert attempt.status == "in_progress"
+
+    saving.claim(attempt, "duplicate", NOW, BY, resumes="tab")  # "tab" no longer holds it: a takeover
+    assert (attempt.status, attempt.hold) == ("paused", "readmission")
+
+
+def test_no_save_is_taken_while_the_proctor_has_paused_the_attempt(start_attempt, db):
+    attempt = start_attempt()
+    proctoring.apply(attempt.enrollment, "pause", NOW, BY)
+
+    acks = saving.save(attempt, [entry(1, attempt.responses[0], "flag", True)], "tab", NOW, BY)
+
+    assert (acks[0].code, acks[0].reason) == ("paused", "your proctor has paused the examination")
+    assert attempt.responses[0].flagged is False
+    assert db.session.scalar(db.select(db.func.count()).select_from(SaveRecord)) == 0
+    proctoring.apply(attempt.enrollment, "resume", NOW, BY)
+    assert saving.save(attempt, [entry(1, attempt.responses[0], "flag", True)], "tab", NOW, BY)[0].code == "saved"
+
+
+def test_a_claim_from_a_new_tab_in_a_readmit_session_stops_the_old_tab_too(start_attempt):
+    attempt = start_attempt()
+    attempt.session.readmit_on_resume = True
+    saving.claim(attempt, "new tab", NOW, BY)  # the clock stops, awaiting re-admission
+
+    old = saving.save(attempt, [entry(1, attempt.responses[0], "flag", True)], "tab", NOW, BY)
+    new = saving.save(attempt, [entry(2, attempt.responses[0], "flag", True)], "new tab", NOW, BY)
+
+    assert [old[0].code, new[0].code] == ["paused", "paused"]
+    assert new[0].reason == "the examination waits for your proctor to re-admit you"
+    assert attempt.responses[0].flagged is False
 
 
 def test_saves_to_a_finished_attempt_are_refused(start_attempt):
@@ -101,43 +149,97 @@ def test_saves_to_a_finished_attempt_are_refused(start_attempt):
 
 class Saves(RuleBasedStateMachine):
     """Tabs make changes; the network delivers them late, out of order and more
-    than once; a new tab takes over. The server must always hold, per field,
-    the value of the highest-numbered save it has received, and journal each
-    save exactly once."""
+    than once; a new tab takes over (a duplicated tab, another computer), a
+    tab reloads, a device that never claimed sends saves; the proctor pauses,
+    resumes, re-admits and terminates; the candidate submits. The server must
+    always hold, per field, the value of the highest-numbered save it took,
+    take saves only from the tab holding the claim while the clock runs,
+    journal each save it took exactly once, and change nothing once the
+    attempt is finished."""
 
     make_attempt = None  # set by the test: a factory for a fresh attempt
 
-    @initialize()
-    def start(self):
+    @initialize(readmit=st.booleans())
+    def start(self, readmit):
         self.attempt = self.make_attempt()
+        self.attempt.session.readmit_on_resume = readmit
         self.responses = [r for r in self.attempt.responses if r.option_order]
+        self.tabs = ["tab-0"]
         self.bases = [saving.claim(self.attempt, "tab-0", T0, BY)]
+        self.holder = "tab-0"
         self.counters = [0]
         self.outbox = []
-        self.received = {}
+        self.received = {}  # the saves the server took, by seq
+        self.journaled = set()  # and the seqs of every save it judged (a closed part's are refused)
 
-    @rule(tab=st.integers(0, 3), index=st.integers(0, 2), field=st.sampled_from(["answer", "flag"]),
+    def _claim(self, resumes=""):
+        tab = f"tab-{len(self.tabs)}"
+        taking_over = self.holder not in (tab, resumes)
+        running = self.attempt.status == "in_progress"
+        self.bases.append(saving.claim(self.attempt, tab, NOW, BY, resumes=resumes))
+        self.tabs.append(tab)
+        self.counters.append(0)
+        if not self.attempt.finished:
+            self.holder = tab
+        if taking_over and running and self.attempt.session.readmit_on_resume:
+            assert (self.attempt.status, self.attempt.hold) == ("paused", "readmission")
+
+    @rule(tab=st.integers(0, 5), index=st.integers(0, 2), field=st.sampled_from(["answer", "flag"]),
           pick=st.integers(0, 3))
     def change(self, tab, index, field, pick):
-        tab = min(tab, len(self.bases) - 1)
+        tab = min(tab, len(self.tabs) - 1)
         self.counters[tab] += 1
         response = self.responses[index]
         value = {"option": response.option_order[pick % len(response.option_order)]} if field == "answer" else bool(pick % 2)
-        self.outbox.append((f"tab-{tab}", entry(self.bases[tab] + self.counters[tab], response, field, value)))
+        self.outbox.append((self.tabs[tab], entry(self.bases[tab] + self.counters[tab], response, field, value)))
+
+    @rule()
+    def second_device_saves_without_claiming(self):
+        response = self.responses[0]
+        acks = saving.save(self.attempt, [entry(10**15, response, "flag", True)], "phone", NOW, BY)
+        assert acks[0].status != "saved"
 
     @rule()
     def take_over(self):
-        self.bases.append(saving.claim(self.attempt, f"tab-{len(self.bases)}", T0, BY))
-        self.counters.append(0)
+        self._claim()
+
+    @rule()
+    def reload(self):
+        self._claim(resumes=self.holder)
+
+    @rule(action=st.sampled_from(["pause", "resume", "admit", "terminate"]))
+    def proctor(self, action):
+        try:
+            proctoring.apply(self.attempt.enrollment, action, NOW, BY, reason="state machine")
+        except proctoring.ActionRefused:
+            pass
+
+    @rule()
+    def submit(self):
+        running = self.attempt.status == "in_progress"
+        for position in (1, 2):
+            try:
+                delivery.finish_section(self.attempt, position, NOW, BY)
+            except delivery.DeliveryError:
+                pass
+        assert self.attempt.finished == running or self.attempt.finished
 
     @rule(data=st.data())
     def deliver(self, data):
         if not self.outbox:
             return
         batch = data.draw(st.lists(st.sampled_from(self.outbox), min_size=1, max_size=4))
-        saving.save(self.attempt, [save for _, save in batch], batch[0][0], NOW, BY)
-        for _, save in batch:
-            self.received[save["seq"]] = save
+        tab = batch[0][0]
+        takes = tab == self.holder and self.attempt.status == "in_progress"
+        acks = saving.save(self.attempt, [save for _, save in batch], tab, NOW, BY)
+        if takes:
+            open_part = {r.id for r in self.attempt.current_section.responses}
+            for _, save in batch:
+                self.journaled.add(save["seq"])
+                if save["response"] in open_part:
+                    self.received[save["seq"]] = save
+        else:
+            assert {ack.code for ack in acks} <= {"stale_tab", "paused", "attempt_finished"}
         if data.draw(st.booleans()):  # delivered saves may be retried, but are no longer pending
             self.outbox = [item for item in self.outbox if item not in batch]
 
@@ -151,7 +253,15 @@ class Saves(RuleBasedStateMachine):
                 if saves:
                     assert getattr(response, attribute) == max(saves, key=lambda s: s["seq"])["value"]
         journal = SaveRecord.query.filter_by(attempt_id=self.attempt.id).with_entities(SaveRecord.seq).all()
-        assert sorted(seq for (seq,) in journal) == sorted(self.received)
+        assert sorted(seq for (seq,) in journal) == sorted(self.journaled)
+
+    @invariant()
+    def a_paused_attempt_has_its_hold_and_a_finished_one_none(self):
+        if not hasattr(self, "attempt"):
+            return
+        assert (self.attempt.status == "paused") == (self.attempt.hold is not None)
+        if self.attempt.finished:
+            assert self.attempt.paused_at is None and self.attempt.finished_at is not None
 
 
 def test_saves_in_any_order_end_in_the_highest_numbered_state(start_attempt, db):
@@ -161,6 +271,6 @@ def test_saves_in_any_order_end_in_the_highest_numbered_state(start_attempt, db)
     Saves.make_attempt = staticmethod(fresh_attempt)
     run_state_machine_as_test(
         Saves,
-        settings=settings(max_examples=25, stateful_step_count=25, deadline=None,
+        settings=settings(max_examples=40, stateful_step_count=30, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]),
     )

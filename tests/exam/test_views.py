@@ -116,6 +116,7 @@ def test_results_appear_only_once_released(client, create_user, exam_session, db
     candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
     attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
     delivery.agree(attempt, T0, BY)
+    saving.claim(attempt, "t", T0, BY)
     keyed = {r.id: r.form_item.item_version.content["key"][0] for r in attempt.responses if r.option_order}
     for seq, (response_id, key) in enumerate(keyed.items(), start=1):
         saving.save(attempt, [{"seq": seq, "response": response_id, "field": "answer", "value": {"option": key}}],
@@ -193,3 +194,52 @@ def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
     assert leaks == []
     assert [path for path, body in pages if re.search(r'"key"|data-key|\bkey=', body)] == []
     assert "Question 1 of 3" in pages[5][1]
+
+
+def sitting_in(client, create_user, exam_session, db, time_machine, navigation="free"):
+    """The signed-in candidate's attempt in progress, claimed by the tab "t", Part One's navigation as given."""
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    attempt.sections[0].form_section.navigation = navigation
+    db.session.commit()
+    base = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).get_json()["seq_base"]
+    return attempt, base
+
+
+def stems(page):
+    """The questions whose stems the page carries."""
+    return set(re.findall(r"Question keyed [ABC]\?", page))
+
+
+def test_a_linear_part_sends_only_the_question_the_candidate_is_on(client, create_user, exam_session, db,
+                                                                 time_machine):
+    attempt, base = sitting_in(client, create_user, exam_session, db, time_machine, "linear")
+    first, second, third = attempt.responses[:3]
+    address = f"/exam/attempts/{attempt.id}"
+    before = stems(client.get(address).get_data(as_text=True))
+
+    moved = client.post(f"{address}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1, "response": second.id, "field": "at", "value": True}]}).get_json()["acks"]
+    back = client.post(f"{address}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 2, "response": first.id, "field": "answer", "value": {"option": first.option_order[0]}},
+        {"seq": base + 3, "response": first.id, "field": "at", "value": True},
+        {"seq": base + 4, "response": third.id, "field": "flag", "value": True}]}).get_json()["acks"]
+    after = stems(client.get(address).get_data(as_text=True))
+
+    assert len(before) == len(after) == 1 and before != after
+    assert [ack["code"] for ack in moved + back] == ["saved", "question_passed", "question_passed",
+                                                    "question_not_reached"]
+    assert first.answer is None and not third.flagged
+
+
+def test_another_window_opens_a_free_part_at_the_question_the_candidate_was_on(client, create_user, exam_session,
+                                                                                db, time_machine):
+    attempt, base = sitting_in(client, create_user, exam_session, db, time_machine)
+    address = f"/exam/attempts/{attempt.id}"
+    client.post(f"{address}/saves", json={"tab": "t", "saves": [
+        {"seq": base + 1, "response": attempt.responses[2].id, "field": "at", "value": True}]})
+
+    page = client.get(address).get_data(as_text=True)
+
+    assert 'data-current="3"' in page and len(stems(page)) == 3

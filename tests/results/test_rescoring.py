@@ -68,6 +68,7 @@ def sitter(create_user, db):
         sessions.enroll(session, candidate, BY)
         attempt = delivery.join(session, candidate.id, "SIT123", T0, BY)
         delivery.agree(attempt, T0, BY)
+        saving.claim(attempt, "t", T0, BY)
         response_of = {response.form_item_id: response.id for response in attempt.responses}
         entries = []
         for form_item, mark in zip(sr_items(session.form), answers, strict=True):
