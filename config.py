@@ -20,6 +20,16 @@ def database_url(url):
     return url
 
 
+def rate_limit_storage_options(uri):
+    """Every storage error raised as limits' StorageError, which errors.py answers
+    with a 503; Redis given timeouts, so a store that does not answer holds a
+    sign-in for seconds, not a worker for minutes."""
+    options = {"wrap_exceptions": True}
+    if uri.startswith(("redis", "valkey")):  # and their +unix, +sentinel, +cluster forms
+        options |= {"socket_connect_timeout": 2, "socket_timeout": 2}
+    return options
+
+
 class Config:
     def __init__(self):
         self.SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
@@ -28,6 +38,7 @@ class Config:
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_OPTIONS = rate_limit_storage_options(self.RATELIMIT_STORAGE_URI)
         # Behind a reverse proxy, the number of proxies whose X-Forwarded-For to
         # trust: the client address feeds the audit log and the rate limits.
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
@@ -41,11 +52,20 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_HEADERS_ENABLED = True
-    # Sign-in limits count failed attempts only, so a room of candidates
-    # behind one address can all sign in at once: wrong passwords per account,
-    # and attempts on accounts that do not exist per address.
-    SIGN_IN_LIMIT_PER_ACCOUNT = "10 per minute"
-    SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "100 per minute"
+    # A moving window holds a limit over any stretch of its length, not per
+    # clock hour, so "50 per hour" never lets 100 through across the hour's turn.
+    RATELIMIT_STRATEGY = "moving-window"
+    # A rate-limit store that does not answer is an error (503), never a pass:
+    # sign-in limits fail closed (accounts/sign_in_limits.py says why).
+    RATELIMIT_SWALLOW_ERRORS = False
+    # Sign-in limits count failed attempts only, so a room of candidates behind
+    # one address can all sign in at once. accounts/sign_in_limits.py explains
+    # which attempt counts where; ARCHITECTURE.md gives the bound per account.
+    SIGN_IN_LIMIT_PER_DEVICE = "10 per 15 minutes"  # a browser that signed in to the account before
+    SIGN_IN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"  # any other browser, per address
+    SIGN_IN_LIMIT_PER_ACCOUNT = "50 per hour"  # other browsers at addresses no one signed in from today
+    SIGN_IN_LIMIT_PER_ACCOUNT_AT_KNOWN_ADDRESSES = "50 per hour"  # ... at addresses someone signed in from
+    SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "1000 per hour"  # emails with no account: spraying
     PASSWORD_HASH_PROFILE = "OWASP"  # see accounts/passwords.py
     # A request body larger than this is refused before it is read (413);
     # portfolio documents are held to 10 MB by competencies/uploads.py.

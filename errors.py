@@ -4,6 +4,7 @@ import enum
 
 from flask import current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
 from sqlalchemy.exc import OperationalError
 
 from extensions import db
@@ -20,7 +21,7 @@ class ErrorCode(enum.StrEnum):
     TOO_LARGE = "too_large"
     TOO_MANY_REQUESTS = "too_many_requests"
     SERVER_ERROR = "server_error"
-    UNAVAILABLE = "unavailable"  # the database does not answer just now: try again
+    UNAVAILABLE = "unavailable"  # the database or the rate-limit store does not answer just now: try again
 
 
 MESSAGES = {
@@ -35,6 +36,10 @@ MESSAGES = {
     503: (ErrorCode.UNAVAILABLE, "Service unavailable", "Attest cannot reach its database just now. Nothing was "
                                                         "changed; please try again in a minute."),
 }
+
+# Said instead of MESSAGES[503]'s sentence when the store that counts attempts is down.
+RATE_LIMITS_UNAVAILABLE = ("Attest cannot count attempts just now, so it accepts none: nothing was changed. "
+                           "Please try again in a minute.")
 
 
 def _wants_json():
@@ -72,6 +77,14 @@ def register_errorhandlers(app):
     @app.errorhandler(429)
     def too_many_requests(error):
         return render_error(429, error.description)
+
+    @app.errorhandler(StorageError)
+    def rate_limits_unavailable(error):
+        # The rate-limit store (Redis) does not answer. Sign-in limits fail
+        # closed (accounts/sign_in_limits.py says why): 503, not a pass.
+        current_app.logger.warning("rate-limit store unavailable: %s", error.storage_error)
+        db.session.rollback()
+        return render_error(503, RATE_LIMITS_UNAVAILABLE)
 
     @app.errorhandler(500)
     def internal_error(error):

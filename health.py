@@ -1,4 +1,5 @@
-"""`GET /healthz` for load balancers: 200 when the database answers, 503 when not."""
+"""`GET /healthz` for load balancers: 200 when the database and the rate-limit
+store answer, 503 when either does not (without the store nobody can sign in)."""
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
@@ -15,9 +16,13 @@ bp = Blueprint("health", __name__)
 @allow_plain_http  # load balancers check over plain HTTP
 def healthz():
     """Anyone, unauthenticated."""
+    database = "ok"
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+        database = "unreachable"
+    rate_limits = "ok" if limiter.storage.check() else "unavailable"
+    healthy = database == "ok" and rate_limits == "ok"
+    answer = jsonify(status="ok" if healthy else "unavailable", database=database, rate_limits=rate_limits)
+    return answer, 200 if healthy else 503

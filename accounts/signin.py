@@ -6,6 +6,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from accounts import sign_in_limits
 from accounts.models import LoginSession, User
 from accounts.passwords import spend_verification_time, verify_password
 from audit import log
@@ -21,19 +22,24 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-UNKNOWN_ACCOUNT = "unknown account"
-
-
-def authenticate(email, password, origin):
+def authenticate(email, password, origin, device_cookie=None):
     """(the active user with these credentials, None), or (None, why not).
-    A failure is audited; a success is, once its login session starts."""
+    Raises sign_in_limits.TooManyAttempts, before the password is checked, when
+    a count this attempt falls in is used up; `device_cookie` is the browser's.
+    A failure is counted and audited; a success is audited once its login
+    session starts."""
     email = normalise_email(email)
     user = db.session.scalar(select(User).where(User.email == email))
+    device = sign_in_limits.device_of(device_cookie, email)
+    counts = sign_in_limits.counts_for(email, origin, device, known=user is not None)
+    sign_in_limits.check(counts)
     if user is None:
         spend_verification_time(password)
     elif verify_password(user.password_hash, password) and user.active:
+        sign_in_limits.note_sign_in(origin)
         return user, None
-    reason = UNKNOWN_ACCOUNT if user is None else ("inactive" if not user.active else "wrong password")
+    sign_in_limits.count_failure(counts)
+    reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
     log.record(
         "user.sign_in_failed",
         log.Actor(None, origin),

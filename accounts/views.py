@@ -1,72 +1,65 @@
 """Sign in and out (anyone); user management (admin)."""
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+import math
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from accounts import navigation, signin, users
+from accounts import navigation, sign_in_limits, signin, users
 from accounts.access import client_address, current_actor, roles_required
 from accounts.forms import EditUserForm, SignInForm, UserForm, UserSearchForm
 from accounts.models import User
 from accounts.roles import Role
-from extensions import db, limiter
+from errors import render_error
+from extensions import db
 from security import local_path
 
 bp = Blueprint("accounts", __name__)
 navigation.declare(bp, links={Role.ADMIN: [(10, "Users", ".list_users")]})
 
 
-def _account_key():
-    return "sign-in-account:" + signin.normalise_email(request.form.get("email", ""))
-
-
-def _address_key():
-    return "sign-in-address:" + client_address()
-
-
-def _sign_in_failed(response):
-    return response.status_code != 302
-
-
-def _unknown_account(response):
-    return g.get("sign_in_failure") == signin.UNKNOWN_ACCOUNT
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_sign_in_failed,
-    error_message="Too many failed sign-ins for this account. Wait a minute, then try again.",
-)
-@limiter.limit(
-    lambda: current_app.config["SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS"],
-    key_func=_address_key,
-    methods=["POST"],
-    deduct_when=_unknown_account,
-    error_message="Too many sign-ins for unknown accounts from this address. Wait a minute, then try again.",
-)
 def sign_in():
-    """Anyone. Failed attempts are limited per account; attempts on accounts
-    that do not exist are limited per address too. Wrong passwords for real
-    accounts never count against the address, so one person behind a shared
-    address cannot lock a room of candidates out."""
+    """Anyone. Failed attempts are limited where they lock out nobody else
+    (accounts/sign_in_limits.py): a browser that signed in to the account
+    before has its own count, so a stranger's guessing never shuts it out, and
+    one person's mistakes never shut out the others behind their address."""
     if current_user.is_authenticated:
         return redirect(url_for(navigation.landing_endpoint(current_user.roles)))
-    # Form data only: the per-account limit is keyed on the form's email field.
     form = SignInForm(request.form)
     if form.validate_on_submit():
-        user, g.sign_in_failure = signin.authenticate(form.email.data, form.password.data, client_address())
+        device_cookie = request.cookies.get(sign_in_limits.DEVICE_COOKIE)
+        try:
+            user, _ = signin.authenticate(form.email.data, form.password.data, client_address(), device_cookie)
+        except sign_in_limits.TooManyAttempts as refusal:
+            return _too_many_attempts(refusal)
         if user is not None:
             # A fresh session on every sign-in: nothing planted before survives it.
             session.clear()
             signin.start_login_session(user, client_address(), request.user_agent.string)
             login_user(user)
             db.session.commit()
-            return redirect(local_path(request.args.get("next")) or url_for(navigation.landing_endpoint(user.roles)))
+            landing = local_path(request.args.get("next")) or url_for(navigation.landing_endpoint(user.roles))
+            response = redirect(landing)
+            _trust_this_browser(response, device_cookie, user.email)
+            return response
         db.session.commit()
         form.form_errors.append("The email or password is not correct, or the account is inactive.")
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _too_many_attempts(refusal):
+    body, status = render_error(429, str(refusal))
+    return body, status, {"Retry-After": str(math.ceil(refusal.seconds))}
+
+
+def _trust_this_browser(response, device_cookie, email):
+    """Give the browser the account's device cookie, sent back to /sign-in only."""
+    response.set_cookie(
+        sign_in_limits.DEVICE_COOKIE, sign_in_limits.device_cookie_after_sign_in(device_cookie, email),
+        max_age=sign_in_limits.DEVICE_COOKIE_MAX_AGE, path=url_for("accounts.sign_in"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Lax",
+    )
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -17,12 +17,15 @@ OPERATIONS = {
         "tags": ["operations"],
         "security": [],
         "responses": {
-            "200": {"description": "The database answers.", "content": json_content({
-                "type": "object", "required": ["status", "database"],
-                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"}}})},
-            "503": {"description": "The database does not answer.", "content": json_content({
-                "type": "object", "required": ["status", "database"],
-                "properties": {"status": {"const": "unavailable"}, "database": {"const": "unreachable"}}})},
+            "200": {"description": "The database and the rate-limit store answer.", "content": json_content({
+                "type": "object", "required": ["status", "database", "rate_limits"],
+                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"},
+                               "rate_limits": {"const": "ok"}}})},
+            "503": {"description": "The database or the rate-limit store does not answer; without the store "
+                                   "nobody can sign in.", "content": json_content({
+                "type": "object", "required": ["status", "database", "rate_limits"],
+                "properties": {"status": {"const": "unavailable"}, "database": {"enum": ["ok", "unreachable"]},
+                               "rate_limits": {"enum": ["ok", "unavailable"]}}})},
         },
     }},
     "/openapi.json": {"get": {

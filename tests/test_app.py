@@ -66,7 +66,7 @@ def test_healthz_answers_200_when_the_database_is_reachable(client):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_is_not(tmp_path, make_app):
@@ -88,7 +88,7 @@ def test_healthz_answers_503_while_the_database_is_cut_off_and_200_once_it_is_ba
         after = client.get("/healthz")
 
     assert [before.status_code, during.status_code, after.status_code] == [200, 503, 200]
-    assert during.get_json() == {"status": "unavailable", "database": "unreachable"}
+    assert during.get_json() == {"status": "unavailable", "database": "unreachable", "rate_limits": "ok"}
 
 
 def test_a_request_the_database_cannot_serve_is_a_503_page_or_json(database_url_for_tests):

@@ -145,3 +145,31 @@ def test_a_login_session_expires_after_its_lifetime(app, client, create_user, ti
     assert client.get("/home/candidate").status_code == 200
     time_machine.shift(120)
     assert client.get("/home/candidate").status_code == 302
+
+
+def test_sign_in_trusts_the_browser_for_that_account_alone(app, client, create_user):
+    """A shared computer in the exam room: each candidate who signed in on it
+    keeps it as their own device, whatever strangers try elsewhere meanwhile."""
+    first, second, never = create_user("candidate"), create_user("candidate"), create_user("candidate")
+    for user in (first, second):
+        assert sign_in(client, user.email).status_code == 302
+        client.post("/sign-out")
+    stranger = app.test_client()
+    for user in (first, second, never):
+        for n in range(11):
+            sign_in(stranger, user.email, f"guess {n}")
+
+    assert [sign_in(stranger, user.email).status_code for user in (first, second)] == [429, 429]
+    assert sign_in(client, first.email).status_code == 302
+    client.post("/sign-out")
+    assert sign_in(client, second.email).status_code == 302
+    client.post("/sign-out")
+    assert sign_in(client, never.email).status_code == 429
+
+
+def test_a_failed_sign_in_gives_no_device_cookie(client, create_user):
+    user = create_user("candidate")
+
+    sign_in(client, user.email, "not the password")
+
+    assert client.get_cookie("attest_device", path="/sign-in") is None
