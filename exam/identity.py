@@ -46,7 +46,7 @@ def checked_column():
 
 def _check(session, enrollment, document_type, name_on_document, note):
     if session.closed:
-        raise IdentityError(f"{session.name} is closed: its record is final")
+        raise IdentityError("this session is closed: its record is final")
     if enrollment.session_id != session.id:
         raise IdentityError("that candidate is not in this session")
     if document_type not in set(DocumentType):

@@ -205,7 +205,7 @@ def test_no_check_is_recorded_in_a_closed_session_or_for_another_sessions_candid
     with pytest.raises(IdentityError, match="that candidate is not in this session"):
         check(door, stranger)
     proctoring.close_session(door, NOW, BY)
-    with pytest.raises(IdentityError, match="Room with ID check is closed: its record is final"):
+    with pytest.raises(IdentityError, match="this session is closed: its record is final"):
         check(door, left_waiting)
 
 
