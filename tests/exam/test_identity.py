@@ -12,7 +12,7 @@ from audit.models import AuditEntry
 from exam import board, delivery, identity, proctoring, reports, sessions
 from exam.identity import IdentityError
 from exam.models import IdentityCheck, IdentityChecksAreNotEdited
-from exam.proctoring import ActionRefused, Standing
+from exam.proctoring import Standing
 from tests.exam_fixtures import BY, T0
 
 NOW = T0 + timedelta(minutes=2)
@@ -249,7 +249,8 @@ def test_the_board_marks_who_is_identity_checked_and_counts_them(door, waiting):
 
 
 def test_the_report_shows_each_candidates_check_in_attendance_the_csvs_and_every_check(door, waiting, proctor):
-    checked, unchecked = waiting(door), waiting(door, name="Mei Chen")
+    checked = waiting(door)
+    waiting(door, name="Mei Chen")
     check(door, checked, by=proctor, document="other", name="A. Lopez")
     check(door, checked, by=proctor, at=NOW + timedelta(minutes=1), name="Ana López", note="=cmd|' /C calc'!A0")
 
