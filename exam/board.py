@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from accounts.models import User
-from exam import delivery, timing
+from exam import delivery, identity, timing
 from exam.models import Attempt, AttemptSection, AttemptStatus, Enrollment, Response
 from exam.proctoring import Standing, standing_of
 from extensions import db
@@ -45,7 +45,8 @@ def _rows(session, enrollment_ids=None):
                Enrollment.high_contrast, User.name, User.email, Attempt.id.label("attempt_id"), Attempt.status,
                Attempt.hold, Attempt.paused_at, Attempt.started_at, Attempt.last_contact_at, Attempt.finish_reason,
                current.position, current.deadline_at, current.started_at.label("part_started_at"),
-               current.closed_at.label("part_closed_at"), parts.c.parts)
+               current.closed_at.label("part_closed_at"), parts.c.parts,
+               identity.checked_column())
         .join(User, User.id == Enrollment.candidate_id)
         .outerjoin(Attempt, Attempt.enrollment_id == Enrollment.id)
         .outerjoin(current, and_(current.attempt_id == Attempt.id, current.position == Attempt.current_position))
@@ -97,6 +98,7 @@ def _row(session, row, now, counts):
         "silent": current is Standing.IN_PROGRESS and heard is not None and now - heard > SILENCE,
         "accommodations": accommodations(row),
         "finish_reason": row.finish_reason if current in (Standing.SUBMITTED, Standing.TERMINATED) else None,
+        "identity_checked": bool(row.identity_checked),
     }
 
 
@@ -124,5 +126,7 @@ def board(session, now, by):
         "server_now": now.isoformat(),
         "counts": tally,
         "silent": sum(each["silent"] for each in board_rows),
+        "identity_required": session.requires_identity_check,
+        "identity_checked": sum(each["identity_checked"] for each in board_rows),
         "rows": board_rows,
     }

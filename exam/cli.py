@@ -45,10 +45,12 @@ def _utc(value):
               help="auto: candidates start as they agree to the terms; proctor: a proctor admits each one.")
 @click.option("--readmit", is_flag=True,
               help="A candidate who reopens a started examination elsewhere waits for a proctor to re-admit them.")
+@click.option("--identity-check", is_flag=True,
+              help="No one is admitted until a proctor records that they saw the candidate's identity document.")
 @click.option("--proctor", "proctor_emails", multiple=True, metavar="EMAIL",
               help="A proctor assigned to the session (repeat for several); they see it on their board.")
 def create_session_command(name, form_code, opens, hours, location, access_code, grace_seconds, capacity,
-                           admission, readmit, proctor_emails):
+                           admission, readmit, identity_check, proctor_emails):
     """Schedule the exam session NAME for a published form; prints its access code."""
     form = db.session.scalar(select(Form).where(Form.code == form_code.upper()))
     if form is None:
@@ -62,6 +64,7 @@ def create_session_command(name, form_code, opens, hours, location, access_code,
     opens_at = _utc(opens) if opens else utcnow()
     options = sessions.Options(name, form, opens_at, opens_at + timedelta(hours=hours), location, capacity=capacity,
                                auto_admit=admission == "auto", readmit_on_resume=readmit,
+                               requires_identity_check=identity_check,
                                grace_seconds=grace_seconds, proctors=proctors)
     try:
         session = sessions.schedule(options, command_line_actor(), access_code)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from audit import log
-from exam import timing
+from exam import identity, timing
 from exam.codes import SaveCode
 from exam.models import Attempt, AttemptSection, AttemptStatus, Enrollment, ExamSession, Hold, Response
 from extensions import db
@@ -70,7 +70,11 @@ def agree(attempt, now, by):
     attempt.status = AttemptStatus.AWAITING_ADMISSION.value
     log.record("attempt.agreed", by, attempt)
     if attempt.session.auto_admit:
-        start(attempt, now, by)
+        if identity.cleared(attempt.enrollment):
+            start(attempt, now, by)
+        else:
+            # Admitted as soon as a proctor records the check (proctoring.check_identity).
+            log.record("attempt.awaiting_identity_check", by, attempt)
     db.session.flush()
     return attempt
 

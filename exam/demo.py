@@ -2,9 +2,10 @@
 
 - an online session that admits candidates as they agree to the terms, so a
   candidate can try the whole examination alone;
-- a proctored room session that waits for the demo proctor to admit each
-  candidate, with a few more candidates already checked in and waiting, so
-  the live board has something to show.
+- a proctored room session that checks identity at the door and waits for
+  the demo proctor to admit each candidate, with a few more candidates
+  already joined and waiting (the first with their identity checked), so the
+  live board has something to show.
 """
 
 import secrets
@@ -14,9 +15,10 @@ from sqlalchemy import select
 
 from accounts.roles import Role
 from accounts.users import create_user, user_by_email
+from audit.log import Actor
 from clock import utcnow
-from exam import delivery, sessions
-from exam.models import ExamSession
+from exam import delivery, proctoring, sessions
+from exam.models import DocumentType, ExamSession
 from extensions import db
 from item_bank.models import Form
 
@@ -51,17 +53,21 @@ def load_demo_session(by):
 
     room = sessions.schedule(sessions.Options(PROCTORED_SESSION, form, *window, location="Room 204, Association offices",
                                               capacity=40, auto_admit=False, readmit_on_resume=True,
-                                              proctors=[proctor]), by, PROCTORED_CODE)
+                                              requires_identity_check=True, proctors=[proctor]), by, PROCTORED_CODE)
     sessions.enroll(room, user_by_email("candidate@example.org"), by)
-    for name, local in WAITING_CANDIDATES:
+    for number, (name, local) in enumerate(WAITING_CANDIDATES):
         candidate = _candidate(name, local, by)
-        sessions.enroll(room, candidate, by)
+        enrollment = sessions.enroll(room, candidate, by)
         attempt = delivery.join(room, candidate.id, PROCTORED_CODE, now, by)
         delivery.agree(attempt, now, by)
+        if number == 0:
+            proctoring.check_identity(room, enrollment, DocumentType.PASSPORT.value, name, "", now,
+                                      Actor(proctor.id, by.origin))
     sessions.enroll(room, _candidate(*ABSENT_CANDIDATE, by), by, extra_minutes=15)
     return [
         f"session {DEMO_SESSION!r}: online, admits automatically, access code {DEMO_CODE}; "
         "candidate2 has time x1.5 and large text",
-        f"session {PROCTORED_SESSION!r}: proctor@example.org admits, access code {PROCTORED_CODE}; "
-        f"{len(WAITING_CANDIDATES)} candidates are waiting to be admitted",
+        f"session {PROCTORED_SESSION!r}: proctor@example.org checks identity and admits, access code "
+        f"{PROCTORED_CODE}; {len(WAITING_CANDIDATES)} candidates are waiting to be admitted, the first "
+        "with their identity checked",
     ]

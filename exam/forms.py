@@ -18,7 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from accounts.forms import CheckboxListField
-from exam.models import IncidentCategory
+from exam.identity import MAX_NAME, MAX_NOTE
+from exam.models import DocumentType, IncidentCategory
 from exam.proctoring import MAX_EXTENSION_MINUTES, Action
 
 
@@ -62,6 +63,8 @@ class SessionForm(FlaskForm):
     ])
     readmit_on_resume = BooleanField("A candidate who reopens the examination in another window or on another "
                                      "computer waits, clock stopped, until a proctor re-admits them")
+    requires_identity_check = BooleanField("Identity check-in: no one is admitted until a proctor records that they "
+                                           "saw the candidate's identity document")
     grace_seconds = IntegerField("Grace period (seconds)", default=30, validators=[InputRequired(), NumberRange(0, 600)],
                                  description="Saves this long after a part's deadline still count.")
     proctors = CheckboxListField("Proctors")
@@ -99,6 +102,14 @@ class IncidentForm(FlaskForm):
 
 class FollowUpForm(FlaskForm):
     description = TextAreaField("Add to this incident", validators=[DataRequired(), Length(max=4000)])
+
+
+class IdentityCheckForm(FlaskForm):
+    document_type = SelectField("Document", choices=[SelectChoice(d.value, d.label) for d in DocumentType])
+    name_on_document = StringField("Name as shown on the document", validators=[DataRequired(), Length(max=MAX_NAME)])
+    note = TextAreaField("Note on the photo ID (optional)", validators=[Length(max=MAX_NOTE)],
+                         description="What you noticed about the document or its photo, e.g. an old photo, "
+                                     "a name written another way.")
 
 
 class RosterForm(FlaskForm):

@@ -69,6 +69,9 @@ class ExamSession(db.Model):
     # A candidate who reopens a started attempt in another tab or on another
     # machine waits, clock stopped, until a proctor re-admits them.
     readmit_on_resume: Mapped[bool] = mapped_column(Boolean, default=False)
+    # No one is admitted, by a proctor or automatically, before a proctor
+    # records that they saw the candidate's identity document (an `IdentityCheck`).
+    requires_identity_check: Mapped[bool] = mapped_column(Boolean, default=False)
     # Saves this many seconds after a section's deadline still count (network latency).
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -293,6 +296,61 @@ class IncidentsAreNotEdited(Exception):
 @event.listens_for(Incident, "before_delete")
 def refuse_change(mapper, connection, incident):
     raise IncidentsAreNotEdited(f"incident {incident.id} cannot be changed; add a follow-up")
+
+
+class DocumentType(enum.StrEnum):
+    """The identity documents a proctor accepts."""
+
+    PASSPORT = "passport"
+    NATIONAL_ID = "national_id"
+    DRIVING_LICENCE = "driving_licence"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {DocumentType.NATIONAL_ID: "National ID card"}.get(self, self.value.replace("_", " ").capitalize())
+
+
+class IdentityCheck(db.Model):
+    """A proctor saw a candidate's identity document for their sitting of a session.
+
+    It belongs to the session it was made in, not only to the enrollment: a
+    candidate moved to another session is checked again there. Never changed
+    once written: a correction is a new check that `supersedes_id` the one in
+    force, which stays on record."""
+
+    __tablename__ = "identity_checks"
+    __table_args__ = (
+        CheckConstraint(f"document_type IN ({', '.join(repr(d.value) for d in DocumentType)})",
+                        name="known_document_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("identity_checks.id"))
+    document_type: Mapped[str] = mapped_column(String(16))
+    name_on_document: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(String(1000), default="")  # what the proctor noticed about the photo ID
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the command line
+
+    enrollment: Mapped[Enrollment] = relationship()
+    checked_by: Mapped[User | None] = relationship()
+
+    @property
+    def document_label(self):
+        return DocumentType(self.document_type).label
+
+
+class IdentityChecksAreNotEdited(Exception):
+    pass
+
+
+@event.listens_for(IdentityCheck, "before_update")
+@event.listens_for(IdentityCheck, "before_delete")
+def refuse_identity_check_change(mapper, connection, check):
+    raise IdentityChecksAreNotEdited(f"identity check {check.id} cannot be changed; record a new check")
 
 
 class ScoringRevision(db.Model):

@@ -113,7 +113,8 @@ SCHEMAS = {
     "BoardRow": {
         "type": "object",
         "required": ["enrollment", "name", "email", "standing", "label", "section", "answered", "items",
-                     "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason"],
+                     "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason",
+                     "identity_checked"],
         "properties": {
             "enrollment": {"type": "integer"},
             "name": {"type": "string"},
@@ -129,22 +130,31 @@ SCHEMAS = {
             "silent": {"type": "boolean", "description": "In progress and not heard from for over 60 s."},
             "accommodations": {"type": "string", "description": "e.g. `time ×1.5, large text`; empty for none."},
             "finish_reason": nullable({"type": "string"}),
+            "identity_checked": {"type": "boolean",
+                                 "description": "A proctor has recorded an identity check of the candidate in this "
+                                                "session."},
         },
     },
     "Board": {
         "type": "object",
-        "required": ["session", "closed", "server_now", "counts", "silent", "rows"],
+        "required": ["session", "closed", "server_now", "counts", "silent", "identity_required", "identity_checked",
+                     "rows"],
         "properties": {
             "session": {"type": "integer"},
             "closed": {"type": "boolean"},
             "server_now": {"type": "string", "format": "date-time"},
             "counts": {
-                "type": "object", "description": "Candidates in each standing.",
+                "type": "object", "description": "Candidates in each standing. `checked_in` is joined with the "
+                                                  "access code and not yet agreed to the terms: no identity check.",
                 "required": [standing.value for standing in Standing],
                 "properties": {standing.value: {"type": "integer", "minimum": 0} for standing in Standing},
                 "additionalProperties": False,
             },
             "silent": {"type": "integer", "minimum": 0},
+            "identity_required": {"type": "boolean",
+                                  "description": "No one is admitted before a proctor records their identity check."},
+            "identity_checked": {"type": "integer", "minimum": 0,
+                                 "description": "Candidates whose identity check is recorded."},
             "rows": {"type": "array", "items": ref("BoardRow"), "description": "One per enrolment, in order."},
         },
     },

@@ -14,7 +14,7 @@ from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import PROCTORS, Role
 from clock import utcnow
-from exam import board, incidents, proctoring, reports, sessions
+from exam import board, identity, incidents, proctoring, reports, sessions
 from exam.forms import (
     AccommodationsForm,
     ActionForm,
@@ -22,6 +22,7 @@ from exam.forms import (
     CloseSessionForm,
     CodeForm,
     FollowUpForm,
+    IdentityCheckForm,
     IncidentForm,
     RosterForm,
     SessionActionForm,
@@ -84,6 +85,7 @@ def _session_form(form, session=None):
         form.location.data, form.capacity.data = session.location, session.capacity
         form.admission.data = "auto" if session.auto_admit else "proctor"
         form.readmit_on_resume.data, form.grace_seconds.data = session.readmit_on_resume, session.grace_seconds
+        form.requires_identity_check.data = session.requires_identity_check
         form.proctors.data = [str(p.id) for p in session.proctors]
     if request.method == "GET" and session is None and current_user.has_role(Role.PROCTOR):
         form.proctors.data = [str(current_user.id)]
@@ -98,6 +100,7 @@ def _options(form, published, offered):
         name=form.name.data, form=published[form.form.data], opens_at=_utc(form.opens_at.data),
         closes_at=_utc(form.closes_at.data), location=form.location.data, capacity=form.capacity.data,
         auto_admit=form.admission.data == "auto", readmit_on_resume=form.readmit_on_resume.data,
+        requires_identity_check=form.requires_identity_check.data,
         grace_seconds=form.grace_seconds.data, proctors=proctors,
     )
 
@@ -323,9 +326,34 @@ def candidate(session_id, enrollment_id):
         "proctor/candidate.html", session=session, enrollment=enrollment, row=row,
         form=_action_form(session), accommodations=accommodations, changes=reports.history(session, enrollment),
         incidents=[i for i in incidents.session_incidents(session) if i.enrollment_id == enrollment.id],
+        identity_checks=identity.session_checks(session, enrollment),
         allowed={action.value for action, starts in proctoring.MOVES.items()
                  if proctoring.standing(enrollment, now) in starts},
     )
+
+
+@bp.route("/sessions/<int:session_id>/candidates/<int:enrollment_id>/identity", methods=["GET", "POST"])
+@roles_required(*PROCTORS)
+def check_identity(session_id, enrollment_id):
+    """The session's proctors and admins: record that they saw the candidate's identity document."""
+    session = _session(session_id)
+    enrollment = _enrollment(session, enrollment_id)
+    form = IdentityCheckForm()
+    if form.validate_on_submit():
+        try:
+            messages = proctoring.check_identity(session, enrollment, form.document_type.data,
+                                                 form.name_on_document.data, form.note.data or "", utcnow(),
+                                                 current_actor())
+        except identity.IdentityError as error:
+            db.session.rollback()
+            form.form_errors.append(f"{str(error).capitalize()}.")
+        else:
+            db.session.commit()
+            for message in messages:
+                flash(message, "success")
+            return redirect(url_for("proctor.board_page", session_id=session.id))
+    return render_template("proctor/identity.html", session=session, enrollment=enrollment, form=form,
+                           checks=identity.session_checks(session, enrollment))
 
 
 @bp.route("/sessions/<int:session_id>/incidents/new", methods=["GET", "POST"])

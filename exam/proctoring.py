@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from audit import log
-from exam import delivery, timing
+from exam import delivery, identity, timing
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, Hold
 from exam.sessions import seats_left
 from extensions import db
@@ -38,7 +38,9 @@ class Standing(enum.StrEnum):
 
     @property
     def label(self):
-        return {Standing.AWAITING_READMISSION: "Awaiting re-admission"}.get(self, self.value.replace("_", " ").capitalize())
+        # Typing the access code is not an identity check: the label says what it is.
+        special = {Standing.CHECKED_IN: "Joined with the code", Standing.AWAITING_READMISSION: "Awaiting re-admission"}
+        return special.get(self, self.value.replace("_", " ").capitalize())
 
 
 class Action(enum.StrEnum):
@@ -107,6 +109,9 @@ def check_move(enrollment, action, now, by):
     current = standing(enrollment, now)
     if current not in MOVES[action]:
         _refuse(enrollment, action, now, by, f"cannot {VERBS[action]} a candidate who is {current.label.lower()}.")
+    if action is Action.ADMIT and not identity.cleared(enrollment):
+        _refuse(enrollment, action, now, by, "cannot admit a candidate whose identity is not checked; "
+                                             "record their identity check first.")
 
 
 def lock_enrollments(session, enrollment_ids):
@@ -218,6 +223,19 @@ def _move(enrollment, now, by, target, **_):
 
 _MOVES_DONE = {Action.ADMIT: _admit, Action.PAUSE: _pause, Action.RESUME: _resume, Action.EXTEND: _extend,
                Action.TERMINATE: _terminate, Action.MOVE: _move}
+
+
+def check_identity(session, enrollment, document_type, name_on_document, note, now, by):
+    """Record a proctor's identity check of the candidate. In a session that
+    admits automatically, a candidate who agreed and waited only for the check
+    is admitted now, as a proctor's admission. Returns sentences for the proctor."""
+    lock_enrollments(session, [enrollment.id])
+    identity.record(session, enrollment, document_type, name_on_document, note, now, by)
+    messages = [f"{_name(enrollment)}'s identity check is recorded."]
+    if session.auto_admit and standing(enrollment, now) is S.AWAITING_ADMISSION:
+        messages.append(apply(enrollment, Action.ADMIT, now, by,
+                              reason="Identity checked; the session admits automatically."))
+    return messages
 
 
 def act_on_session(session, action, now, by):

@@ -1,4 +1,5 @@
-"""The session report: attendance, every timing change with who and why, every incident.
+"""The session report: attendance, every timing change with who and why, every
+identity check, every incident.
 
 Timing changes come from the audit log, which already holds each with its
 actor, reason and before and after values; the report reads, never keeps a
@@ -13,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts.models import User
 from audit.models import AuditEntry
+from exam import identity
 from exam.board import accommodations
 from exam.incidents import session_incidents
 from exam.models import Enrollment
@@ -40,7 +42,19 @@ def _time(value):
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def attendance(session, now):
+def _identity_fields(check):
+    """The attendance columns of the candidate's identity check in force (None: not checked)."""
+    if check is None:
+        return {"identity_document": "", "identity_name": "", "identity_checked": "", "identity_checked_by": "",
+                "identity_note": ""}
+    return {"identity_document": check.document_label, "identity_name": check.name_on_document,
+            "identity_checked": _time(check.checked_at),
+            "identity_checked_by": check.checked_by.name if check.checked_by else "the command line",
+            "identity_note": check.note}
+
+
+def attendance(session, now, identity_checks):
+    in_force = identity.in_force_by_enrollment(identity_checks)
     enrollments = db.session.scalars(
         select(Enrollment).where(Enrollment.session_id == session.id)
         .options(joinedload(Enrollment.candidate), joinedload(Enrollment.attempt)).order_by(Enrollment.id)
@@ -58,6 +72,7 @@ def attendance(session, now):
             "finished": _time(attempt and attempt.finished_at),
             "finish_reason": (attempt and attempt.finish_reason) or "",
             "note": (attempt and attempt.finish_note) or "",
+            **_identity_fields(in_force.get(enrollment.id)),
         })
     return rows, {e.attempt.id: e for e in enrollments if e.attempt is not None}, enrollments
 
@@ -107,7 +122,8 @@ def _state(snapshot):
 
 
 def session_report(session, now):
-    rows, attempts, enrollments = attendance(session, now)
+    checks = identity.session_checks(session)
+    rows, attempts, enrollments = attendance(session, now, checks)
     present = sum(1 for e in enrollments if e.attempt is not None and e.attempt.started_at is not None)
     return {
         "attendance": rows,
@@ -115,6 +131,7 @@ def session_report(session, now):
         "sat": present,
         "changes": timing_changes(session, attempts, enrollments),
         "incidents": session_incidents(session),
+        "identity_checks": checks,
     }
 
 
@@ -134,12 +151,22 @@ def _csv(header, rows):
 
 def attendance_csv(report):
     return _csv(["name", "email", "standing", "accommodations", "checked_in", "started", "finished",
-                 "finish_reason", "note"], report["attendance"])
+                 "finish_reason", "note", "identity_document", "identity_name", "identity_checked",
+                 "identity_checked_by", "identity_note"], report["attendance"])
 
 
 def events_csv(report):
-    """Timing changes and incidents (with follow-ups) in one time-ordered list."""
+    """Timing changes, identity checks and incidents (with follow-ups) in one time-ordered list."""
     rows = [{"kind": "timing", **change} for change in report["changes"]]
+    for check in report["identity_checks"]:
+        rows.append({
+            "kind": "identity check" if check.supersedes_id is None else "identity check (a correction)",
+            "at": _time(check.checked_at),
+            "candidate": check.enrollment.candidate.name,
+            "what": f"{check.document_label}: {check.name_on_document}",
+            "by": check.checked_by.name if check.checked_by else "the command line",
+            "reason": check.note,
+        })
     for incident in report["incidents"]:
         for each in (incident, *incident.follow_ups):
             rows.append({

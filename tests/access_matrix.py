@@ -169,6 +169,10 @@ CHECKS = [
     Check("GET", SESSION + "/candidates/{enrollment_id}", "proctor.candidate", assigned()),
     Check("GET", SESSION + "/candidates/999999999", "proctor.candidate", assigned(404)),
     Check("POST", SESSION + "/candidates/{enrollment_id}", "proctor.candidate", assigned()),
+    Check("GET", SESSION + "/candidates/{enrollment_id}/identity", "proctor.check_identity", assigned()),
+    # An empty post is shown again with its errors.
+    Check("POST", SESSION + "/candidates/{enrollment_id}/identity", "proctor.check_identity", assigned()),
+    Check("GET", SESSION + "/candidates/999999999/identity", "proctor.check_identity", assigned(404)),
     Check("GET", SESSION + "/incidents/new", "proctor.record_incident", assigned()),
     Check("POST", SESSION + "/incidents/new", "proctor.record_incident", assigned()),
     Check("POST", SESSION + "/incidents/{incident_id}/follow-up", "proctor.follow_up", assigned(302)),

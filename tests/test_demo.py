@@ -7,6 +7,9 @@ import pytest
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEntry
+from exam import identity
+from exam.demo import PROCTORED_SESSION, WAITING_CANDIDATES
+from exam.models import ExamSession
 from extensions import db
 from item_bank.assembly import check_form
 from item_bank.items import enemy_pairs
@@ -70,3 +73,13 @@ def test_demo_bank_has_the_items_blueprint_and_two_published_forms(demo):
         on_form = {fi.item_version.item_id for fi in form.form_items}
         assert not any(pair <= on_form for pair in enemy_pairs())
     assert enemy_pairs()
+
+
+def test_the_demo_room_checks_identity_and_the_first_waiting_candidate_is_checked(demo):
+    room = db.session.scalar(db.select(ExamSession).where(ExamSession.name == PROCTORED_SESSION))
+    checked = {e.candidate.name: identity.in_force(e) is not None for e in room.enrollments if e.attempt}
+
+    assert room.requires_identity_check and not room.auto_admit
+    assert checked == {name: name == WAITING_CANDIDATES[0][0] for name, _ in WAITING_CANDIDATES}
+    (check,) = identity.session_checks(room)
+    assert check.checked_by.email == "proctor@example.org"

@@ -27,7 +27,25 @@ function clock(seconds) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-function buildRow(row, ticked) {
+function candidateUrl(row) {
+  return root.dataset.candidateUrl.replace(/\/0$/, `/${row.enrollment}`);
+}
+
+// As templates/proctor/_identity_badge.html draws it.
+function identityCell(row, required) {
+  const parts = [];
+  if (row.identity_checked) parts.push(element("span", "ID checked", "badge badge-identity_checked"));
+  else if (required) parts.push(element("span", "ID not checked", "badge badge-identity_missing"));
+  if (!closedForm && (required || row.identity_checked)) {
+    const link = element("a", row.identity_checked ? "Correct" : "Check ID");
+    link.href = `${candidateUrl(row)}/identity`;
+    link.append(element("span", ` of ${row.name}`, "visually-hidden"));
+    parts.push(" ", link);
+  }
+  return cell(...parts);
+}
+
+function buildRow(row, ticked, identityRequired) {
   const tr = document.createElement("tr");
   tr.dataset.enrollment = row.enrollment;
   tr.className = `standing-${row.standing}${row.silent ? " silent" : ""}`;
@@ -44,7 +62,7 @@ function buildRow(row, ticked) {
   label.htmlFor = box.id;
 
   const link = element("a", row.name);
-  link.href = root.dataset.candidateUrl.replace(/\/0$/, `/${row.enrollment}`);
+  link.href = candidateUrl(row);
   const badge = element("span", row.label, `badge badge-${row.standing}`);
   const standing = [badge];
   if (row.finish_reason) standing.push(" ", element("span", `(${row.finish_reason.replace("_", " ")})`, "hint"));
@@ -59,6 +77,7 @@ function buildRow(row, ticked) {
     cell(box, label),
     cell(link, element("br"), element("span", row.email, "hint")),
     cell(...standing),
+    identityCell(row, identityRequired),
     cell(row.section || ""),
     cell(row.items ? `${row.answered} of ${row.items}` : ""),
     time,
@@ -71,7 +90,7 @@ function buildRow(row, ticked) {
 function draw(board) {
   const ticked = new Set([...rows.querySelectorAll("input[name=enrollments]:checked")].map((box) => box.value));
   const fragment = document.createDocumentFragment();
-  for (const row of board.rows) fragment.append(buildRow(row, ticked));
+  for (const row of board.rows) fragment.append(buildRow(row, ticked, board.identity_required));
   if (board.rows.length) rows.replaceChildren(fragment);
   for (const [standing, count] of Object.entries(board.counts)) {
     const item = root.querySelector(`[data-standing="${standing}"] .count`);
@@ -80,6 +99,8 @@ function draw(board) {
   const silent = root.querySelector('[data-standing="silent"]');
   silent.querySelector(".count").textContent = board.silent;
   silent.classList.toggle("alert", board.silent > 0);
+  const identity = root.querySelector("[data-identity-count] .count");
+  if (identity) identity.textContent = board.identity_checked;
   status.textContent = `Updated ${board.server_now.slice(11, 19)} UTC. The board refreshes every 5 seconds.`;
   status.dataset.state = "live";
 }

@@ -62,6 +62,16 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
     proctor.get_by_role("link", name=PROCTORED_SESSION).first.click()
     expect(board_row(proctor, name)).to_contain_text("Awaiting admission")
     assert violations(proctor) == []
+    # The room checks identity: no admission before the proctor records the check.
+    act_on(proctor, name, "Admit or re-admit")
+    expect(proctor.get_by_text(f"{name}: cannot admit a candidate whose identity is not checked")).to_be_visible()
+    board_row(proctor, name).get_by_role("link", name="Check ID").click()
+    proctor.get_by_label("Document", exact=True).select_option(label="Driving licence")
+    proctor.get_by_label("Name as shown on the document").fill(name)
+    assert violations(proctor) == []
+    proctor.get_by_role("button", name="Record the identity check").click()
+    expect(proctor.get_by_text(f"{name}'s identity check is recorded.")).to_be_visible()
+    expect(board_row(proctor, name)).to_contain_text("ID checked")
     act_on(proctor, name, "Admit or re-admit")
     expect(proctor.get_by_text(f"{name} is admitted.")).to_be_visible()
 
@@ -118,7 +128,7 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
 
     # The report names every timing change, with who and why.
     proctor.goto(proctor.url.split("#")[0].rstrip("/") + "/report")
-    for text in ("Admitted", "Paused", "Resumed", "Time extended +10 min", "Fire alarm in the building",
+    for text in ("Driving licence", "Admitted", "Paused", "Resumed", "Time extended +10 min", "Fire alarm in the building",
                  "Terminated", "Notes found on the desk"):
         expect(proctor.locator("main").get_by_text(text, exact=False).first).to_be_visible()
     with live_app.app_context():

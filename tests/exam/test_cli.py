@@ -69,3 +69,12 @@ def test_create_session_refuses_a_proctor_who_is_not_one(runner, exam_form, crea
     candidate = create_user("candidate")
     result = runner.invoke(args=["exam", "create-session", "X", "--form", "EXAM-T", "--proctor", candidate.email])
     assert result.exit_code == 2 and f"{candidate.email} is not a proctor's account" in result.output
+
+
+def test_create_session_can_require_identity_check_in(runner, exam_form, db):
+    created = runner.invoke(args=["exam", "create-session", "Checked room", "--form", "EXAM-T", "--admission",
+                                  "proctor", "--identity-check"])
+
+    assert created.exit_code == 0, created.output
+    session = db.session.scalar(db.select(ExamSession).where(ExamSession.name == "Checked room"))
+    assert session.requires_identity_check is True

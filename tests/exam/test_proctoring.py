@@ -671,7 +671,8 @@ def test_the_attendance_csv_has_a_header_and_a_row_per_enrollment(start_attempt,
     text = reports.attendance_csv(reports.session_report(exam_session, NOW))
 
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert text.splitlines()[0] == "name,email,standing,accommodations,checked_in,started,finished,finish_reason,note"
+    assert text.splitlines()[0] == ("name,email,standing,accommodations,checked_in,started,finished,finish_reason,note,"
+                                    "identity_document,identity_name,identity_checked,identity_checked_by,identity_note")
     assert [(r["email"], r["standing"], r["accommodations"], r["started"]) for r in rows] == [
         (attempt.enrollment.candidate.email, "In progress", "time ×1.5", "2026-06-01 09:00:00"),
         (absent.email, "Enrolled", "", ""),
