@@ -401,9 +401,9 @@ function applyState(state) {
 }
 
 const PAUSE_TEXT = {
-  proctor: "Paused by proctor. Your clock has stopped; it starts again when the proctor resumes. Your answers are saved.",
+  proctor: "Paused by proctor. Your clock has stopped; it starts again when the proctor resumes. What you saved before is kept; nothing can be changed until then.",
   readmission: "Waiting for your proctor to re-admit you, because the examination was opened again here. "
-    + "Your clock has stopped; your answers are saved.",
+    + "Your clock has stopped. What you saved before is kept; nothing can be changed until then.",
 };
 
 function showPause(hold) {
@@ -514,7 +514,11 @@ root.addEventListener("input", (event) => {
   const question = questionOf(event.target);
   updateQuestionState(question);
   clearTimeout(textTimers.get(question));
-  textTimers.set(question, setTimeout(() => record(question, "answer", answerOf(question)), TEXT_DEBOUNCE_MS));
+  textTimers.set(question, setTimeout(() => {
+    textTimers.delete(question);
+    record(question, "answer", answerOf(question));
+  }, TEXT_DEBOUNCE_MS));
+  refreshStatus();
 });
 
 if (!linear) {

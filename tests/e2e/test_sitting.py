@@ -281,3 +281,68 @@ def test_the_countdown_warns_a_minute_before_the_deadline(page, live_app):
 
     expect(page.get_by_role("alert").filter(has_text="1 minute left in this part.")).to_be_visible(timeout=10_000)
     expect(page.locator("#countdown")).to_have_text(re.compile(r"^(1:00|0:[0-5]\d)$"))
+
+
+def test_a_duplicated_tab_takes_over_and_the_first_never_claims_a_change_it_lost(page, live_app):
+    page.clock.install()  # no poll runs unless the test moves the clock: the first tab learns only from its save
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    # window.open, like Chrome's Duplicate tab, copies the page's sessionStorage into the new tab.
+    with page.expect_popup() as opened:
+        page.evaluate("window.open(location.href)")
+    duplicate = opened.value
+    expect(duplicate.get_by_text("All answers saved")).to_be_visible()
+
+    current_question(duplicate).locator('input[type="radio"]').nth(1).check()
+    expect(duplicate.get_by_text("All answers saved")).to_be_visible()
+    current_question(page).locator('input[type="radio"]').nth(0).check()
+
+    expect(page.locator("#superseded")).to_have_text(
+        "This examination is now open in another window or on another computer. Continue there. "
+        "1 change made here after that was not saved: make it again there.")
+    expect(page.locator("#save-status")).to_have_text("Not saved here: the examination is open in another window")
+    chosen = current_question(duplicate).locator('input[type="radio"]').nth(1).get_attribute("value")
+    assert saved_answers(live_app, email)[1][0] == {"option": chosen}
+
+
+def reach_part_two(page):
+    page.get_by_role("link", name="Review and finish this part").click()
+    page.get_by_role("button", name="Finish this part and go on").click()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+
+
+def test_an_answer_the_server_refuses_is_shown_as_not_saved_until_it_is(page, live_app):
+    start_sitting(page, new_candidate(live_app))
+    reach_part_two(page)
+    text = current_question(page).locator("textarea").first
+
+    text.fill("x" * 50_001)
+    page.get_by_role("button", name="Next").click()
+
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: 1 change refused (see the message above the questions)")
+    expect(page.locator("#save-problem")).to_contain_text("Question 1: not saved,")
+    page.get_by_role("button", name="Previous").click()
+    text.fill("A shorter answer.")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    expect(page.locator("#save-problem")).to_be_hidden()
+
+
+def test_a_choice_beyond_the_number_to_answer_is_unticked_and_said_so(page, live_app):
+    start_sitting(page, new_candidate(live_app))
+    reach_part_two(page)
+    for number in range(3):
+        current_question(page).locator('[data-field="choose"]').check()
+        if number < 2:
+            expect(page.get_by_text("All answers saved")).to_be_visible()
+            page.get_by_role("button", name="Next").click()
+
+    expect(current_question(page).locator('[data-field="choose"]')).not_to_be_checked()
+    expect(page.locator("#chosen-count")).to_have_text("2")
+    notice = page.locator("#time-warning")
+    expect(notice).to_contain_text("Not chosen:")
+    expect(page.get_by_text("All answers saved")).to_be_visible()
+    page.get_by_role("button", name="Previous").click()
+    current_question(page).locator('[data-field="choose"]').uncheck()
+    expect(notice).to_be_hidden()
