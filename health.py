@@ -1,5 +1,8 @@
-"""`GET /healthz` for load balancers: 200 when the database and the rate-limit
-store answer, 503 when either does not (without the store nobody can sign in)."""
+"""`GET /healthz` for load balancers: 503 when the database does not answer
+(the instance can serve nothing); 200 otherwise, "degraded" when the
+rate-limit store does not answer. Without the store nobody can sign in, but
+the candidates already sitting go on: every instance shares one store, so a
+503 for it would take them all out of service and stop those sittings too."""
 
 from flask import Blueprint, jsonify
 from sqlalchemy import text
@@ -23,6 +26,9 @@ def healthz():
         db.session.rollback()
         database = "unreachable"
     rate_limits = "ok" if limiter.storage.check() else "unavailable"
-    healthy = database == "ok" and rate_limits == "ok"
-    answer = jsonify(status="ok" if healthy else "unavailable", database=database, rate_limits=rate_limits)
-    return answer, 200 if healthy else 503
+    if database != "ok":
+        status = "unavailable"
+    else:
+        status = "ok" if rate_limits == "ok" else "degraded"
+    answer = jsonify(status=status, database=database, rate_limits=rate_limits)
+    return answer, 503 if status == "unavailable" else 200

@@ -17,14 +17,14 @@ OPERATIONS = {
         "tags": ["operations"],
         "security": [],
         "responses": {
-            "200": {"description": "The database and the rate-limit store answer.", "content": json_content({
+            "200": {"description": "The database answers; `degraded` when the rate-limit store does not, "
+                                   "so nobody can sign in while those signed in go on.", "content": json_content({
                 "type": "object", "required": ["status", "database", "rate_limits"],
-                "properties": {"status": {"const": "ok"}, "database": {"const": "ok"},
-                               "rate_limits": {"const": "ok"}}})},
-            "503": {"description": "The database or the rate-limit store does not answer; without the store "
-                                   "nobody can sign in.", "content": json_content({
+                "properties": {"status": {"enum": ["ok", "degraded"]}, "database": {"const": "ok"},
+                               "rate_limits": {"enum": ["ok", "unavailable"]}}})},
+            "503": {"description": "The database does not answer.", "content": json_content({
                 "type": "object", "required": ["status", "database", "rate_limits"],
-                "properties": {"status": {"const": "unavailable"}, "database": {"enum": ["ok", "unreachable"]},
+                "properties": {"status": {"const": "unavailable"}, "database": {"const": "unreachable"},
                                "rate_limits": {"enum": ["ok", "unavailable"]}}})},
         },
     }},
