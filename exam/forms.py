@@ -120,4 +120,7 @@ class AccommodationsForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    pass
+    """A new access code; the board's button asks, the confirmation page sends `confirmed`."""
+
+    reason = StringField("Note for the report (optional)", validators=[Length(max=500)])
+    confirmed = HiddenField()

@@ -225,10 +225,18 @@ def act_on_session(session_id):
 @bp.route("/sessions/<int:session_id>/code", methods=["POST"])
 @roles_required(*PROCTORS)
 def regenerate_code(session_id):
-    """The session's proctors and admins: a new access code (the old one stops working)."""
+    """The session's proctors and admins: a new access code (the old one stops working).
+    Asks for confirmation on a page of its own."""
     session = _session(session_id)
-    if CodeForm().validate_on_submit():
-        code = sessions.regenerate_code(session, current_actor())
+    form = CodeForm()
+    if not (form.validate_on_submit() and form.confirmed.data == "yes"):
+        form.confirmed.data = "yes"  # what the confirmation page sends
+        return render_template("proctor/confirm_code.html", session=session, form=form)
+    try:
+        code = sessions.regenerate_code(session, current_actor(), form.reason.data or "")
+    except sessions.SessionError as error:
+        flash(f"{str(error).capitalize()}.", "error")
+    else:
         db.session.commit()
         flash(f"The new access code is {code}. The old one no longer admits anyone.", "success")
     return redirect(url_for("proctor.board_page", session_id=session.id))

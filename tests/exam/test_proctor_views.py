@@ -178,3 +178,30 @@ def test_a_closed_session_can_no_longer_be_joined(client, login_as, exam_session
     assert "This session is closed." in response.get_data(as_text=True)
     assert db.session.scalar(select(Attempt).where(Attempt.enrollment.has(candidate_id=candidate.id))) is None
     assert delivery.enrollment_for(exam_session, candidate.id) is not None
+
+
+def test_a_new_access_code_asks_for_confirmation_and_every_page_still_opens_after(client, login_as, exam_session,
+                                                                                 start_attempt, db, time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    attempt = start_attempt()
+    url = f"/proctor/sessions/{exam_session.id}"
+
+    asked = client.post(url + "/code", data={})
+    assert "Issue a new access code for Test sitting?" in asked.get_data(as_text=True)
+    db.session.refresh(exam_session)
+    assert exam_session.access_code == "SIT123"
+    issued = client.post(url + "/code", data={"confirmed": "yes", "reason": "Code seen on a phone"},
+                         follow_redirects=True)
+    db.session.refresh(exam_session)
+    code = exam_session.access_code
+    assert code != "SIT123" and f"The new access code is {code}." in issued.get_data(as_text=True)
+
+    pages = [client.get(url + path) for path in ("/report", "/report/attendance.csv", "/report/events.csv",
+                                                 f"/candidates/{attempt.enrollment_id}")]
+    assert [page.status_code for page in pages] == [200] * 4
+    report = pages[0].get_data(as_text=True)
+    assert "Access code changed" in report and "Code seen on a phone" in report
+    assert code not in report and "SIT123" not in report
+    closed = client.post(url + "/close", data={"confirm": "y"}, follow_redirects=True)
+    assert closed.status_code == 200 and "Session report" in closed.get_data(as_text=True)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from accounts.users import update_user
+from audit import log
 from audit.log import Actor
 from audit.models import AuditEntry
 from exam import board, delivery, incidents, proctoring, reports, saving, sessions
@@ -576,6 +577,13 @@ def test_a_new_access_code_replaces_the_old_one(exam_session, create_user):
     assert delivery.join(exam_session, candidate.id, code.lower(), NOW, BY).status == "checked_in"
 
 
+def test_a_closed_session_gets_no_new_access_code(proctored):
+    proctoring.close_session(proctored, NOW, BY)
+
+    with pytest.raises(SessionError, match="closed"):
+        sessions.regenerate_code(proctored, BY)
+
+
 def test_a_move_into_a_full_session_is_refused(seat, exam_form, create_user, db):
     full = schedule(exam_form, "Full room", closes_after=timedelta(hours=24), capacity=1)
     sessions.enroll(full, create_user("candidate"), BY)
@@ -658,6 +666,56 @@ def test_the_report_shows_a_refused_action_and_why(start_attempt, exam_session):
     refused = reports.session_report(exam_session, T0 + minutes(3))["changes"][-1]
     assert refused["what"] == "Action refused (extend)"
     assert refused["reason"] == "cannot extend the time of a candidate who is terminated."
+
+
+# Every action written about a session, its enrolments and its attempts, by any area.
+SESSION_ACTIONS = sorted(set(reports.TIMING_ACTIONS) | {
+    "session.created", "session.updated", "session.enrolled", "session.results_released", "attempt.checked_in",
+    "attempt.agreed", "attempt.started", "attempt.section_closed", "attempt.taken_over", "incident.recorded"})
+ODD_DETAILS = [
+    {},
+    {"before": "OLD-CODE", "after": "NEW-CODE"},
+    {"before": ["a", 1], "after": 3, "minutes": "five", "attempted": None, "reason": {"why": "nested"}},
+    {"before": {"deadline": 5, "section": None}, "after": {"standing": None, "deadline": "2026"}, "minutes": True},
+    {"before": {"standing": "in_progress", "section": 1}, "after": None, "reason": 7, "minutes": 2.5},
+]
+
+
+@pytest.mark.parametrize("action", SESSION_ACTIONS)
+def test_the_report_opens_whatever_an_audit_entry_about_the_session_holds(start_attempt, exam_session,
+                                                                          create_user, db, action):
+    attempt = start_attempt()
+    waiting = sessions.enroll(exam_session, create_user("candidate"), BY)
+    for obj in (attempt, waiting, exam_session):
+        for details in ODD_DETAILS:
+            log.record(action, BY, obj, **details)
+    # Not a shape the log writes, but one a row may hold.
+    db.session.add(AuditEntry(action=action, object_type="attempts", object_id=str(attempt.id), origin="elsewhere",
+                              details=["not", "an", "object"]))
+    db.session.flush()
+
+    report = reports.session_report(exam_session, NOW)
+    reports.attendance_csv(report)
+    events = reports.events_csv(report)
+    reports.history(exam_session, attempt.enrollment)
+    reports.history(exam_session, waiting)
+
+    assert "OLD-CODE" not in events and "NEW-CODE" not in events
+    if action in reports.TIMING_ACTIONS:
+        assert {c["what"] for c in report["changes"]} >= {reports.TIMING_ACTIONS[action]}
+
+
+def test_a_new_access_code_is_in_the_report_with_who_and_why_never_the_code(exam_session, create_user):
+    by = Actor(create_user("proctor", name="Pat Proctor").id, "10.0.0.9")
+    code = sessions.regenerate_code(exam_session, by, reason="Code seen on a phone")
+
+    report = reports.session_report(exam_session, NOW)
+
+    (change,) = report["changes"]
+    assert (change["what"], change["by"], change["reason"], change["before"], change["after"]) == (
+        "Access code changed", "Pat Proctor", "Code seen on a phone", "", "")
+    events = reports.events_csv(report)
+    assert "Access code changed" in events and code not in events and "SIT123" not in events
 
 
 def test_the_attendance_csv_has_a_header_and_a_row_per_enrollment(start_attempt, exam_session, create_user):
