@@ -42,13 +42,16 @@ def exam_session(exam_form, db):
 
 @pytest.fixture
 def start_attempt(exam_session, create_user, db):
-    """start_attempt(at=T0, **accommodations): a new candidate, enrolled, joined, agreed, admitted."""
+    """start_attempt(at=T0, connected=True, **accommodations): a new candidate, enrolled, joined, agreed,
+    admitted and (unless not `connected`) heard from by the server, as the runner's first request is."""
 
-    def start(at=T0, candidate=None, **accommodations):
+    def start(at=T0, candidate=None, connected=True, **accommodations):
         candidate = candidate or create_user("candidate")
         sessions.enroll(exam_session, candidate, BY, **accommodations)
         attempt = delivery.join(exam_session, candidate.id, "sit123", at, BY)
         delivery.agree(attempt, at, BY)
+        if connected:
+            delivery.note_contact(attempt, at)
         db.session.commit()
         return attempt
 

@@ -331,3 +331,18 @@ def test_every_proctor_form_sent_twice_is_done_once(client, login_as, exam_sessi
     assert len(db.session.scalars(audited).all()) == before + 1
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == written  # not even a refusal
     assert "is not done again" in client.get(again.location).get_data(as_text=True)
+
+
+def test_the_board_warns_of_a_candidate_admitted_but_not_connected(client, login_as, exam_session, start_attempt,
+                                                                    db, time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    attempt = start_attempt(connected=False)
+
+    board = client.get(f"/proctor/sessions/{exam_session.id}").get_data(as_text=True)
+    page = client.get(f"/proctor/sessions/{exam_session.id}/candidates/{attempt.enrollment_id}").get_data(as_text=True)
+
+    assert "Admitted, not connected" in board and "Not connected since admitted" in board
+    assert re.search(r'<span class="count">1</span> not connected, or not heard from for 60 s', board)
+    buttons = set(re.findall(r'name="action" value="(\w+)"', page))
+    assert buttons == {"pause", "extend", "terminate"}

@@ -75,6 +75,8 @@ def _reach(enrollment, standing):
     if standing is S.AWAITING_ADMISSION:
         return
     delivery.start(attempt, T0, BY)
+    if standing is not S.ADMITTED_NOT_CONNECTED:
+        delivery.note_contact(attempt, T0)
     if standing is S.AWAITING_READMISSION:
         saving.claim(attempt, "first tab", T0, BY)
         saving.claim(attempt, "second tab", T0 + minutes(1), BY)
@@ -116,6 +118,8 @@ REFUSED = [(action, standing) for action in Action for standing in Standing if s
 
 
 def standing_after(action, standing):
+    if action is Action.ADMIT and standing is S.AWAITING_ADMISSION:
+        return S.ADMITTED_NOT_CONNECTED  # until the runner's first request
     if action is Action.ADMIT or action is Action.RESUME:
         return S.IN_PROGRESS
     if action is Action.PAUSE:
@@ -468,6 +472,41 @@ def test_a_candidate_is_silent_after_a_minute_without_contact(start_attempt, exa
 
     assert silent(T0 + minutes(2)) is False
     assert silent(T0 + minutes(2) + timedelta(seconds=1)) is True
+
+
+def test_an_admitted_candidate_whose_browser_never_connected_stands_apart_and_is_silent(start_attempt,
+                                                                                       exam_session):
+    attempt = start_attempt(connected=False)
+
+    shown = board.board(exam_session, T0 + minutes(1), BY)
+
+    row = row_of(attempt.enrollment, shown["rows"])
+    assert (row["standing"], row["label"], row["silent"], row["seconds_left"]) == (
+        "admitted_not_connected", "Admitted, not connected", True, 9 * 60)
+    assert (shown["counts"]["admitted_not_connected"], shown["counts"]["in_progress"], shown["silent"]) == (1, 0, 1)
+
+
+def test_only_contact_since_the_start_connects_a_candidate(seat, proctored):
+    enrollment, _ = seat(S.AWAITING_ADMISSION)
+    delivery.note_contact(enrollment.attempt, T0)  # the waiting page's poll
+
+    proctoring.apply(enrollment, "admit", T0 + minutes(1), BY)
+    assert proctoring.standing(enrollment, T0 + minutes(1)) is S.ADMITTED_NOT_CONNECTED
+    saving.claim(enrollment.attempt, "tab", T0 + minutes(1) + timedelta(seconds=2), BY)  # the runner opens
+
+    assert proctoring.standing(enrollment, T0 + minutes(2)) is S.IN_PROGRESS
+
+
+def test_pausing_the_whole_session_and_closing_it_include_those_not_connected(seat, proctored):
+    quiet, _ = seat(S.ADMITTED_NOT_CONNECTED)
+    sitting, _ = seat(S.IN_PROGRESS)
+
+    paused = proctoring.act_on_session(proctored, "pause", NOW, BY)
+    assert {e for e, _ in paused.done} == {quiet, sitting}
+    proctoring.act_on_session(proctored, "resume", NOW, BY)
+
+    assert proctoring.close_session(proctored, NOW, BY) == (2, 0)
+    assert quiet.attempt.status == "submitted"
 
 
 def test_the_board_finishes_attempts_whose_time_ran_out(start_attempt, exam_session):
