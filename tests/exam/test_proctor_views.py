@@ -346,3 +346,16 @@ def test_the_board_warns_of_a_candidate_admitted_but_not_connected(client, login
     assert re.search(r'<span class="count">1</span> not connected, or not heard from for 60 s', board)
     buttons = set(re.findall(r'name="action" value="(\w+)"', page))
     assert buttons == {"pause", "extend", "terminate"}
+
+
+def test_closing_a_session_another_proctor_closed_says_so(client, login_as, exam_session, db, time_machine):
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    proctoring.close_session(exam_session, T0, BY)
+    db.session.commit()
+
+    response = client.post(f"/proctor/sessions/{exam_session.id}/close", data=drawn({"confirm": "y"}),
+                           follow_redirects=True)
+
+    assert "Test sitting was closed at 2026-06-01 09:00 UTC." in response.get_data(as_text=True)
+    assert response.request.path == f"/proctor/sessions/{exam_session.id}/report"
