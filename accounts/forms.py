@@ -1,11 +1,16 @@
+from flask import flash, redirect
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from accounts import submissions
 from accounts.passwords import MIN_LENGTH
 from accounts.roles import Role
+from clock import utcnow
+from extensions import db
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
@@ -22,6 +27,46 @@ class CheckboxListField(SelectMultipleField):
 
 class ConfirmForm(FlaskForm):
     """A button's CSRF token and nothing else."""
+
+
+class OnceForm(FlaskForm):
+    """A form that changes something, done once however often it is sent
+    (`accounts.submissions`). Drawn, it carries a new token; a view that has
+    validated it calls `earlier_answer()` before changing anything and ends
+    with `answer(...)`, which commits."""
+
+    submission = HiddenField("This form")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not submissions.TOKEN.fullmatch(self.submission.data or ""):
+            self.submission.data = submissions.new_token()  # drawn afresh, or sent without a usable token
+        self._claim = None
+
+    def validate_submission(self, field):
+        # The token as sent, not the fresh one a page drawn again gets.
+        if not submissions.TOKEN.fullmatch(field.raw_data[0] if field.raw_data else ""):
+            raise ValidationError("This page was out of date, so nothing was done: send it again.")
+
+    def earlier_answer(self):
+        """Claim this sending; None the first time, else the redirect that gives
+        the first sending's answer again (and says nothing was done again)."""
+        self._claim = submissions.claim(self.submission.data, current_user.id, utcnow())
+        if not self._claim.repeat:
+            return None
+        earlier = self._claim.submission
+        flash(f"This was sent already, at {earlier.submitted_at:%H:%M:%S} UTC, and is not done again.", "info")
+        for category, message in earlier.messages:
+            flash(message, category)
+        return redirect(earlier.location)
+
+    def answer(self, location, *messages):
+        """Keep the answer for a repeat, commit it with the change, show the (category, message)s and redirect."""
+        submissions.keep_answer(self._claim, location, messages)
+        db.session.commit()
+        for category, message in messages:
+            flash(message, category)
+        return redirect(location)
 
 
 class UserForm(FlaskForm):

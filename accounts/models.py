@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.roles import Role
@@ -72,3 +72,18 @@ class LoginSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(255), default="")
 
     user: Mapped[User] = relationship()
+
+
+class FormSubmission(db.Model):
+    """A form sent once (`accounts.submissions`): its one-time token, claimed by
+    the first sending, and that sending's answer, which a repeat is given."""
+
+    __tablename__ = "form_submissions"
+    __table_args__ = (UniqueConstraint("user_id", "token", name="uq_form_submissions_user_token"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    location: Mapped[str] = mapped_column(String(2000), default="")  # where the first sending sent the person
+    messages: Mapped[list] = mapped_column(JSON, default=list)  # [category, message] it showed

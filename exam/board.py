@@ -78,11 +78,17 @@ def answered_counts(attempt_ids):
     return {attempt_id: (answered, total) for attempt_id, total, answered in rows}
 
 
+def _silent(current, row, now):
+    """Admitted with the clock running and no browser since, or in progress and quiet for a minute."""
+    if current is Standing.ADMITTED_NOT_CONNECTED:
+        return True
+    return current is Standing.IN_PROGRESS and now - row.last_contact_at > SILENCE
+
+
 def _row(session, row, now, counts):
-    current = standing_of(session, row.status, row.hold, now)
+    current = standing_of(session, row, now)
     open_part = _open_part(row) and current not in (Standing.SUBMITTED, Standing.TERMINATED)
     answered, items = counts.get(row.attempt_id, (0, 0))
-    heard = row.last_contact_at or row.started_at
     return {
         "enrollment": row.id,
         "name": row.name,
@@ -95,7 +101,7 @@ def _row(session, row, now, counts):
         "seconds_left": timing.seconds_until(row.deadline_at, now, row.paused_at) if open_part else None,
         "last_contact": row.last_contact_at.isoformat() if row.last_contact_at else None,
         "silent_seconds": int((now - row.last_contact_at).total_seconds()) if row.last_contact_at else None,
-        "silent": current is Standing.IN_PROGRESS and heard is not None and now - heard > SILENCE,
+        "silent": _silent(current, row, now),
         "accommodations": accommodations(row),
         "finish_reason": row.finish_reason if current in (Standing.SUBMITTED, Standing.TERMINATED) else None,
         "identity_checked": bool(row.identity_checked),

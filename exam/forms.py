@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from accounts.forms import CheckboxListField
+from accounts.forms import CheckboxListField, OnceForm
 from exam.identity import MAX_NAME, MAX_NOTE
 from exam.models import DocumentType, IncidentCategory
 from exam.proctoring import MAX_EXTENSION_MINUTES, Action
@@ -45,7 +45,7 @@ def entity_choices(pairs, blank=None):
     return ([SelectChoice("", blank)] if blank else []) + [SelectChoice(str(value), label) for value, label in pairs]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(OnceForm):
     """Scheduling a session. Times are UTC, as the whole platform's are."""
 
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
@@ -70,7 +70,7 @@ class SessionForm(FlaskForm):
     proctors = CheckboxListField("Proctors")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(OnceForm):
     """A proctor action on the candidates ticked on the board."""
 
     action = SelectField("Action", choices=[SelectChoice(a.value, a.value.capitalize()) for a in Action])
@@ -82,17 +82,17 @@ class ActionForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class SessionActionForm(FlaskForm):
+class SessionActionForm(OnceForm):
     action = SelectField("Action", choices=[SelectChoice("pause", "Pause all"), SelectChoice("resume", "Resume all")])
 
 
-class CloseSessionForm(FlaskForm):
+class CloseSessionForm(OnceForm):
     reason = StringField("Note for the report (optional)", validators=[Length(max=500)])
     confirm = BooleanField("Close the session: every attempt still open is submitted now with its saved answers, "
                            "and no one can join after", validators=[DataRequired(message="Tick to confirm.")])
 
 
-class IncidentForm(FlaskForm):
+class IncidentForm(OnceForm):
     category = SelectField("Category", choices=[SelectChoice(c.value, c.label) for c in IncidentCategory])
     enrollment = SelectField("About", validate_choice=False)
     occurred_at = DateTimeLocalField("When (UTC)", format="%Y-%m-%dT%H:%M", validators=[Optional()],
@@ -100,11 +100,11 @@ class IncidentForm(FlaskForm):
     description = TextAreaField("What happened", validators=[DataRequired(), Length(max=4000)])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(OnceForm):
     description = TextAreaField("Add to this incident", validators=[DataRequired(), Length(max=4000)])
 
 
-class IdentityCheckForm(FlaskForm):
+class IdentityCheckForm(OnceForm):
     document_type = SelectField("Document", choices=[SelectChoice(d.value, d.label) for d in DocumentType])
     name_on_document = StringField("Name as shown on the document", validators=[DataRequired(), Length(max=MAX_NAME)])
     note = TextAreaField("Note on the photo ID (optional)", validators=[Length(max=MAX_NOTE)],
@@ -130,5 +130,8 @@ class AccommodationsForm(FlaskForm):
     high_contrast = BooleanField("High contrast")
 
 
-class CodeForm(FlaskForm):
-    pass
+class CodeForm(OnceForm):
+    """A new access code; the board's button asks, the confirmation page sends `confirmed`."""
+
+    reason = StringField("Note for the report (optional)", validators=[Length(max=500)])
+    confirmed = HiddenField()

@@ -127,7 +127,8 @@ SCHEMAS = {
             "seconds_left": nullable({"type": "integer", "minimum": 0}),
             "last_contact": nullable({"type": "string", "format": "date-time"}),
             "silent_seconds": nullable({"type": "integer"}),
-            "silent": {"type": "boolean", "description": "In progress and not heard from for over 60 s."},
+            "silent": {"type": "boolean", "description": "Admitted, not connected; or in progress and not heard "
+                                                       "from for over 60 s."},
             "accommodations": {"type": "string", "description": "e.g. `time ×1.5, large text`; empty for none."},
             "finish_reason": nullable({"type": "string"}),
             "identity_checked": {"type": "boolean",
@@ -150,7 +151,7 @@ SCHEMAS = {
                 "properties": {standing.value: {"type": "integer", "minimum": 0} for standing in Standing},
                 "additionalProperties": False,
             },
-            "silent": {"type": "integer", "minimum": 0},
+            "silent": {"type": "integer", "minimum": 0, "description": "Rows whose `silent` is true."},
             "identity_required": {"type": "boolean",
                                   "description": "No one is admitted before a proctor records their identity check."},
             "identity_checked": {"type": "integer", "minimum": 0,

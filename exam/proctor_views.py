@@ -112,14 +112,16 @@ def schedule_session():
     form = SessionForm()
     published, proctors = _session_form(form)
     if form.validate_on_submit():
+        if (earlier := form.earlier_answer()) is not None:
+            return earlier
         try:
             session = sessions.schedule(_options(form, published, proctors), current_actor())
         except sessions.SessionError as error:
+            db.session.rollback()
             form.form_errors.append(f"{str(error).capitalize()}.")
         else:
-            db.session.commit()
-            flash(f"Session scheduled. Its access code is {session.access_code}.", "success")
-            return redirect(url_for("proctor.board_page", session_id=session.id))
+            return form.answer(url_for("proctor.board_page", session_id=session.id),
+                               ("success", f"Session scheduled. Its access code is {session.access_code}."))
     return render_template("proctor/session_form.html", form=form, session=None)
 
 
@@ -131,15 +133,15 @@ def edit_session(session_id):
     form = SessionForm()
     published, proctors = _session_form(form, session)
     if form.validate_on_submit():
+        if (earlier := form.earlier_answer()) is not None:
+            return earlier
         try:
             sessions.update(session, _options(form, published, proctors), current_actor())
         except sessions.SessionError as error:
             db.session.rollback()
             form.form_errors.append(f"{str(error).capitalize()}.")
         else:
-            db.session.commit()
-            flash("Session saved.", "success")
-            return redirect(url_for("proctor.board_page", session_id=session.id))
+            return form.answer(url_for("proctor.board_page", session_id=session.id), ("success", "Session saved."))
     return render_template("proctor/session_form.html", form=form, session=session)
 
 
@@ -171,11 +173,8 @@ def board_json(session_id):
     return jsonify(data)
 
 
-def _report_outcome(outcome):
-    for _, message in outcome.done:
-        flash(message, "success")
-    for _, message in outcome.refused:
-        flash(message, "error")
+def _messages(outcome):
+    return [("success", message) for _, message in outcome.done] + [("error", message) for _, message in outcome.refused]
 
 
 @bp.route("/sessions/<int:session_id>/actions", methods=["POST"])
@@ -196,6 +195,8 @@ def act(session_id):
     if form.action.data == proctoring.Action.TERMINATE and form.confirmed.data != "yes":
         chosen = [_enrollment(session, e) for e in form.enrollments.data]
         return render_template("proctor/confirm_terminate.html", session=session, form=form, chosen=chosen, back=back)
+    if (earlier := form.earlier_answer()) is not None:
+        return earlier
     targets = {str(s.id): s for s in sessions.move_targets(session, current_user.id, _sees_all())}
     target = targets.get(form.target.data)
     try:
@@ -205,9 +206,7 @@ def act(session_id):
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect(back)
-    db.session.commit()
-    _report_outcome(outcome)
-    return redirect(back)
+    return form.answer(back, *_messages(outcome))
 
 
 @bp.route("/sessions/<int:session_id>/session-actions", methods=["POST"])
@@ -216,25 +215,36 @@ def act_on_session(session_id):
     """The session's proctors and admins: pause all, resume all."""
     session = _session(session_id)
     form = SessionActionForm()
-    if form.validate_on_submit():
-        outcome = proctoring.act_on_session(session, form.action.data, utcnow(), current_actor())
-        db.session.commit()
-        flash(f"{'Paused' if form.action.data == 'pause' else 'Resumed'} {len(outcome.done)} candidate(s).", "success")
-        for _, message in outcome.refused:
-            flash(message, "error")
-    return redirect(url_for("proctor.board_page", session_id=session.id))
+    board_url = url_for("proctor.board_page", session_id=session.id)
+    if not form.validate_on_submit():
+        return redirect(board_url)
+    if (earlier := form.earlier_answer()) is not None:
+        return earlier
+    outcome = proctoring.act_on_session(session, form.action.data, utcnow(), current_actor())
+    done = f"{'Paused' if form.action.data == 'pause' else 'Resumed'} {len(outcome.done)} candidate(s)."
+    return form.answer(board_url, ("success", done), *[("error", message) for _, message in outcome.refused])
 
 
 @bp.route("/sessions/<int:session_id>/code", methods=["POST"])
 @roles_required(*PROCTORS)
 def regenerate_code(session_id):
-    """The session's proctors and admins: a new access code (the old one stops working)."""
+    """The session's proctors and admins: a new access code (the old one stops working).
+    Asks for confirmation on a page of its own."""
     session = _session(session_id)
-    if CodeForm().validate_on_submit():
-        code = sessions.regenerate_code(session, current_actor())
-        db.session.commit()
-        flash(f"The new access code is {code}. The old one no longer admits anyone.", "success")
-    return redirect(url_for("proctor.board_page", session_id=session.id))
+    form = CodeForm()
+    if not (form.validate_on_submit() and form.confirmed.data == "yes"):
+        form.confirmed.data = "yes"  # what the confirmation page sends
+        return render_template("proctor/confirm_code.html", session=session, form=form)
+    if (earlier := form.earlier_answer()) is not None:
+        return earlier
+    board_url = url_for("proctor.board_page", session_id=session.id)
+    try:
+        code = sessions.regenerate_code(session, current_actor(), form.reason.data or "")
+    except sessions.SessionError as error:
+        db.session.rollback()
+        flash(f"{str(error).capitalize()}.", "error")
+        return redirect(board_url)
+    return form.answer(board_url, ("success", f"The new access code is {code}. The old one no longer admits anyone."))
 
 
 @bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
@@ -242,15 +252,22 @@ def regenerate_code(session_id):
 def close_session(session_id):
     """The session's proctors and admins, after confirming."""
     session = _session(session_id)
-    if session.closed:
-        return redirect(url_for("proctor.report", session_id=session.id))
+    report_url = url_for("proctor.report", session_id=session.id)
     form = CloseSessionForm()
     if form.validate_on_submit():
-        finished, not_admitted = proctoring.close_session(session, utcnow(), current_actor(), form.reason.data or "")
-        db.session.commit()
-        flash(f"Session closed: {finished} attempt(s) submitted with their saved answers"
-              f"{f', {not_admitted} never admitted' if not_admitted else ''}.", "success")
-        return redirect(url_for("proctor.report", session_id=session.id))
+        if (earlier := form.earlier_answer()) is not None:
+            return earlier
+        try:
+            finished, not_admitted = proctoring.close_session(session, utcnow(), current_actor(),
+                                                              form.reason.data or "")
+        except proctoring.ActionRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            return redirect(report_url)
+        return form.answer(report_url, ("success", f"Session closed: {finished} attempt(s) submitted with their "
+                                        f"saved answers{f', {not_admitted} never admitted' if not_admitted else ''}."))
+    if session.closed:
+        return redirect(report_url)
     data = board.board(session, utcnow(), current_actor())
     db.session.commit()
     return render_template("proctor/close.html", session=session, form=form, board=data)
@@ -340,6 +357,8 @@ def check_identity(session_id, enrollment_id):
     enrollment = _enrollment(session, enrollment_id)
     form = IdentityCheckForm()
     if form.validate_on_submit():
+        if (earlier := form.earlier_answer()) is not None:
+            return earlier
         try:
             messages = proctoring.check_identity(session, enrollment, form.document_type.data,
                                                  form.name_on_document.data, form.note.data or "", utcnow(),
@@ -348,10 +367,8 @@ def check_identity(session_id, enrollment_id):
             db.session.rollback()
             form.form_errors.append(f"{str(error).capitalize()}.")
         else:
-            db.session.commit()
-            for message in messages:
-                flash(message, "success")
-            return redirect(url_for("proctor.board_page", session_id=session.id))
+            return form.answer(url_for("proctor.board_page", session_id=session.id),
+                               *(("success", message) for message in messages))
     return render_template("proctor/identity.html", session=session, enrollment=enrollment, form=form,
                            checks=identity.session_checks(session, enrollment))
 
@@ -367,17 +384,20 @@ def record_incident(session_id):
     if request.method == "GET":
         form.enrollment.data = request.args.get("candidate", "")
     if form.validate_on_submit():
-        about = _enrollment(session, int(form.enrollment.data)) if form.enrollment.data.isdigit() else None
+        if (earlier := form.earlier_answer()) is not None:
+            return earlier
+        chosen = form.enrollment.data or ""
+        about = _enrollment(session, int(chosen)) if chosen.isdigit() else None
         now = utcnow()
         try:
             incidents.record_incident(session, form.category.data, form.description.data,
                                       _utc(form.occurred_at.data) or now, now, current_actor(), about)
         except incidents.IncidentError as error:
+            db.session.rollback()
             form.form_errors.append(f"{str(error).capitalize()}.")
         else:
-            db.session.commit()
-            flash("Incident recorded.", "success")
-            return redirect(url_for("proctor.report", session_id=session.id) + "#incidents")
+            return form.answer(url_for("proctor.report", session_id=session.id) + "#incidents",
+                               ("success", "Incident recorded."))
     return render_template("proctor/incident_form.html", session=session, form=form)
 
 
@@ -390,13 +410,15 @@ def follow_up(session_id, incident_id):
     if incident is None:
         abort(404)
     form = FollowUpForm(prefix=f"i{incident.id}")
-    if form.validate_on_submit():
-        incidents.follow_up(incident, form.description.data, utcnow(), current_actor())
-        db.session.commit()
-        flash("Follow-up added.", "success")
-    else:
-        flash("Write the follow-up before adding it (at most 4,000 characters).", "error")
-    return redirect(url_for("proctor.report", session_id=session.id) + f"#incident-{incident.id}")
+    there = url_for("proctor.report", session_id=session.id) + f"#incident-{incident.id}"
+    if not form.validate_on_submit():
+        flash(" ".join(form.submission.errors)
+              or "Write the follow-up before adding it (at most 4,000 characters).", "error")
+        return redirect(there)
+    if (earlier := form.earlier_answer()) is not None:
+        return earlier
+    incidents.follow_up(incident, form.description.data, utcnow(), current_actor())
+    return form.answer(there, ("success", "Follow-up added."))
 
 
 @bp.route("/sessions/<int:session_id>/report")

@@ -30,6 +30,7 @@ class Standing(enum.StrEnum):
     CHECKED_IN = "checked_in"
     AWAITING_ADMISSION = "awaiting_admission"
     AWAITING_READMISSION = "awaiting_readmission"  # reopened elsewhere; clock stopped
+    ADMITTED_NOT_CONNECTED = "admitted_not_connected"  # clock running, browser not heard from since the start
     IN_PROGRESS = "in_progress"
     PAUSED = "paused"
     SUBMITTED = "submitted"
@@ -39,7 +40,8 @@ class Standing(enum.StrEnum):
     @property
     def label(self):
         # Typing the access code is not an identity check: the label says what it is.
-        special = {Standing.CHECKED_IN: "Joined with the code", Standing.AWAITING_READMISSION: "Awaiting re-admission"}
+        special = {Standing.CHECKED_IN: "Joined with the code", Standing.AWAITING_READMISSION: "Awaiting re-admission",
+                   Standing.ADMITTED_NOT_CONNECTED: "Admitted, not connected"}
         return special.get(self, self.value.replace("_", " ").capitalize())
 
 
@@ -53,12 +55,15 @@ class Action(enum.StrEnum):
 
 
 S = Standing
+# Admitted and not finished: closing the session submits these with their saved answers.
+SITTING = {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION}
 MOVES = {
     Action.ADMIT: {S.AWAITING_ADMISSION, S.AWAITING_READMISSION},
-    Action.PAUSE: {S.IN_PROGRESS},
+    Action.PAUSE: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS},
     Action.RESUME: {S.PAUSED},
-    Action.EXTEND: {S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION},
-    Action.TERMINATE: {S.CHECKED_IN, S.AWAITING_ADMISSION, S.AWAITING_READMISSION, S.IN_PROGRESS, S.PAUSED},
+    Action.EXTEND: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION},
+    Action.TERMINATE: {S.CHECKED_IN, S.AWAITING_ADMISSION, S.AWAITING_READMISSION, S.ADMITTED_NOT_CONNECTED,
+                       S.IN_PROGRESS, S.PAUSED},
     Action.MOVE: {S.ENROLLED, S.ABSENT, S.CHECKED_IN, S.AWAITING_ADMISSION},
 }
 VERBS = {Action.ADMIT: "admit", Action.PAUSE: "pause", Action.RESUME: "resume", Action.EXTEND: "extend the time of",
@@ -70,17 +75,27 @@ class ActionRefused(ValueError):
 
 
 def standing(enrollment, now):
-    attempt = enrollment.attempt
-    return standing_of(enrollment.session, attempt and attempt.status, attempt and attempt.hold, now)
+    return standing_of(enrollment.session, enrollment.attempt, now)
 
 
-def standing_of(session, status, hold, now):
-    """The standing of an attempt with this status and hold (None: no attempt) in the session."""
+def standing_of(session, attempt, now):
+    """The standing in the session of an attempt: an `Attempt`, or a row with
+    its status, hold, started_at and last_contact_at (status None, or None
+    itself: no attempt)."""
+    status = attempt.status if attempt is not None else None
     if status is None:
         return S.ABSENT if session.closed or now > session.closes_at else S.ENROLLED
-    if status == AttemptStatus.PAUSED and hold == Hold.READMISSION:
+    if status == AttemptStatus.PAUSED and attempt.hold == Hold.READMISSION:
         return S.AWAITING_READMISSION
+    if status == AttemptStatus.IN_PROGRESS and not connected(attempt):
+        return S.ADMITTED_NOT_CONNECTED
     return S(status)
+
+
+def connected(attempt):
+    """Heard from since it started: the runner's claim, a save or a state poll.
+    The waiting page's polls before admission do not count."""
+    return attempt.last_contact_at is not None and attempt.last_contact_at >= attempt.started_at
 
 
 def snapshot(enrollment, now):
@@ -239,12 +254,11 @@ def check_identity(session, enrollment, document_type, name_on_document, note, n
 
 
 def act_on_session(session, action, now, by):
-    """Pause every candidate in progress, or resume every candidate paused."""
+    """Pause every candidate whose clock runs, or resume every candidate paused."""
     action = Action(action)
     if action not in (Action.PAUSE, Action.RESUME):
         raise ActionRefused("Only pause and resume apply to the whole session.")
-    wanted = S.IN_PROGRESS if action is Action.PAUSE else S.PAUSED
-    ids = [e.id for e in session_enrollments(session) if standing(e, now) is wanted]
+    ids = [e.id for e in session_enrollments(session) if standing(e, now) in MOVES[action]]
     log.record(f"session.{action.value}_all", by, session, candidates=len(ids))
     return act(session, ids, action, now, by)
 
@@ -261,7 +275,7 @@ def close_session(session, now, by, reason=""):
             continue
         delivery.settle(attempt, now, by)
         current = standing(enrollment, now)
-        if current in (S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION):
+        if current in SITTING:
             before = snapshot(enrollment, now)
             delivery.finish(attempt, now, "session_closed")
             log.record("attempt.finished", by, attempt, reason="session_closed", before=before,

@@ -91,20 +91,32 @@ def timing_changes(session, attempts, enrollments):
     ).order_by(AuditEntry.id)
     changes = []
     for entry, actor_name in db.session.execute(query):
-        details = entry.details or {}
-        before, after = details.get("before") or {}, details.get("after") or {}
+        details = entry.details if isinstance(entry.details, dict) else {}
         key = entry.object_id if entry.object_type == "attempts" else f"e{entry.object_id}"
         changes.append({
             "at": _time(entry.occurred_at),
             "candidate": names.get(key, "") if entry.object_type != "exam_sessions" else "(whole session)",
-            "what": TIMING_ACTIONS[entry.action] + (f" +{details['minutes']} min" if "minutes" in details else "")
-            + (f" ({details['attempted']})" if "attempted" in details else ""),
+            "what": _what(entry.action, details),
             "by": actor_name or entry.origin,
-            "reason": details.get("reason", ""),
-            "before": _state(before),
-            "after": _state(after),
+            "reason": _plain(details.get("reason")),
+            "before": _state(details.get("before")),
+            "after": _state(details.get("after")),
         })
     return changes
+
+
+# An entry is read as it may have been written by any version of the code,
+# or by another area: a value of an unexpected shape is left out, never fatal.
+
+
+def _plain(value):
+    return str(value) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
+
+
+def _what(action, details):
+    minutes, attempted = _plain(details.get("minutes")), _plain(details.get("attempted"))
+    return (TIMING_ACTIONS[action] + (f" +{minutes} min" if minutes else "")
+            + (f" ({attempted})" if attempted else ""))
 
 
 def history(session, enrollment):
@@ -114,11 +126,16 @@ def history(session, enrollment):
 
 
 def _state(snapshot):
-    if not snapshot:
+    """A standing snapshot (`proctoring.snapshot`) as words. Only such a
+    snapshot is shown: a before or after of another shape (the access code
+    change keeps the codes) stays out of a report that is printed and shared."""
+    if not isinstance(snapshot, dict):
         return ""
-    deadline = snapshot.get("deadline")
-    text = snapshot.get("standing", "").replace("_", " ")
-    return f"{text}, part {snapshot['section']} until {deadline[11:19]} UTC" if deadline else text
+    text = _plain(snapshot.get("standing")).replace("_", " ")
+    deadline, section = _plain(snapshot.get("deadline")), _plain(snapshot.get("section"))
+    if len(deadline) >= 19 and section:
+        return f"{text}, part {section} until {deadline[11:19]} UTC"
+    return text
 
 
 def session_report(session, now):

@@ -108,11 +108,14 @@ def create_session(name, form, opens_at, closes_at, location, access_code, grace
     return schedule(options, by, access_code)
 
 
-def regenerate_code(session, by):
+def regenerate_code(session, by, reason=""):
+    """A new access code: the old one admits no one from now on; who has checked in stays."""
+    if session.closed:
+        raise SessionError("this session is closed")
     before = session.access_code
     session.access_code = new_access_code()
     db.session.flush()
-    log.record("session.code_changed", by, session, before=before, after=session.access_code)
+    log.record("session.code_changed", by, session, reason=reason.strip(), before=before, after=session.access_code)
     return session.access_code
 
 

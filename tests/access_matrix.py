@@ -160,7 +160,8 @@ CHECKS = [
     Check("POST", SESSION + "/edit", "proctor.edit_session", assigned()),
     Check("POST", SESSION + "/actions", "proctor.act", assigned(302)),
     Check("POST", SESSION + "/session-actions", "proctor.act_on_session", assigned(302)),
-    Check("POST", SESSION + "/code", "proctor.regenerate_code", assigned(302)),
+    # Without `confirmed`, the confirmation page.
+    Check("POST", SESSION + "/code", "proctor.regenerate_code", assigned()),
     Check("GET", SESSION + "/close", "proctor.close_session", assigned()),
     Check("POST", SESSION + "/close", "proctor.close_session", assigned()),
     Check("GET", SESSION + "/enrollment", "proctor.enrollment", assigned()),

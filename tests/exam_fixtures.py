@@ -42,15 +42,16 @@ def exam_session(exam_form, db):
 
 @pytest.fixture
 def start_attempt(exam_session, create_user, db):
-    """start_attempt(at=T0, **accommodations): a new candidate, enrolled, joined, agreed, admitted,
-    and the attempt claimed by the browser tab "tab"."""
+    """start_attempt(at=T0, connected=True, **accommodations): a new candidate, enrolled, joined, agreed,
+    admitted and (unless not `connected`) the attempt claimed by the browser tab "tab", as the runner's
+    first request does."""
 
-    def start(at=T0, candidate=None, **accommodations):
+    def start(at=T0, candidate=None, connected=True, **accommodations):
         candidate = candidate or create_user("candidate")
         sessions.enroll(exam_session, candidate, BY, **accommodations)
         attempt = delivery.join(exam_session, candidate.id, "sit123", at, BY)
         delivery.agree(attempt, at, BY)
-        if attempt.status == "in_progress":
+        if connected and attempt.status == "in_progress":
             saving.claim(attempt, "tab", at, BY)
         db.session.commit()
         return attempt

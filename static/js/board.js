@@ -68,7 +68,8 @@ function buildRow(row, ticked, identityRequired) {
   if (row.finish_reason) standing.push(" ", element("span", `(${row.finish_reason.replace("_", " ")})`, "hint"));
 
   let contact = "";
-  if (row.silent) contact = element("strong", `Not heard from for ${row.silent_seconds} s`, "warning");
+  if (row.standing === "admitted_not_connected") contact = element("strong", "Not connected since admitted", "warning");
+  else if (row.silent) contact = element("strong", `Not heard from for ${row.silent_seconds} s`, "warning");
   else if (row.silent_seconds !== null) contact = `${row.silent_seconds} s ago`;
 
   const time = cell(clock(row.seconds_left));

@@ -137,7 +137,8 @@ def test_a_proctor_admits_pauses_extends_and_terminates_a_candidate(two_browsers
 
 @pytest.fixture
 def crowded_session(live_app):
-    """A session of 300 candidates: 100 not joined, 100 waiting for admission, 100 sitting."""
+    """A session of 300 candidates: 100 not joined, 100 waiting for admission, 100 sitting (the last two
+    admitted, their browsers not connected yet)."""
     with live_app.app_context():
         session = db.session.scalar(select(ExamSession).where(ExamSession.name == PROCTORED_SESSION))
         now = utcnow()
@@ -154,6 +155,8 @@ def crowded_session(live_app):
                 delivery.agree(attempt, now, BY)
             if number >= 200:
                 proctoring.apply(enrollment, "admit", now, BY)
+            if 200 <= number < 298:
+                delivery.note_contact(enrollment.attempt, now)
         db.session.commit()
         return crowd.id, tag
 
@@ -166,7 +169,8 @@ def test_the_board_shows_300_candidates_and_refreshes_itself(page, live_app, cro
     page.goto(f"/proctor/sessions/{session_id}")
     expect(page.locator("#board-rows tr")).to_have_count(300)
     assert time.perf_counter() - started < 10
-    expect(page.locator('[data-standing="in_progress"] .count')).to_have_text("100")
+    expect(page.locator('[data-standing="in_progress"] .count')).to_have_text("98")
+    expect(page.locator('[data-standing="admitted_not_connected"] .count')).to_have_text("2")
     expect(page.locator('[data-standing="awaiting_admission"] .count')).to_have_text("100")
     expect(page.locator('[data-standing="enrolled"] .count')).to_have_text("100")
     board_row(page, f"Crowd {tag} 250").get_by_role("checkbox").check()
@@ -179,6 +183,7 @@ def test_the_board_shows_300_candidates_and_refreshes_itself(page, live_app, cro
 
     row = board_row(page, f"Crowd {tag} 299")
     expect(row).to_contain_text("Paused", timeout=8000)  # no reload: the board polls every 5 s
+    expect(board_row(page, f"Crowd {tag} 298")).to_contain_text("Not connected since admitted")  # as board.js draws it
     expect(page.locator('[data-standing="paused"] .count')).to_have_text("1")
     expect(board_row(page, f"Crowd {tag} 250").get_by_role("checkbox")).to_be_checked()  # the tick survives
     expect(page.get_by_role("status").filter(has_text=re.compile("Updated"))).to_be_visible()

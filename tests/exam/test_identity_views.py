@@ -9,6 +9,7 @@ from sqlalchemy import select
 from clock import utcnow
 from exam import delivery, identity, sessions
 from exam.models import ExamSession
+from tests.exam.test_proctor_views import drawn
 from tests.exam_fixtures import BY
 
 
@@ -49,11 +50,11 @@ def test_scheduling_a_session_can_require_identity_check_in_and_editing_shows_it
     login_as("proctor")
     opens = utcnow().replace(second=0, microsecond=0)
 
-    response = client.post("/proctor/sessions/new", data={
+    response = client.post("/proctor/sessions/new", data=drawn({
         "name": "Checked room", "form": str(exam_form.id), "opens_at": f"{opens:%Y-%m-%dT%H:%M}",
         "closes_at": f"{opens + timedelta(hours=3):%Y-%m-%dT%H:%M}", "location": "Room 9", "admission": "proctor",
         "requires_identity_check": "y", "grace_seconds": "30",
-    })
+    }))
 
     session = db.session.scalar(select(ExamSession).where(ExamSession.name == "Checked room"))
     assert response.status_code == 302 and session.requires_identity_check is True
@@ -73,7 +74,7 @@ def test_the_board_shows_an_unchecked_candidate_and_the_way_to_check_them(client
 
 def test_admitting_before_the_check_is_refused_with_a_sentence_naming_the_candidate(client, proctor, waiting):
     response = client.post(f"/proctor/sessions/{waiting.session_id}/actions",
-                           data={"enrollments": str(waiting.id), "action": "admit"}, follow_redirects=True)
+                           data=drawn({"enrollments": str(waiting.id), "action": "admit"}), follow_redirects=True)
 
     assert ("Ana López: cannot admit a candidate whose identity is not checked; record their identity check first."
             in response.get_data(as_text=True))
@@ -84,8 +85,8 @@ def test_a_proctor_records_the_check_and_then_admits(client, proctor, waiting, d
     form = client.get(identity_url(waiting)).get_data(as_text=True)
     assert "Record the check" in form and "Driving licence" in form and "National ID card" in form
 
-    response = client.post(identity_url(waiting), data={
-        "document_type": "national_id", "name_on_document": "Ana López", "note": "Photo matches."})
+    response = client.post(identity_url(waiting), data=drawn({
+        "document_type": "national_id", "name_on_document": "Ana López", "note": "Photo matches."}))
 
     assert response.status_code == 302 and response.location.endswith(f"/proctor/sessions/{waiting.session_id}")
     board = client.get(response.location).get_data(as_text=True)
@@ -94,12 +95,12 @@ def test_a_proctor_records_the_check_and_then_admits(client, proctor, waiting, d
     assert (check.document_type, check.name_on_document, check.note, check.checked_by_id) == (
         "national_id", "Ana López", "Photo matches.", proctor.id)
     admitted = client.post(f"/proctor/sessions/{waiting.session_id}/actions",
-                           data={"enrollments": str(waiting.id), "action": "admit"}, follow_redirects=True)
+                           data=drawn({"enrollments": str(waiting.id), "action": "admit"}), follow_redirects=True)
     assert "Ana López is admitted." in admitted.get_data(as_text=True)
 
 
 def test_a_check_without_the_name_on_the_document_is_shown_again_and_records_nothing(client, proctor, waiting):
-    response = client.post(identity_url(waiting), data={"document_type": "passport", "name_on_document": ""})
+    response = client.post(identity_url(waiting), data=drawn({"document_type": "passport", "name_on_document": ""}))
 
     assert response.status_code == 200
     assert "Name as shown on the document: This field is required." in response.get_data(as_text=True)
@@ -107,7 +108,7 @@ def test_a_check_without_the_name_on_the_document_is_shown_again_and_records_not
 
 
 def test_a_check_without_a_csrf_token_is_refused(client, proctor, waiting):
-    response = client.post(identity_url(waiting), data={"document_type": "passport", "name_on_document": "Ana"},
+    response = client.post(identity_url(waiting), data=drawn({"document_type": "passport", "name_on_document": "Ana"}),
                            csrf=False)
 
     assert response.status_code == 400
@@ -125,9 +126,9 @@ def test_a_candidate_of_another_session_is_not_found(client, proctor, door, exam
 
 
 def test_the_candidate_page_and_the_report_show_the_checks(client, proctor, waiting):
-    client.post(identity_url(waiting), data={"document_type": "passport", "name_on_document": "A. Lopez"})
-    client.post(identity_url(waiting), data={"document_type": "passport", "name_on_document": "Ana López",
-                                             "note": "First entry misspelt."})
+    client.post(identity_url(waiting), data=drawn({"document_type": "passport", "name_on_document": "A. Lopez"}))
+    client.post(identity_url(waiting), data=drawn({"document_type": "passport", "name_on_document": "Ana López",
+                                                   "note": "First entry misspelt."}))
 
     page = client.get(f"/proctor/sessions/{waiting.session_id}/candidates/{waiting.id}").get_data(as_text=True)
     assert "ID checked" in page and "A. Lopez" in page and "Corrects the check before." in page
@@ -138,10 +139,10 @@ def test_the_candidate_page_and_the_report_show_the_checks(client, proctor, wait
 
 
 def test_a_closed_sessions_checks_are_shown_but_no_longer_taken(client, proctor, waiting, door):
-    client.post(f"/proctor/sessions/{door.id}/close", data={"confirm": "y"})
+    client.post(f"/proctor/sessions/{door.id}/close", data=drawn({"confirm": "y"}))
 
     page = client.get(identity_url(waiting)).get_data(as_text=True)
-    refused = client.post(identity_url(waiting), data={"document_type": "passport", "name_on_document": "Ana"})
+    refused = client.post(identity_url(waiting), data=drawn({"document_type": "passport", "name_on_document": "Ana"}))
 
     assert "Record the check" not in page
     assert "This session is closed: its record is final." in refused.get_data(as_text=True)
@@ -160,3 +161,13 @@ def test_the_waiting_candidate_is_told_to_show_their_document(client, login_as, 
 
     assert "Waiting to be admitted" in page
     assert "show your proctor your passport, national ID card or driving licence" in page
+
+
+def test_a_check_sent_twice_is_recorded_once(client, proctor, waiting):
+    sent = drawn({"document_type": "passport", "name_on_document": "Ana López"})
+
+    client.post(identity_url(waiting), data=sent)
+    again = client.post(identity_url(waiting), data=sent, follow_redirects=True)
+
+    assert "is not done again" in again.get_data(as_text=True)
+    assert identity.in_force(waiting).supersedes_id is None

@@ -14,6 +14,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import select
 
+from accounts import submissions
 from accounts.roles import Role
 from accounts.users import create_user
 from audit import chain
@@ -179,3 +180,38 @@ def test_a_submission_and_a_termination_at_once_end_in_one_audited_state(committ
                 assert attempt.status == "terminated"
                 assert told["candidate"] == "You cannot finish this part: this attempt is finished."
                 assert actions == ["proctor.terminate"]
+
+
+def test_one_extension_sent_twice_at_once_adds_its_minutes_once(committed_app):
+    session_id, (enrollment_id,) = seat_candidates(committed_app, 1)
+    with committed_app.app_context():
+        proctor = create_user("proctor@example.org", "Proctor", {Role.PROCTOR}, PASSWORD, Actor(None, "tests"))
+        db.session.commit()
+        proctor_id = proctor.id
+    token = submissions.new_token()
+    barrier = threading.Barrier(2)
+    repeats = []
+
+    def send():
+        # What the view does with a sending: claim its token, act unless it is a repeat, keep the answer, commit.
+        with committed_app.app_context():
+            barrier.wait()
+            claim = submissions.claim(token, proctor_id, T0)
+            repeats.append(claim.repeat)
+            if not claim.repeat:
+                session = db.session.get(ExamSession, session_id)
+                proctoring.act(session, [enrollment_id], "extend", T0 + timedelta(minutes=5), Actor(proctor_id, "x"),
+                               reason="noise", minutes=5)
+                submissions.keep_answer(claim, "/board", [("success", "5 more minutes")])
+            db.session.commit()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(repeats) == [False, True]
+    with committed_app.app_context():
+        attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment_id))
+        assert attempt.sections[0].extension_seconds == 300

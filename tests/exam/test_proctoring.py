@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from accounts.users import update_user
+from audit import log
 from audit.log import Actor
 from audit.models import AuditEntry
 from exam import board, delivery, incidents, proctoring, reports, saving, sessions
@@ -74,6 +75,8 @@ def _reach(enrollment, standing):
     if standing is S.AWAITING_ADMISSION:
         return
     delivery.start(attempt, T0, BY)
+    if standing is S.ADMITTED_NOT_CONNECTED:
+        return
     if standing is S.AWAITING_READMISSION:
         saving.claim(attempt, "first tab", T0, BY)
         saving.claim(attempt, "second tab", T0 + minutes(1), BY)
@@ -117,6 +120,8 @@ REFUSED = [(action, standing) for action in Action for standing in Standing if s
 
 
 def standing_after(action, standing):
+    if action is Action.ADMIT and standing is S.AWAITING_ADMISSION:
+        return S.ADMITTED_NOT_CONNECTED  # until the runner's first request
     if action is Action.ADMIT or action is Action.RESUME:
         return S.IN_PROGRESS
     if action is Action.PAUSE:
@@ -472,6 +477,41 @@ def test_a_candidate_is_silent_after_a_minute_without_contact(start_attempt, exa
     assert silent(T0 + minutes(2) + timedelta(seconds=1)) is True
 
 
+def test_an_admitted_candidate_whose_browser_never_connected_stands_apart_and_is_silent(start_attempt,
+                                                                                       exam_session):
+    attempt = start_attempt(connected=False)
+
+    shown = board.board(exam_session, T0 + minutes(1), BY)
+
+    row = row_of(attempt.enrollment, shown["rows"])
+    assert (row["standing"], row["label"], row["silent"], row["seconds_left"]) == (
+        "admitted_not_connected", "Admitted, not connected", True, 9 * 60)
+    assert (shown["counts"]["admitted_not_connected"], shown["counts"]["in_progress"], shown["silent"]) == (1, 0, 1)
+
+
+def test_only_contact_since_the_start_connects_a_candidate(seat, proctored):
+    enrollment, _ = seat(S.AWAITING_ADMISSION)
+    delivery.note_contact(enrollment.attempt, T0)  # the waiting page's poll
+
+    proctoring.apply(enrollment, "admit", T0 + minutes(1), BY)
+    assert proctoring.standing(enrollment, T0 + minutes(1)) is S.ADMITTED_NOT_CONNECTED
+    saving.claim(enrollment.attempt, "tab", T0 + minutes(1) + timedelta(seconds=2), BY)  # the runner opens
+
+    assert proctoring.standing(enrollment, T0 + minutes(2)) is S.IN_PROGRESS
+
+
+def test_pausing_the_whole_session_and_closing_it_include_those_not_connected(seat, proctored):
+    quiet, _ = seat(S.ADMITTED_NOT_CONNECTED)
+    sitting, _ = seat(S.IN_PROGRESS)
+
+    paused = proctoring.act_on_session(proctored, "pause", NOW, BY)
+    assert {e for e, _ in paused.done} == {quiet, sitting}
+    proctoring.act_on_session(proctored, "resume", NOW, BY)
+
+    assert proctoring.close_session(proctored, NOW, BY) == (2, 0)
+    assert quiet.attempt.status == "submitted"
+
+
 def test_the_board_finishes_attempts_whose_time_ran_out(start_attempt, exam_session):
     attempt = start_attempt()
 
@@ -579,6 +619,13 @@ def test_a_new_access_code_replaces_the_old_one(exam_session, create_user):
     assert delivery.join(exam_session, candidate.id, code.lower(), NOW, BY).status == "checked_in"
 
 
+def test_a_closed_session_gets_no_new_access_code(proctored):
+    proctoring.close_session(proctored, NOW, BY)
+
+    with pytest.raises(SessionError, match="closed"):
+        sessions.regenerate_code(proctored, BY)
+
+
 def test_a_move_into_a_full_session_is_refused(seat, exam_form, create_user, db):
     full = schedule(exam_form, "Full room", closes_after=timedelta(hours=24), capacity=1)
     sessions.enroll(full, create_user("candidate"), BY)
@@ -661,6 +708,56 @@ def test_the_report_shows_a_refused_action_and_why(start_attempt, exam_session):
     refused = reports.session_report(exam_session, T0 + minutes(3))["changes"][-1]
     assert refused["what"] == "Action refused (extend)"
     assert refused["reason"] == "cannot extend the time of a candidate who is terminated."
+
+
+# Every action written about a session, its enrolments and its attempts, by any area.
+SESSION_ACTIONS = sorted(set(reports.TIMING_ACTIONS) | {
+    "session.created", "session.updated", "session.enrolled", "session.results_released", "attempt.checked_in",
+    "attempt.agreed", "attempt.started", "attempt.section_closed", "attempt.taken_over", "incident.recorded"})
+ODD_DETAILS = [
+    {},
+    {"before": "OLD-CODE", "after": "NEW-CODE"},
+    {"before": ["a", 1], "after": 3, "minutes": "five", "attempted": None, "reason": {"why": "nested"}},
+    {"before": {"deadline": 5, "section": None}, "after": {"standing": None, "deadline": "2026"}, "minutes": True},
+    {"before": {"standing": "in_progress", "section": 1}, "after": None, "reason": 7, "minutes": 2.5},
+]
+
+
+@pytest.mark.parametrize("action", SESSION_ACTIONS)
+def test_the_report_opens_whatever_an_audit_entry_about_the_session_holds(start_attempt, exam_session,
+                                                                          create_user, db, action):
+    attempt = start_attempt()
+    waiting = sessions.enroll(exam_session, create_user("candidate"), BY)
+    for obj in (attempt, waiting, exam_session):
+        for details in ODD_DETAILS:
+            log.record(action, BY, obj, **details)
+    # Not a shape the log writes, but one a row may hold.
+    db.session.add(AuditEntry(action=action, object_type="attempts", object_id=str(attempt.id), origin="elsewhere",
+                              details=["not", "an", "object"]))
+    db.session.flush()
+
+    report = reports.session_report(exam_session, NOW)
+    reports.attendance_csv(report)
+    events = reports.events_csv(report)
+    reports.history(exam_session, attempt.enrollment)
+    reports.history(exam_session, waiting)
+
+    assert "OLD-CODE" not in events and "NEW-CODE" not in events
+    if action in reports.TIMING_ACTIONS:
+        assert {c["what"] for c in report["changes"]} >= {reports.TIMING_ACTIONS[action]}
+
+
+def test_a_new_access_code_is_in_the_report_with_who_and_why_never_the_code(exam_session, create_user):
+    by = Actor(create_user("proctor", name="Pat Proctor").id, "10.0.0.9")
+    code = sessions.regenerate_code(exam_session, by, reason="Code seen on a phone")
+
+    report = reports.session_report(exam_session, NOW)
+
+    (change,) = report["changes"]
+    assert (change["what"], change["by"], change["reason"], change["before"], change["after"]) == (
+        "Access code changed", "Pat Proctor", "Code seen on a phone", "", "")
+    events = reports.events_csv(report)
+    assert "Access code changed" in events and code not in events and "SIT123" not in events
 
 
 def test_the_attendance_csv_has_a_header_and_a_row_per_enrollment(start_attempt, exam_session, create_user):
