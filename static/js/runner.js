@@ -20,6 +20,10 @@ const lateKey = `attest-late-${attemptId}`;
 // sentences. Of a save's codes, only these mean the server holds the change.
 const HELD = new Set(["saved", "duplicate"]);
 const TEXT_DEBOUNCE_MS = 1500;
+// The most the server reads of one request's body: a batch of saves stops short of it.
+const BODY_LIMIT = Number(config.bodyLimit);
+const BATCH_SAVES = 50;
+const encoder = new TextEncoder();
 // A proctor's pause or extension shows within 5 seconds; each poll is also the
 // heartbeat behind the board's "last contact".
 const STATE_POLL_MS = 4000;
@@ -140,25 +144,55 @@ function numberUnnumbered() {
   writeJournal(readJournal().map((entry) => (entry.seq === null ? { ...entry, seq: ++nextSeq } : entry)));
 }
 
+function sent({ seq, response, field, value }) {
+  return { seq, response, field, value };
+}
+
+function bytesOf(value) {
+  return encoder.encode(JSON.stringify(value)).length;
+}
+
+// The oldest pending saves that fit in one body together; the first goes even alone too large to fit.
+function batchOf(pending) {
+  const batch = [];
+  let size = bytesOf({ tab, saves: [] });
+  for (const entry of pending.slice(0, BATCH_SAVES)) {
+    const bytes = bytesOf(sent(entry)) + (batch.length ? 1 : 0); // and the comma before it
+    if (batch.length && size + bytes > BODY_LIMIT) break;
+    batch.push(entry);
+    size += bytes;
+  }
+  return batch;
+}
+
+// A save too large for the server alone is refused however often it is sent: it leaves the journal, said so.
+function dropTooLarge(entry, body) {
+  if (body.code !== "too_large") throw new Error("save answered 413");
+  writeJournal(readJournal().filter((pending) => pending.seq !== entry.seq));
+  announce(`Not saved. ${body.message}`);
+}
+
 async function flush() {
   const pending = readJournal();
   if (inflight || !pending.length || superseded || nextSeq === 0) return;
   inflight = true;
-  const batch = pending.slice(0, 50);
+  const batch = batchOf(pending);
   try {
     const response = await fetch(config.saveUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify({ tab, saves: batch.map(({ seq, response, field, value }) => ({ seq, response, field, value })) }),
+      body: JSON.stringify({ tab, saves: batch.map(sent) }),
       credentials: "same-origin",
     });
-    if (!response.ok) throw new Error(`save answered ${response.status}`);
+    const tooLarge = response.status === 413 && batch.length === 1;
+    if (!response.ok && !tooLarge) throw new Error(`save answered ${response.status}`);
     const body = await response.json();
-    acknowledge(body.acks);
+    if (tooLarge) dropTooLarge(batch[0], body);
+    else acknowledge(body.acks);
     retryDelay = 1000;
     clearTimeout(retryTimer);
     retryTimer = null;
-    applyState(body);
+    if (!tooLarge) applyState(body);
   } catch {
     // One retry at a time: a change made while a retry waits also tries at once.
     clearTimeout(retryTimer);
