@@ -27,6 +27,21 @@ MAX_SEQ = 2**63 - 1  # the journal's BIGINT
 MAX_BODY = 1024 * 1024
 # A member of an object named in a field's path: `.name` for a plain name, else the name in JSON.
 PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# What the OpenAPI document says of every text in a body: no NUL. A lone
+# surrogate, refused too, is said in words: in JavaScript's dialect of
+# patterns a class of surrogates would refuse every character beyond U+FFFF.
+NO_NUL = "^[^\\u0000]*$"
+STORABLE_JSON = "#/components/schemas/StorableJson"
+STORABLE_JSON_SCHEMA = {
+    "description": "Any JSON value whose texts, names of members included, hold no NUL and no lone surrogate "
+                   "(half of a UTF-16 pair).",
+    "anyOf": [
+        {"type": ["null", "boolean", "number"]},
+        {"type": "string", "pattern": NO_NUL},
+        {"type": "array", "items": {"$ref": STORABLE_JSON}},
+        {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": {"$ref": STORABLE_JSON}},
+    ],
+}
 # A tab's id (the runner's is a UUID) is stored and compared, never shown:
 # printable ASCII only, so no NUL, which PostgreSQL's text refuses, and no
 # unpaired surrogate, which no database encodes.
@@ -105,7 +120,7 @@ class AnyJson:
         return value
 
     def schema(self):
-        return {"description": self.description}
+        return {"$ref": STORABLE_JSON, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -149,7 +164,8 @@ class Record:
     def schema(self):
         required = [name for name in self.parts if name not in self.defaults]
         return {"type": "object", **({"required": required} if required else {}),
-                "properties": {name: part.schema() for name, part in self.parts.items()}}
+                "properties": {name: part.schema() for name, part in self.parts.items()},
+                "propertyNames": {"pattern": NO_NUL}, "additionalProperties": {"$ref": STORABLE_JSON}}
 
 
 TAB = Text(TAB_PATTERN, "at most 64 printable ASCII characters",
@@ -209,12 +225,13 @@ def _check_texts(body):
 
 def read_claim(body):
     """The tab a claim names; "" when none."""
+    tab = CLAIM.read("", body)["tab"]
     _check_texts(body)
-    return CLAIM.read("", body)["tab"]
+    return tab
 
 
 def read_saves(body):
-    """The tab and the saves of a batch, each save checked for its shape."""
-    _check_texts(body)
+    """The tab and the saves of a batch, each save checked for its shape, then every text for what it holds."""
     read = SAVES.read("", body)
+    _check_texts(body)
     return read["tab"], read["saves"]

@@ -57,6 +57,7 @@ SCHEMAS = {
                            "description": "Another tab has claimed the attempt since this one: stop saving."},
         },
     },
+    "StorableJson": bodies.STORABLE_JSON_SCHEMA,
     "Claim": bodies.CLAIM.schema(),
     "Claimed": {
         "allOf": [ref("AttemptState"), {

@@ -57,13 +57,21 @@ def test_text_is_checked_anywhere_in_the_body_even_where_nothing_is_read():
     assert refusal({"saves": [{**SAVE, "note": {"odd name": "\x00"}}]}) == UNSTORABLE.replace(
         "the field", 'saves[0].note["odd name"]')
     assert refusal({"saves": [SAVE], "padding": "\ud800"}) == UNSTORABLE.replace("the field", "padding")
-    with pytest.raises(bodies.Malformed, match=r"^tab holds a character"):
-        bodies.read_claim({"tab": "\x00"})
+    with pytest.raises(bodies.Malformed, match=r"^saves\[0\]\.value holds a character"):
+        bodies.read_saves({"saves": [{**SAVE, "value": "\x00"}]})
+    with pytest.raises(bodies.Malformed, match=r"^note holds a character"):
+        bodies.read_claim({"tab": "t", "note": "\x00"})
 
 
 def test_a_name_with_nul_or_a_lone_surrogate_is_refused_naming_its_object():
     assert refusal({"saves": [{**SAVE, "value": {"\ud800": 1}}]}).startswith("saves[0].value has a name holding")
     assert refusal({"\x00": 1, "saves": []}).startswith("the body has a name holding")
+
+
+def test_the_document_says_no_text_in_a_body_may_hold_nul():
+    assert bodies.SAVE.schema()["properties"]["value"]["$ref"] == bodies.STORABLE_JSON
+    assert bodies.SAVES.schema()["propertyNames"] == {"pattern": bodies.NO_NUL}
+    assert {"type": "string", "pattern": bodies.NO_NUL} in bodies.STORABLE_JSON_SCHEMA["anyOf"]
 
 
 def test_a_pair_of_surrogates_is_one_character_and_welcome():
