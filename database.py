@@ -13,7 +13,13 @@ default for trying Attest; PostgreSQL, with row-level locking, serves exams.
 Ids are INTEGER columns, which PostgreSQL holds up to 2**31 - 1 (SQLite to
 2**63 - 1). Every `<int:...>` in a route stops there, so a larger number in
 an address is a missing row (404) on both, not a query the database refuses.
+
+Text is what both can keep and every page can send: no NUL, which
+PostgreSQL's text refuses, and no surrogate (half of a UTF-16 pair, which
+Python keeps in a str but no UTF-8 encodes), so a page showing it fails.
 """
+
+import re
 
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
@@ -21,6 +27,13 @@ from werkzeug.routing import IntegerConverter
 from extensions import db
 
 MAX_ID = 2**31 - 1
+# JSON's escaped pair arrives as one code point, so a surrogate in a str is always a lone one.
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def storable(text):
+    """Whether the text holds neither NUL nor a lone surrogate."""
+    return UNSTORABLE.search(text) is None
 
 
 class IdConverter(IntegerConverter):

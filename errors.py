@@ -65,9 +65,12 @@ def register_errorhandlers(app):
 
     @app.errorhandler(413)
     def too_large(error):
-        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        return render_error(413, f"What you sent is larger than the {limit} MB Attest accepts in one request; "
-                                 "portfolio documents may be 10 MB at most.")
+        # The request's own limit: the app's, or the smaller one an endpoint sets (the exam runner's).
+        limit = request.max_content_length or 0
+        message = f"What you sent is larger than the {limit / 2**20:g} MB Attest accepts in one request"
+        if limit == current_app.config.get("MAX_CONTENT_LENGTH"):
+            message += "; portfolio documents may be 10 MB at most"
+        return render_error(413, message + ".")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

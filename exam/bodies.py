@@ -4,17 +4,44 @@ The endpoints read a body through its description, which refuses any other
 shape with a sentence naming the field; the OpenAPI document draws the
 body's schema from the same description, so the two cannot drift apart. What
 a save says (an option of its item, the part still open) is judged later,
-save by save, and answered in its ack.
+save by save, and answered in its ack. Every text anywhere in a body, in a
+field the description reads or not, must be one a database keeps and a page
+can show (`database.storable`).
 """
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
 
-from database import MAX_ID
+from database import MAX_ID, storable
 from exam.saving import FIELDS
 
 MAX_SEQ = 2**63 - 1  # the journal's BIGINT
+# The most the runner's endpoints read of a body. The largest save the runner
+# sends is a vignette's answer: four texts (the prompts a vignette usually has)
+# of 50,000 UTF-16 units (the textarea's maxlength) at three UTF-8 bytes each,
+# 600 KB. The runner fills a batch of saves up to this size, never past it, so
+# only a single save larger than this is ever refused (413), and 50 such
+# saves at once (the runner's batch) can never arrive in one request.
+MAX_BODY = 1024 * 1024
+# A member of an object named in a field's path: `.name` for a plain name, else the name in JSON.
+PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+# What the OpenAPI document says of every text in a body: no NUL. A lone
+# surrogate, refused too, is said in words: in JavaScript's dialect of
+# patterns a class of surrogates would refuse every character beyond U+FFFF.
+NO_NUL = "^[^\\u0000]*$"
+STORABLE_JSON = "#/components/schemas/StorableJson"
+STORABLE_JSON_SCHEMA = {
+    "description": "Any JSON value whose texts, names of members included, hold no NUL and no lone surrogate "
+                   "(half of a UTF-16 pair).",
+    "anyOf": [
+        {"type": ["null", "boolean", "number"]},
+        {"type": "string", "pattern": NO_NUL},
+        {"type": "array", "items": {"$ref": STORABLE_JSON}},
+        {"type": "object", "propertyNames": {"pattern": NO_NUL}, "additionalProperties": {"$ref": STORABLE_JSON}},
+    ],
+}
 # A tab's id (the runner's is a UUID) is stored and compared, never shown:
 # printable ASCII only, so no NUL, which PostgreSQL's text refuses, and no
 # unpaired surrogate, which no database encodes.
@@ -93,7 +120,7 @@ class AnyJson:
         return value
 
     def schema(self):
-        return {"description": self.description}
+        return {"$ref": STORABLE_JSON, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -137,7 +164,8 @@ class Record:
     def schema(self):
         required = [name for name in self.parts if name not in self.defaults]
         return {"type": "object", **({"required": required} if required else {}),
-                "properties": {name: part.schema() for name, part in self.parts.items()}}
+                "properties": {name: part.schema() for name, part in self.parts.items()},
+                "propertyNames": {"pattern": NO_NUL}, "additionalProperties": {"$ref": STORABLE_JSON}}
 
 
 TAB = Text(TAB_PATTERN, "at most 64 printable ASCII characters",
@@ -166,13 +194,49 @@ CLAIM = Record({"tab": TAB, "resumes": RESUMES}, defaults={"tab": "", "resumes":
 SAVES = Record({"tab": TAB, "saves": ListOf(SAVE, "a list of saves")}, defaults={"tab": ""})
 
 
+def _path(steps):
+    """The field a chain of (outer, step) pairs leads to, e.g. `saves[0].value.texts[1]`."""
+    names = []
+    while steps is not None:
+        steps, step = steps
+        if isinstance(step, int):
+            names.append(f"[{step}]")
+        elif PLAIN_NAME.fullmatch(step):
+            names.append(f".{step}")
+        else:
+            names.append(f"[{json.dumps(step[:40])}]")  # escaped, so the sentence itself is storable
+    return "".join(reversed(names)).removeprefix(".")
+
+
+def _check_texts(body):
+    """Refuse the first text (a string or an object's key), in reading order, that holds NUL or a lone surrogate.
+
+    Walked without recursion, as AnyJson walks, each value carrying the chain of
+    steps to it, turned into a path only for the one refused."""
+    pending = [(body, None)]
+    while pending:
+        value, steps = pending.pop()
+        if isinstance(value, str) and not storable(value):
+            raise Malformed(f"{_path(steps)} holds a character no text may hold (NUL or half of a surrogate pair)")
+        if isinstance(value, dict):
+            for name in value:
+                if not storable(name):
+                    raise Malformed(f"{_path(steps) or 'the body'} has a name holding a character no text may hold "
+                                    "(NUL or half of a surrogate pair)")
+            pending.extend((item, (steps, name)) for name, item in reversed(value.items()))
+        elif isinstance(value, list):
+            pending.extend((item, (steps, index)) for index, item in reversed(list(enumerate(value))))
+
+
 def read_claim(body):
     """The tab a claim names and the one it resumes; "" when none."""
     read = CLAIM.read("", body)
+    _check_texts(body)
     return read["tab"], read["resumes"]
 
 
 def read_saves(body):
-    """The tab and the saves of a batch, each save checked for its shape."""
+    """The tab and the saves of a batch, each save checked for its shape, then every text for what it holds."""
     read = SAVES.read("", body)
+    _check_texts(body)
     return read["tab"], read["saves"]

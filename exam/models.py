@@ -232,10 +232,16 @@ class Response(db.Model):
 
 
 class SaveRecord(db.Model):
-    """The journal: every save as it arrived, once per sequence number."""
+    """The journal: every save as it arrived, once per sequence number. `value`
+    is kept for a save that was saved (`accepted`) only; every save keeps the
+    size and SHA-256 of its value's canonical JSON (`saving.digest`)."""
 
     __tablename__ = "save_records"
-    __table_args__ = (UniqueConstraint("attempt_id", "seq", name="uq_save_records_attempt_seq"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "seq", name="uq_save_records_attempt_seq"),
+        # SQL NULL: not kept. A saved save that cleared an answer keeps JSON null.
+        CheckConstraint("accepted OR value IS NULL", name="value_only_when_saved"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
@@ -243,6 +249,8 @@ class SaveRecord(db.Model):
     seq: Mapped[int] = mapped_column(BigInteger)
     field: Mapped[str] = mapped_column(String(16))  # answer, flag, choose
     value: Mapped[dict | None] = mapped_column(JSON)
+    value_bytes: Mapped[int] = mapped_column(Integer)
+    value_sha256: Mapped[str] = mapped_column(String(64))
     tab: Mapped[str] = mapped_column(String(64), default="")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted: Mapped[bool] = mapped_column(Boolean)

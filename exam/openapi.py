@@ -57,6 +57,7 @@ SCHEMAS = {
                            "description": "Another tab has claimed the attempt since this one: stop saving."},
         },
     },
+    "StorableJson": bodies.STORABLE_JSON_SCHEMA,
     "Claim": bodies.CLAIM.schema(),
     "Claimed": {
         "allOf": [ref("AttemptState"), {
@@ -170,6 +171,9 @@ def _attempt_operation(summary, description, success, parameters=(), body=None):
         "302": SIGN_IN_REDIRECT,
         "403": NOT_ALLOWED,
         "404": error_response("No such attempt, or not the signed-in candidate's."),
+        "413": error_response(f"A body over the {bodies.MAX_BODY / 2**20:g} MB the runner's endpoints read "
+                              "(`too_large`). The runner fills a batch of saves up to this size, so only a single "
+                              "save larger than that is refused."),
         "503": UNAVAILABLE,
     }
     operation = {"summary": summary, "description": description, "tags": ["exam runner"],
@@ -177,7 +181,6 @@ def _attempt_operation(summary, description, success, parameters=(), body=None):
     if body is not None:
         responses["400"] = error_response("A body the runner never sends (the message names the field, e.g. "
                                           "`saves[0].seq`), or no valid CSRF token.")
-        responses["413"] = error_response("A body over the 20 MB the app reads.")
         operation.update(requestBody=body, security=SIGNED_IN_WITH_CSRF)
     return operation
 

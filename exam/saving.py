@@ -11,14 +11,21 @@ order end in the same state. Tabs number their saves from `epoch x
 EPOCH_SPAN`: a tab that takes the attempt over (a second tab, another
 machine) outnumbers every earlier tab, and the earlier tab is told so.
 
+The journal keeps the value of a save that was saved. Of one that was not
+(refused or stale) it keeps the size and SHA-256 of its canonical JSON only,
+as it does of every save, so a repeat can still be matched: a refused save
+costs a row, not whatever the sender chose to send.
+
 Besides an item's answer, flag and choice, a save may say where the
 candidate is (`at`): the question another window opens at, and in a linear
 part the one question that takes answers, reached only one step at a time.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import null, select
 from sqlalchemy.orm import joinedload
 
 from audit import log
@@ -65,6 +72,14 @@ def claim(attempt, tab, now, by, resumes=""):
     attempt.active_tab = tab
     db.session.flush()
     return attempt.tab_epoch * EPOCH_SPAN
+
+
+def digest(value):
+    """The size in bytes and the SHA-256 (hex) of the value's canonical JSON: keys sorted, no spaces, UTF-8.
+    A lone surrogate (refused before it gets here from the runner) is encoded as is, so any value has one."""
+    canonical = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    encoded = canonical.encode("utf-8", "surrogatepass")
+    return len(encoded), hashlib.sha256(encoded).hexdigest()
 
 
 def _kind(response):
@@ -135,7 +150,9 @@ def _apply(attempt, entry, tab, now):
         refusal = _choose_refusal(response, value)
     held = getattr(response, FIELDS[field]) if FIELDS[field] else 0
     newer = refusal is None and seq > held
-    db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field, value=value,
+    size, sha256 = digest(value)
+    db.session.add(SaveRecord(attempt_id=attempt.id, response_id=response.id, seq=seq, field=field,
+                              value=value if newer else null(), value_bytes=size, value_sha256=sha256,
                               tab=tab[:64], received_at=now, accepted=newer))
     if refusal is not None:
         return Ack(seq, *refusal)

@@ -1,5 +1,7 @@
 """The candidate's sitting: join, agree, sit each section, review, finish; the save and state endpoints."""
 
+from functools import wraps
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,6 +19,19 @@ from openapi.parts import declare as declare_openapi
 
 bp = Blueprint("exam", __name__)
 declare_openapi(bp, tags=openapi.TAGS, paths=openapi.PATHS, schemas=openapi.SCHEMAS)
+
+
+def _body_capped(view):
+    """A runner endpoint: reads at most `bodies.MAX_BODY` of a body (413 beyond), not the app's whole allowance."""
+
+    @wraps(view)
+    def capped(*args, **kwargs):
+        request.max_content_length = bodies.MAX_BODY  # a body sent without its length stops there as it is read
+        if (request.content_length or 0) > bodies.MAX_BODY:
+            abort(413)
+        return view(*args, **kwargs)
+
+    return capped
 
 
 def _own_attempt(attempt_id, lock=False):
@@ -82,7 +97,8 @@ def sit(attempt_id):
         return render_template("exam/waiting.html", attempt=attempt)
     if attempt.finished:
         return render_template("exam/finished.html", attempt=attempt)
-    return render_template("exam/section.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()))
+    return render_template("exam/section.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()),
+                           body_limit=bodies.MAX_BODY)
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/review")
@@ -113,6 +129,7 @@ def finish_section(attempt_id, position):
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/state")
+@_body_capped
 @roles_required(Role.CANDIDATE)
 def state(attempt_id):
     """The attempt's candidate (JSON): status, section and the server's clock."""
@@ -144,6 +161,7 @@ def _malformed(problem):
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/claim", methods=["POST"])
+@_body_capped
 @roles_required(Role.CANDIDATE)
 def claim(attempt_id):
     """The attempt's candidate (JSON): this tab takes the attempt; returns its sequence base."""
@@ -161,6 +179,7 @@ def claim(attempt_id):
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/saves", methods=["POST"])
+@_body_capped
 @roles_required(Role.CANDIDATE)
 def save(attempt_id):
     """The attempt's candidate (JSON): a batch of saves, acknowledged once committed."""

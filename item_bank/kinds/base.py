@@ -10,7 +10,12 @@ templates and QTI mapping that show and carry it.
 
 from dataclasses import dataclass
 
+from database import storable
+
 KINDS = {}
+# Codes any kind may refuse an answer with, when it lists them in its answer_codes.
+UNKNOWN_FIELDS = "unknown_fields"  # the answer has a field the kind's answers do not
+INVALID_CHARACTER = "invalid_character"  # a text holds NUL or a lone surrogate, which no page can show
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,25 @@ class ItemKind:
     def write_qti(self, root, content):
         """Add the item's declarations, body and processing to an assessmentItem element."""
         raise NotImplementedError
+
+
+def unknown_fields(answer, fields):
+    """An AnswerRefused when the answer (an object) has fields beyond `fields`: kept, they would ride along
+    in the response unchecked."""
+    extra = sorted(set(answer) - set(fields))
+    if extra:
+        # repr escapes what cannot be shown; a name is cut short, as is the list.
+        names = ", ".join(repr(name[:40]) for name in extra[:3]) + (", ..." if len(extra) > 3 else "")
+        return AnswerRefused(UNKNOWN_FIELDS, f"has fields this item does not ask for: {names}")
+    return None
+
+
+def invalid_characters(texts):
+    """An AnswerRefused when a text holds a character no database keeps and no page sends."""
+    if not all(storable(text) for text in texts):
+        return AnswerRefused(INVALID_CHARACTER, "a text holds a character that cannot be kept (NUL or half of a "
+                                                "surrogate pair)")
+    return None
 
 
 def text_field(content, field, errors, label=None):

@@ -18,7 +18,18 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from item_bank.bundle import Problem
 from item_bank.editor_forms import TaggingForm, lines
-from item_bank.kinds.base import AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
+from item_bank.kinds.base import (
+    INVALID_CHARACTER,
+    UNKNOWN_FIELDS,
+    AnswerRefused,
+    ContentError,
+    ItemKind,
+    check_entries,
+    invalid_characters,
+    strings,
+    text_field,
+    unknown_fields,
+)
 from item_bank.qti_xml import (
     CHARACTERS_PER_WORD,
     QTI,
@@ -29,7 +40,9 @@ from item_bank.qti_xml import (
     text_of,
 )
 
-# The longest text a candidate may give to one prompt.
+# The longest text a candidate may give to one prompt, in characters (code
+# points, as Python counts them). The textarea's maxlength counts UTF-16 units,
+# of which a character takes one or two, so what it lets through fits.
 MAX_TEXT = 50_000
 # The answer's codes: not one text per prompt, or a text over MAX_TEXT characters.
 WRONG_TEXTS = "wrong_texts"
@@ -110,7 +123,7 @@ class ConstructedResponseForm(TaggingForm):
 
 class ConstructedResponse(ItemKind):
     name = "constructed_response"
-    answer_codes = (WRONG_TEXTS, TOO_LONG)
+    answer_codes = (WRONG_TEXTS, TOO_LONG, UNKNOWN_FIELDS, INVALID_CHARACTER)
     label = "Constructed response (vignette)"
     new_label = "New vignette"
     identifier_prefix = "CR"
@@ -193,6 +206,7 @@ class ConstructedResponse(ItemKind):
             "scenario": content["scenario"],
             "prompts": list(content["prompts"]),
             "expected_length": content.get("expected_length"),
+            "max_characters": MAX_TEXT,
         }
 
     def refusal(self, content, layout, answer):
@@ -200,9 +214,10 @@ class ConstructedResponse(ItemKind):
         prompts = len(content["prompts"])
         if not isinstance(texts, list) or len(texts) != prompts or not all(isinstance(t, str) for t in texts):
             return AnswerRefused(WRONG_TEXTS, f"must give {prompts} texts, one per prompt")
-        if any(len(text) > MAX_TEXT for text in texts):
-            return AnswerRefused(TOO_LONG, f"a text is longer than {MAX_TEXT} characters")
-        return None
+        refused = unknown_fields(answer, ("texts",))
+        if refused is None and any(len(text) > MAX_TEXT for text in texts):
+            refused = AnswerRefused(TOO_LONG, f"a text is longer than {MAX_TEXT} characters")
+        return refused or invalid_characters(texts)
 
     def answered(self, answer):
         return bool(answer) and any(text.strip() for text in answer.get("texts", []))

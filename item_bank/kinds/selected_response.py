@@ -14,7 +14,16 @@ from wtforms.validators import DataRequired, InputRequired, Length
 
 from item_bank.bundle import Problem
 from item_bank.editor_forms import TaggingForm, lines
-from item_bank.kinds.base import AnswerRefused, ContentError, ItemKind, check_entries, strings, text_field
+from item_bank.kinds.base import (
+    UNKNOWN_FIELDS,
+    AnswerRefused,
+    ContentError,
+    ItemKind,
+    check_entries,
+    strings,
+    text_field,
+    unknown_fields,
+)
 from item_bank.qti_xml import QTI, add_element, add_score_declaration, local_name, text_of
 
 OPTION_LETTERS = "ABCDE"
@@ -77,7 +86,7 @@ class SelectedResponseForm(TaggingForm):
 
 class SelectedResponse(ItemKind):
     name = "selected_response"
-    answer_codes = (NOT_AN_OPTION,)
+    answer_codes = (NOT_AN_OPTION, UNKNOWN_FIELDS)
     label = "Selected response"
     new_label = "New selected response"
     identifier_prefix = "SR"
@@ -145,7 +154,7 @@ class SelectedResponse(ItemKind):
     def refusal(self, content, layout, answer):
         if not isinstance(answer, dict) or answer.get("option") not in (layout or []):
             return AnswerRefused(NOT_AN_OPTION, "is not one of this item's options")
-        return None
+        return unknown_fields(answer, ("option",))
 
     def answered(self, answer):
         return bool(answer) and "option" in answer

@@ -25,6 +25,10 @@ const HELD = new Set(["saved", "duplicate"]);
 // A later change of this tab's own holds the field: the page shows that one.
 const OVERTAKEN = new Set(["stale"]);
 const TEXT_DEBOUNCE_MS = 1500;
+// The most the server reads of one request's body: a batch of saves stops short of it.
+const BODY_LIMIT = Number(config.bodyLimit);
+const BATCH_SAVES = 50;
+const encoder = new TextEncoder();
 // A proctor's pause or extension shows within 5 seconds; each poll is also the
 // heartbeat behind the board's "last contact".
 const STATE_POLL_MS = 4000;
@@ -157,7 +161,8 @@ const problem = document.getElementById("save-problem");
 
 function showRefused() {
   problem.hidden = refused.size === 0;
-  const lines = [...refused.values()].map(({ number, reason }) => `Question ${number}: not saved, ${reason}.`);
+  const lines = [...refused.values()]
+    .map(({ number, reason }) => `Question ${number}: not saved, ${reason.replace(/\.$/, "")}.`);
   const text = lines.join(" ");
   if (problem.textContent !== text) problem.textContent = text;
 }
@@ -236,25 +241,60 @@ function numberUnnumbered() {
   writeJournal(readJournal().map((entry) => (entry.seq === null ? { ...entry, seq: ++nextSeq } : entry)));
 }
 
+function sent({ seq, response, field, value }) {
+  return { seq, response, field, value };
+}
+
+function bytesOf(value) {
+  return encoder.encode(JSON.stringify(value)).length;
+}
+
+// The oldest pending saves that fit in one body together; the first goes even alone too large to fit.
+function batchOf(pending) {
+  const batch = [];
+  let size = bytesOf({ tab, saves: [] });
+  for (const entry of pending.slice(0, BATCH_SAVES)) {
+    const bytes = bytesOf(sent(entry)) + (batch.length ? 1 : 0); // and the comma before it
+    if (batch.length && size + bytes > BODY_LIMIT) break;
+    batch.push(entry);
+    size += bytes;
+  }
+  return batch;
+}
+
+// A save too large for the server alone is refused however often it is sent: it leaves the journal, said so.
+// A save the server will never read, however often sent: it leaves the
+// journal, so the saves after it are not held up, and stays shown as not saved.
+function dropTooLarge(entry, body) {
+  if (body.code !== "too_large") throw new Error("save answered 413");
+  writeJournal(readJournal().filter((pending) => pending.seq !== entry.seq));
+  refused.set(`${entry.response}:${entry.field}`, { number: numberOf(entry.response), reason: body.message });
+  showRefused();
+}
+
 async function flush() {
   const pending = readJournal();
   if (inflight || !pending.length || superseded || paused || nextSeq === 0) return;
   inflight = true;
-  const batch = pending.slice(0, 50);
+  const batch = batchOf(pending);
   try {
     const response = await fetch(config.saveUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
-      body: JSON.stringify({ tab, saves: batch.map(({ seq, response, field, value }) => ({ seq, response, field, value })) }),
+      body: JSON.stringify({ tab, saves: batch.map(sent) }),
       credentials: "same-origin",
     });
-    if (!response.ok) throw new Error(`save answered ${response.status}`);
+    const tooLarge = response.status === 413 && batch.length === 1;
+    if (!response.ok && !tooLarge) throw new Error(`save answered ${response.status}`);
     const body = await response.json();
+    if (tooLarge) dropTooLarge(batch[0], body);
     retryDelay = 1000;
     clearTimeout(retryTimer);
     retryTimer = null;
-    applyState(body);
-    acknowledge(body.acks, batch);
+    if (!tooLarge) {
+      applyState(body);
+      acknowledge(body.acks, batch);
+    }
   } catch {
     // One retry at a time: a change made while a retry waits also tries at once.
     clearTimeout(retryTimer);

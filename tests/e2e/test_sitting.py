@@ -315,6 +315,8 @@ def test_an_answer_the_server_refuses_is_shown_as_not_saved_until_it_is(page, li
     start_sitting(page, new_candidate(live_app))
     reach_part_two(page)
     text = current_question(page).locator("textarea").first
+    # The textarea stops typing at the limit; a page from before it did (or a browser that ignores it) does not.
+    text.evaluate("element => element.removeAttribute('maxlength')")
 
     text.fill("x" * 50_001)
     page.get_by_role("button", name="Next").click()
@@ -346,3 +348,51 @@ def test_a_choice_beyond_the_number_to_answer_is_unticked_and_said_so(page, live
     page.get_by_role("button", name="Previous").click()
     current_question(page).locator('[data-field="choose"]').uncheck()
     expect(notice).to_be_hidden()
+
+
+def test_the_runner_sends_batches_no_larger_than_the_server_reads(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    address = page.url.split("#")[0]
+    # A page telling of a small limit: four answers pending at once no longer fit in one request.
+    small = re.sub(r'data-body-limit="\d+"', 'data-body-limit="300"', page.request.get(address).text())
+    page.route(address, lambda route: route.fulfill(body=small, content_type="text/html"))
+    page.reload()
+    sizes = []
+    page.on("request", lambda request: sizes.append(len(request.post_data_buffer or b""))
+            if request.url.endswith("/saves") else None)
+
+    page.context.set_offline(True)
+    for index in range(4):
+        current_question(page).locator('input[type="radio"]').nth(index).check()
+        page.get_by_role("button", name="Next").click()
+    page.context.set_offline(False)
+
+    expect(page.get_by_text("All answers saved")).to_be_visible(timeout=20_000)
+    assert len(sizes) > 1 and max(sizes) <= 300
+    assert all(answer is not None for answer in saved_answers(live_app, email)[1][:4])
+
+
+def test_a_save_too_large_for_the_server_is_dropped_and_said_so_and_the_next_is_saved(page, live_app):
+    email = new_candidate(live_app)
+    start_sitting(page, email)
+    message = "What you sent is larger than the 1 MB Attest accepts in one request."
+    refused = []
+
+    def too_large(route):
+        refused.append(route.request.post_data)
+        route.fulfill(status=413, json={"code": "too_large", "error": "Too large", "message": message})
+
+    page.route("**/saves", too_large)
+    current_question(page).locator('input[type="radio"]').nth(0).check()
+    expect(page.locator("#save-problem")).to_have_text(f"Question 1: not saved, {message}")
+    page.unroute("**/saves")
+    page.get_by_role("button", name="Next").click()
+    current_question(page).locator('input[type="radio"]').nth(1).check()
+
+    # The journal let it go, so the next is saved; the first stays shown as not saved.
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: 1 change refused (see the message above the questions)")
+    assert len(refused) == 1
+    answers = saved_answers(live_app, email)[1]
+    assert answers[0] is None and answers[1] is not None

@@ -8,7 +8,9 @@ from sqlalchemy.exc import OperationalError
 
 from errors import ErrorCode, render_error
 from exam import delivery, presentation, proctoring, saving, sessions
+from exam.bodies import MAX_BODY
 from exam.codes import SaveCode, StateCode, ack_codes
+from item_bank.kinds.base import INVALID_CHARACTER, UNKNOWN_FIELDS
 from item_bank.kinds.constructed_response import MAX_TEXT, TOO_LONG, WRONG_TEXTS
 from item_bank.kinds.selected_response import NOT_AN_OPTION
 from tests.conftest import sign_in
@@ -78,6 +80,10 @@ SAVES = {
                                                               {"texts": ["one", "two"]})),
     TOO_LONG: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
                                                            {"texts": ["x" * (MAX_TEXT + 1)]})),
+    UNKNOWN_FIELDS: lambda attempt: save(attempt, entry(1, attempt.responses[0], "answer",
+                                                        {**first_option(attempt.responses[0]), "note": "x"})),
+    INVALID_CHARACTER: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
+                                                           {"texts": ["half a pair \ud83d"]})),
     SaveCode.NOT_TRUE_OR_FALSE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "flag", "yes")),
     SaveCode.SECTION_CLOSED: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[0], "answer",
                                                                               first_option(attempt.responses[0]))),
@@ -175,8 +181,7 @@ def unavailable(client, address, monkeypatch, create_user):
 
 
 def too_large(client, address, monkeypatch, create_user):
-    monkeypatch.setitem(client.application.config, "MAX_CONTENT_LENGTH", 1024)
-    return client.post(f"{address}/saves", json={"saves": [], "padding": "x" * 2048})
+    return client.post(f"{address}/saves", json={"saves": [], "padding": "x" * MAX_BODY})
 
 
 def not_allowed(client, address, monkeypatch, create_user):

@@ -1,5 +1,7 @@
 """Saving: idempotent, highest sequence wins whatever the order, every save journaled; k of n; takeovers."""
 
+import hashlib
+import json
 from datetime import timedelta
 
 from hypothesis import HealthCheck, settings
@@ -8,6 +10,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from exam import delivery, proctoring, saving
 from exam.models import SaveRecord
+from item_bank.kinds.constructed_response import MAX_TEXT, TOO_LONG
 from tests.exam_fixtures import BY, T0
 
 NOW = T0 + timedelta(minutes=1)
@@ -39,7 +42,56 @@ def test_an_older_save_arriving_late_does_not_overwrite_a_newer_one(start_attemp
 
     assert [a.status for a in acks] == ["saved", "stale"]
     assert response.answer == {"option": response.option_order[2]}
-    assert db.session.scalar(db.select(SaveRecord.value).where(SaveRecord.seq == 8)) == older["value"]
+    stale = db.session.scalar(db.select(SaveRecord).where(SaveRecord.seq == 8))
+    assert (stale.value, stale.value_bytes, stale.value_sha256) == (None, *saving.digest(older["value"]))
+
+
+def journaled(db, seq):
+    return db.session.scalar(db.select(SaveRecord).where(SaveRecord.seq == seq))
+
+
+def test_a_refused_save_is_journaled_by_its_size_and_digest_without_its_value(start_attempt, db):
+    attempt = start_attempt()
+    delivery.finish_section(attempt, 1, NOW, BY)
+    vignette = attempt.responses[3]
+    huge = {"texts": ["x" * (MAX_TEXT + 1)]}
+    kept = {"texts": ["I notice the baby turns away."]}
+
+    acks = saving.save(attempt, [entry(1, vignette, "answer", huge), entry(2, vignette, "answer", kept)], "tab", NOW,
+                       BY)
+    db.session.flush()
+
+    assert [ack.code for ack in acks] == [TOO_LONG, "saved"]
+    refused, saved = journaled(db, 1), journaled(db, 2)
+    assert (refused.value, refused.value_bytes) == (None, len('{"texts":["' + "x" * (MAX_TEXT + 1) + '"]}'))
+    assert refused.value_sha256 == hashlib.sha256(json.dumps(huge, separators=(",", ":")).encode()).hexdigest()
+    assert (saved.value, saved.value_bytes, saved.value_sha256) == (kept, *saving.digest(kept))
+
+
+def test_a_repeat_of_a_refused_save_under_a_new_number_has_the_same_digest(start_attempt, db):
+    attempt = start_attempt()
+    response = attempt.responses[0]
+    first = {"option": "not-an-option", "why": ["é", 1]}
+    again = {"why": ["é", 1], "option": "not-an-option"}  # the same value, its keys in another order
+
+    saving.save(attempt, [entry(1, response, "answer", first), entry(2, response, "answer", again)], "tab", NOW, BY)
+    db.session.flush()
+
+    assert journaled(db, 1).value_sha256 == journaled(db, 2).value_sha256
+    # The size is of UTF-8, not of the escaped text: "é" is two bytes.
+    assert journaled(db, 1).value_bytes == len('{"option":"not-an-option","why":["é",1]}'.encode())
+
+
+def test_a_cleared_answer_keeps_json_null_and_a_save_not_kept_keeps_none_at_all(start_attempt, db):
+    attempt = start_attempt()
+    response = attempt.responses[0]
+
+    saving.save(attempt, [entry(2, response, "answer", None)], "tab", NOW, BY)
+    saving.save(attempt, [entry(1, response, "answer", None)], "tab", NOW, BY)  # stale
+    db.session.flush()
+
+    stored = db.session.execute(db.text("SELECT seq, value IS NULL FROM save_records")).all()
+    assert {seq: bool(missing) for seq, missing in stored} == {1: True, 2: False}
 
 
 def test_values_are_checked_against_the_item(start_attempt):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exam.bodies import MAX_BODY
 from item_bank import importing
 from item_bank.models import Item
 from tests import fuzzing
@@ -128,6 +129,15 @@ def test_a_request_over_twenty_megabytes_is_refused_with_413(client, login_as, d
 
     assert status == 413
     assert "20 MB" in page
+
+
+def test_the_exam_runners_smaller_cap_is_its_own(client, login_as, domains):
+    login_as("item_writer")
+
+    status, page = upload(client, "bank.json", b" " * (MAX_BODY + 1))
+
+    assert status == 200
+    assert "bank.json" in page and "larger than" not in page
 
 
 VALID = json.dumps({"format": "attest-item-bank", "version": 1, "items": [

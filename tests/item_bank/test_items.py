@@ -153,7 +153,7 @@ def test_candidate_view_never_holds_the_key_rationale_or_rubric():
     constructed = KINDS["constructed_response"].candidate_view(cr_content())
 
     assert set(selected) == {"stem", "options"} and all(set(o) == {"id", "text"} for o in selected["options"])
-    assert set(constructed) == {"scenario", "prompts", "expected_length"}
+    assert set(constructed) == {"scenario", "prompts", "expected_length", "max_characters"}
 
 
 def test_an_item_is_written_with_exactly_one_key(writer, domains):
