@@ -21,6 +21,8 @@ class ErrorCode(enum.StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     SERVER_ERROR = "server_error"
     UNAVAILABLE = "unavailable"  # the database does not answer just now: try again
+    # The session requires Safe Exam Browser started with its settings, and this request did not come from it.
+    SAFE_EXAM_BROWSER_REQUIRED = "safe_exam_browser_required"
 
 
 MESSAGES = {
@@ -37,7 +39,7 @@ MESSAGES = {
 }
 
 
-def _wants_json():
+def wants_json():
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
@@ -48,7 +50,7 @@ def json_error(status, message=None, code=None):
 
 
 def render_error(status, message=None, code=None):
-    if _wants_json():
+    if wants_json():
         return json_error(status, message, code)
     _, title, default = MESSAGES[status]
     return render_template("errors/error.html", status=status, title=title, message=message or default), status
@@ -84,7 +86,7 @@ def register_errorhandlers(app):
         # passing fault, so 503, which the exam runner retries, rather than 500.
         current_app.logger.warning("database unavailable: %s", error.orig)
         db.session.rollback()
-        if _wants_json():
+        if wants_json():
             return json_error(503)
         _, title, message = MESSAGES[503]
         # The layout's context processors read the signed-in user from the

@@ -62,6 +62,9 @@ class SessionForm(FlaskForm):
     ])
     readmit_on_resume = BooleanField("A candidate who reopens the examination in another window or on another "
                                      "computer waits, clock stopped, until a proctor re-admits them")
+    require_seb = BooleanField("Candidates sit in Safe Exam Browser, started with the session's configuration file",
+                               description="Any other browser is refused with a page that offers the file to "
+                                           "download and says how to start it.")
     grace_seconds = IntegerField("Grace period (seconds)", default=30, validators=[InputRequired(), NumberRange(0, 600)],
                                  description="Saves this long after a part's deadline still count.")
     proctors = CheckboxListField("Proctors")
