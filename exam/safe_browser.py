@@ -31,8 +31,8 @@ DOWNLOAD_URL = "https://safeexambrowser.org/download_en.html"
 
 def settings(start_url, quit_url):
     """The SEB settings of a session: Moodle's defaults for a configuration
-    made by hand, with SEB's own defaults for the rest (no URL filter, no
-    quit password: the proctor is in the room)."""
+    made by hand (no URL filter, no quit password), with SEB's own defaults
+    for the rest."""
     return {
         "startURL": start_url,
         # Reaching the candidate's home page (the link on the page after
