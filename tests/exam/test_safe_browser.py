@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from exam import delivery, safe_browser, sessions
-from tests.access_matrix import PROCTOR_STAFF
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 
@@ -155,7 +154,7 @@ def test_the_seb_file_is_not_for_a_candidate_not_enrolled(exam_session, login_as
 
 def test_a_proctor_schedules_a_session_requiring_seb(exam_form, login_as, client, db, time_machine):
     time_machine.move_to(T0, tick=False)
-    login_as(*[role.value for role in PROCTOR_STAFF[:1]])
+    login_as("proctor")
 
     client.post("/proctor/sessions/new", data={
         "name": "Locked down", "form": str(exam_form.id), "opens_at": "2026-06-01T09:00",
@@ -166,3 +165,4 @@ def test_a_proctor_schedules_a_session_requiring_seb(exam_form, login_as, client
     assert session.require_seb
     board = client.get(f"/proctor/sessions/{session.id}").get_data(as_text=True)
     assert f'href="/exam/sessions/{session.id}/config.seb"' in board
+    assert 'checked id="require_seb"' in client.get(f"/proctor/sessions/{session.id}/edit").get_data(as_text=True)
