@@ -22,6 +22,8 @@ class ErrorCode(enum.StrEnum):
     TOO_MANY_REQUESTS = "too_many_requests"
     SERVER_ERROR = "server_error"
     UNAVAILABLE = "unavailable"  # the database or the rate-limit store does not answer just now: try again
+    # The session requires Safe Exam Browser started with its settings, and this request did not come from it.
+    SAFE_EXAM_BROWSER_REQUIRED = "safe_exam_browser_required"
 
 
 MESSAGES = {
@@ -42,7 +44,7 @@ RATE_LIMITS_UNAVAILABLE = ("Attest cannot count attempts just now, so it accepts
                            "Please try again in a minute.")
 
 
-def _wants_json():
+def wants_json():
     return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
@@ -53,7 +55,7 @@ def json_error(status, message=None, code=None):
 
 
 def render_error(status, message=None, code=None):
-    if _wants_json():
+    if wants_json():
         return json_error(status, message, code)
     _, title, default = MESSAGES[status]
     return render_template("errors/error.html", status=status, title=title, message=message or default), status
@@ -100,7 +102,7 @@ def register_errorhandlers(app):
         # passing fault, so 503, which the exam runner retries, rather than 500.
         current_app.logger.warning("database unavailable: %s", error.orig)
         db.session.rollback()
-        if _wants_json():
+        if wants_json():
             return json_error(503)
         _, title, message = MESSAGES[503]
         # The layout's context processors read the signed-in user from the

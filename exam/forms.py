@@ -65,6 +65,9 @@ class SessionForm(OnceForm):
                                      "computer waits, clock stopped, until a proctor re-admits them")
     requires_identity_check = BooleanField("Identity check-in: no one is admitted until a proctor records that they "
                                            "saw the candidate's identity document")
+    require_seb = BooleanField("Candidates sit in Safe Exam Browser, started with the session's configuration file",
+                               description="Any other browser is refused with a page that offers the file to "
+                                           "download and says how to start it.")
     grace_seconds = IntegerField("Grace period (seconds)", default=30, validators=[InputRequired(), NumberRange(0, 600)],
                                  description="Saves this long after a part's deadline still count.")
     proctors = CheckboxListField("Proctors")

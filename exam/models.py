@@ -72,6 +72,9 @@ class ExamSession(db.Model):
     # No one is admitted, by a proctor or automatically, before a proctor
     # records that they saw the candidate's identity document (an `IdentityCheck`).
     requires_identity_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Every request of the sitting must come from Safe Exam Browser started
+    # with the session's .seb file (exam/safe_browser.py).
+    require_seb: Mapped[bool] = mapped_column(Boolean, default=False)
     # Saves this many seconds after a section's deadline still count (network latency).
     grace_seconds: Mapped[int] = mapped_column(Integer, default=30)
     results_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

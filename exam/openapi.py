@@ -27,6 +27,11 @@ from openapi.parts import (
 TAGS = [{"name": "exam runner"}, {"name": "proctor"}]
 ATTEMPT_ID = id_parameter("attempt_id", "The signed-in candidate's attempt; another's answers 404, as for none.")
 SESSION_ID = id_parameter("session_id", "An exam session the signed-in proctor is assigned to (an admin: any).")
+SEB_HASH = {"name": "X-SafeExamBrowser-ConfigKeyHash", "in": "header", "required": False,
+            "schema": {"type": "string"},
+            "description": "Sent by Safe Exam Browser: SHA-256 (hex) of the request's absolute URL followed by the "
+                           "Config Key of the session's .seb file. Required in a session that requires Safe Exam "
+                           "Browser; ignored in any other."}
 
 SCHEMAS = {
     "AttemptState": {
@@ -169,7 +174,9 @@ def _attempt_operation(summary, description, success, parameters=(), body=None):
         "200": {"description": "The attempt's state, after settling it against the clock.",
                 "content": json_content(success)},
         "302": SIGN_IN_REDIRECT,
-        "403": NOT_ALLOWED,
+        "403": error_response("Signed in without the candidate role; or, in a session that requires Safe Exam "
+                              "Browser, sent without the hash of this URL and the session's Config Key "
+                              "(`safe_exam_browser_required`)."),
         "404": error_response("No such attempt, or not the signed-in candidate's."),
         "413": error_response(f"A body over the {bodies.MAX_BODY / 2**20:g} MB the runner's endpoints read "
                               "(`too_large`). The runner fills a batch of saves up to this size, so only a single "
@@ -177,7 +184,7 @@ def _attempt_operation(summary, description, success, parameters=(), body=None):
         "503": UNAVAILABLE,
     }
     operation = {"summary": summary, "description": description, "tags": ["exam runner"],
-                 "parameters": [ATTEMPT_ID, *parameters], "security": SIGNED_IN, "responses": responses}
+                 "parameters": [ATTEMPT_ID, *parameters, SEB_HASH], "security": SIGNED_IN, "responses": responses}
     if body is not None:
         responses["400"] = error_response("A body the runner never sends (the message names the field, e.g. "
                                           "`saves[0].seq`), or no valid CSRF token.")

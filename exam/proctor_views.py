@@ -86,6 +86,7 @@ def _session_form(form, session=None):
         form.admission.data = "auto" if session.auto_admit else "proctor"
         form.readmit_on_resume.data, form.grace_seconds.data = session.readmit_on_resume, session.grace_seconds
         form.requires_identity_check.data = session.requires_identity_check
+        form.require_seb.data = session.require_seb
         form.proctors.data = [str(p.id) for p in session.proctors]
     if request.method == "GET" and session is None and current_user.has_role(Role.PROCTOR):
         form.proctors.data = [str(current_user.id)]
@@ -100,7 +101,7 @@ def _options(form, published, offered):
         name=form.name.data, form=published[form.form.data], opens_at=_utc(form.opens_at.data),
         closes_at=_utc(form.closes_at.data), location=form.location.data, capacity=form.capacity.data,
         auto_admit=form.admission.data == "auto", readmit_on_resume=form.readmit_on_resume.data,
-        requires_identity_check=form.requires_identity_check.data,
+        requires_identity_check=form.requires_identity_check.data, require_seb=form.require_seb.data,
         grace_seconds=form.grace_seconds.data, proctors=proctors,
     )
 

@@ -41,6 +41,7 @@ class Options:
     auto_admit: bool = True
     readmit_on_resume: bool = False
     requires_identity_check: bool = False
+    require_seb: bool = False
     grace_seconds: int = 30
     proctors: list = field(default_factory=list)
 
@@ -67,7 +68,7 @@ def _describe(session):
     return {"name": session.name, "form": session.form.code, "opens_at": session.opens_at.isoformat(),
             "closes_at": session.closes_at.isoformat(), "location": session.location, "capacity": session.capacity,
             "auto_admit": session.auto_admit, "readmit_on_resume": session.readmit_on_resume,
-            "requires_identity_check": session.requires_identity_check,
+            "requires_identity_check": session.requires_identity_check, "require_seb": session.require_seb,
             "grace_seconds": session.grace_seconds, "proctors": sorted(p.email for p in session.proctors)}
 
 
@@ -78,6 +79,7 @@ def _apply(session, options):
     session.capacity, session.grace_seconds = options.capacity, options.grace_seconds
     session.auto_admit, session.readmit_on_resume = options.auto_admit, options.readmit_on_resume
     session.requires_identity_check = options.requires_identity_check
+    session.require_seb = options.require_seb
     session.proctors = list(options.proctors)
 
 

@@ -2,16 +2,16 @@
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.access import current_actor, roles_required
-from accounts.roles import Role
+from accounts.roles import PROCTORS, Role
 from clock import utcnow
-from errors import json_error
-from exam import bodies, delivery, openapi, presentation, saving
+from errors import ErrorCode, json_error, wants_json
+from exam import bodies, delivery, openapi, presentation, safe_browser, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
@@ -47,7 +47,26 @@ def _own_attempt(attempt_id, lock=False):
         )
     if attempt is None or attempt.enrollment.candidate_id != current_user.id:
         abort(404)
+    _admit_browser(attempt.session)
     return attempt
+
+
+def _seb_urls(session):
+    """The start and quit URLs of the session's .seb file, as the public address
+    the request came to (behind a proxy, ProxyFix gives Flask the public one)."""
+    return url_for("exam.join_session", session_id=session.id, _external=True), url_for("home.index", _external=True)
+
+
+def _admit_browser(session):
+    """Every runner request goes through here: in a session that requires Safe
+    Exam Browser, another browser gets a 403 saying how to start it."""
+    if safe_browser.admits(session, request.url, request.headers.get(safe_browser.HEADER), *_seb_urls(session)):
+        return
+    if wants_json():
+        abort(make_response(json_error(403, "This session must be taken in Safe Exam Browser, started with the "
+                                            "session's configuration file.", ErrorCode.SAFE_EXAM_BROWSER_REQUIRED)))
+    page = render_template("exam/safe_exam_browser.html", session=session, download_url=safe_browser.DOWNLOAD_URL)
+    abort(make_response(page, 403))
 
 
 @bp.route("/exam/sessions/<int:session_id>/join", methods=["GET", "POST"])
@@ -57,6 +76,7 @@ def join_session(session_id):
     session = db.session.get(ExamSession, session_id)
     if session is None or delivery.enrollment_for(session, current_user.id) is None:
         abort(404)
+    _admit_browser(session)
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -67,6 +87,19 @@ def join_session(session_id):
             db.session.commit()
             return redirect(url_for("exam.sit", attempt_id=attempt.id))
     return render_template("exam/join.html", session=session, form=form)
+
+
+@bp.route("/exam/sessions/<int:session_id>/config.seb")
+@roles_required(Role.CANDIDATE, *PROCTORS)
+def safe_exam_browser_config(session_id):
+    """Candidates enrolled in the session, its proctors and admins: the .seb file that starts Safe Exam Browser on it."""
+    session = db.session.get(ExamSession, session_id)
+    if session is None or not safe_browser.may_download(session, current_user):
+        abort(404)
+    response = make_response(safe_browser.config_file(*_seb_urls(session)))
+    response.mimetype = safe_browser.MEDIA_TYPE
+    response.headers["Content-Disposition"] = f"attachment; filename=attest-session-{session.id}.seb"
+    return response
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/agreement", methods=["GET", "POST"])

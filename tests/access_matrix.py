@@ -149,6 +149,9 @@ CHECKS = [
             ("GET", "/exam/attempts/{attempt_id}/result", "results.result"),
         ]
     ),
+    # The session's .seb file: its enrolled candidates (not a principal here), proctors and admins.
+    Check("GET", "/exam/sessions/{session_id}/config.seb", "exam.safe_exam_browser_config",
+          only([Role.CANDIDATE, *PROCTOR_STAFF]) | {Role.CANDIDATE.value: 404, OTHER_CANDIDATE: 404, OTHER_PROCTOR: 404}),
     Check("GET", "/proctor/sessions", "proctor.list_sessions", only(PROCTOR_STAFF)),
     Check("GET", "/proctor/sessions/new", "proctor.schedule_session", only(PROCTOR_STAFF)),
     # An empty post is shown again with its errors.

@@ -243,3 +243,30 @@ def test_another_window_opens_a_free_part_at_the_question_the_candidate_was_on(c
     page = client.get(address).get_data(as_text=True)
 
     assert 'data-current="3"' in page and len(stems(page)) == 3
+
+
+def test_the_pages_of_a_sitting_show_no_way_out_to_the_rest_of_the_site(client, create_user, exam_session, db,
+                                                                         time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    exam_session.auto_admit = False
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    db.session.commit()
+    sitting = f"/exam/attempts/{attempt.id}"
+
+    def page(path):
+        return client.get(path).get_data(as_text=True)
+
+    pages = [page(f"{sitting}/agreement")]
+    client.post(f"{sitting}/agreement", data={"agree": "y"})
+    pages.append(page(sitting))  # waiting to be admitted
+    db.session.expire_all()  # the agreement was posted in the request's own session
+    proctoring.apply(attempt.enrollment, "admit", T0, BY)
+    db.session.commit()
+    pages += [page(sitting), page(f"{sitting}/review")]
+
+    assert "Waiting to be admitted" in pages[1] and "Question 1 of 3" in pages[2]
+    for body in pages:
+        assert f'data-sitting="{sitting}"' in body and "/static/js/sitting.js" in body
+        assert 'aria-label="Main"' not in body and "Sign out" not in body and 'class="brand" href' not in body
+    home = page("/home/candidate")
+    assert 'aria-label="Main"' in home and "Sign out" in home and "sitting.js" not in home
