@@ -57,6 +57,24 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(database_url_for_test
 
 
 
+
+def test_migrating_a_database_with_sittings_down_and_up_keeps_every_row(demo_database, tmp_path, make_app):
+    # On SQLite, altering exam_sessions rebuilds it, and dropping the old table
+    # deleted every enrolment, attempt and answer by ON DELETE CASCADE.
+    app = make_app(copy_of_demo(demo_database, "down_and_up", tmp_path).url)
+    tables = ("exam_sessions", "enrollments", "attempts", "responses", "save_records")
+
+    def counts():
+        with db.engine.connect() as connection:
+            return {table: connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() for table in tables}
+
+    with app.app_context():
+        before = counts()
+        flask_migrate.downgrade(revision="0007")
+        flask_migrate.upgrade()
+
+        assert counts() == before and before["responses"] > 0
+
 # 0011_save_journal_digest: the journal's digests, and text no page can show ----
 
 JOURNAL_DIGEST = "0011"

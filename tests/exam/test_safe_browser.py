@@ -8,6 +8,7 @@ import pytest
 
 from exam import delivery, safe_browser, sessions
 from tests.conftest import sign_in
+from tests.exam.test_proctor_views import drawn
 from tests.exam_fixtures import BY, T0
 
 DATA = Path(__file__).parent / "data"
@@ -156,10 +157,10 @@ def test_a_proctor_schedules_a_session_requiring_seb(exam_form, login_as, client
     time_machine.move_to(T0, tick=False)
     login_as("proctor")
 
-    client.post("/proctor/sessions/new", data={
+    client.post("/proctor/sessions/new", data=drawn({
         "name": "Locked down", "form": str(exam_form.id), "opens_at": "2026-06-01T09:00",
         "closes_at": "2026-06-01T17:00", "location": "online", "admission": "auto", "require_seb": "y",
-        "grace_seconds": "30"})
+        "grace_seconds": "30"}))
 
     session = db.session.scalar(db.select(delivery.ExamSession).where(delivery.ExamSession.name == "Locked down"))
     assert session.require_seb
