@@ -187,3 +187,28 @@ def test_the_board_shows_300_candidates_and_refreshes_itself(page, live_app, cro
     expect(page.locator('[data-standing="paused"] .count')).to_have_text("1")
     expect(board_row(page, f"Crowd {tag} 250").get_by_role("checkbox")).to_be_checked()  # the tick survives
     expect(page.get_by_role("status").filter(has_text=re.compile("Updated"))).to_be_visible()
+
+
+def test_after_a_new_access_code_the_report_and_its_csvs_still_open(page, live_app):
+    with live_app.app_context():
+        proctor_user = user_by_email(PROCTOR[0])
+        demo = db.session.scalar(select(ExamSession).where(ExamSession.name == PROCTORED_SESSION))
+        session = sessions.schedule(sessions.Options(f"Reissue {secrets.token_hex(3)}", demo.form, demo.opens_at,
+                                                     demo.closes_at, proctors=[proctor_user]), BY)
+        sessions.enroll(session, create_user(f"reissue-{secrets.token_hex(3)}@example.org", "Rey Issue",
+                                             {Role.CANDIDATE}, PASSWORD, BY), BY)
+        db.session.commit()
+        session_id, old_code = session.id, session.access_code
+    sign_in(page, *PROCTOR)
+    page.goto(f"/proctor/sessions/{session_id}")
+
+    page.get_by_role("button", name="Issue a new code…").click()
+    expect(page.get_by_role("heading", name=re.compile("Issue a new access code"))).to_be_visible()
+    page.get_by_role("button", name="Issue a new code").click()
+    expect(page.get_by_text("The old one no longer admits anyone.")).to_be_visible()
+    page.get_by_role("link", name="Report").click()
+
+    expect(page.get_by_text("Access code changed")).to_be_visible()
+    assert old_code not in page.content()
+    for export in ("attendance.csv", "events.csv"):
+        assert page.request.get(f"/proctor/sessions/{session_id}/report/{export}").status == 200

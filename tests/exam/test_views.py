@@ -270,3 +270,16 @@ def test_the_pages_of_a_sitting_show_no_way_out_to_the_rest_of_the_site(client, 
         assert 'aria-label="Main"' not in body and "Sign out" not in body and 'class="brand" href' not in body
     home = page("/home/candidate")
     assert 'aria-label="Main"' in home and "Sign out" in home and "sitting.js" not in home
+
+
+def test_a_terminated_attempt_promises_no_results(client, create_user, exam_session, db, time_machine):
+    candidate = own_attempt_page(client, create_user, exam_session, db, time_machine)
+    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
+    delivery.agree(attempt, T0, BY)
+    proctoring.apply(attempt.enrollment, "terminate", T0, BY, reason="notes on the desk")
+    db.session.commit()
+
+    page = client.get(f"/exam/attempts/{attempt.id}").get_data(as_text=True)
+
+    assert "Your proctor ended this examination" in page and "notes on the desk" in page
+    assert "Results are released" not in page
