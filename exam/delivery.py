@@ -171,12 +171,12 @@ def candidate_refusal(attempt, tab=None):
     changes anything. Given a tab, only the tab holding the claim may move."""
     if attempt.finished:
         return SaveCode.ATTEMPT_FINISHED, "this attempt is finished"
+    if tab is not None and (not tab or attempt.active_tab != tab):
+        return SaveCode.STALE_TAB, "the examination is open in another window or on another computer"
     if attempt.status == AttemptStatus.PAUSED:
         return SaveCode.PAUSED, PAUSED_SENTENCES[attempt.hold]
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return SaveCode.NOT_STARTED, "this attempt has not started"
-    if tab is not None and (not tab or attempt.active_tab != tab):
-        return SaveCode.STALE_TAB, "the examination is open in another window or on another computer"
     return None
 
 

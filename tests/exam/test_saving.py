@@ -184,7 +184,7 @@ def test_a_claim_from_a_new_tab_in_a_readmit_session_stops_the_old_tab_too(start
     old = saving.save(attempt, [entry(1, attempt.responses[0], "flag", True)], "tab", NOW, BY)
     new = saving.save(attempt, [entry(2, attempt.responses[0], "flag", True)], "new tab", NOW, BY)
 
-    assert [old[0].code, new[0].code] == ["paused", "paused"]
+    assert [old[0].code, new[0].code] == ["stale_tab", "paused"]
     assert new[0].reason == "the examination waits for your proctor to re-admit you"
     assert attempt.responses[0].flagged is False
 
