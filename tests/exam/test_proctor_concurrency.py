@@ -72,28 +72,37 @@ def seat_candidates(app, count):
         return session.id, ids
 
 
-def race(app, session_id, enrollment_id):
-    """Extend and terminate at once; what each proctor was told."""
-    barrier = threading.Barrier(2)
-    told = {}
+def at_once(app, *moves):
+    """Run each move in a thread of its own, in its own app context and
+    transaction, all let go at the same moment."""
+    barrier = threading.Barrier(len(moves))
 
-    def proctor(name, action, **arguments):
+    def run(move):
         with app.app_context():
             barrier.wait()
-            session = db.session.get(ExamSession, session_id)
-            outcome = proctoring.act(session, [enrollment_id], action, T0 + timedelta(minutes=5),
-                                     Actor(None, name), **arguments)
+            move()
             db.session.commit()
-            told[name] = outcome
 
-    threads = [
-        threading.Thread(target=proctor, args=("extender", "extend"), kwargs={"reason": "noise", "minutes": 5}),
-        threading.Thread(target=proctor, args=("terminator", "terminate"), kwargs={"reason": "conduct"}),
-    ]
+    threads = [threading.Thread(target=run, args=(move,)) for move in moves]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+
+
+def race(app, session_id, enrollment_id):
+    """Extend and terminate at once; what each proctor was told."""
+    told = {}
+
+    def proctor(name, action, **arguments):
+        def move():
+            session = db.session.get(ExamSession, session_id)
+            told[name] = proctoring.act(session, [enrollment_id], action, T0 + timedelta(minutes=5),
+                                        Actor(None, name), **arguments)
+        return move
+
+    at_once(app, proctor("extender", "extend", reason="noise", minutes=5),
+            proctor("terminator", "terminate", reason="conduct"))
     return told
 
 
@@ -127,35 +136,23 @@ def test_an_extension_and_a_termination_at_once_end_consistently(committed_app):
 
 def submit_or_terminate(app, session_id, enrollment_id):
     """The candidate submits while a proctor terminates; what each was told."""
-    barrier = threading.Barrier(2)
     told = {}
 
     def candidate():
-        with app.app_context():
-            barrier.wait()
-            # As the finish endpoint does: the attempt's row locked before it is settled and judged.
-            attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment_id)
-                                        .with_for_update())
-            try:
-                delivery.finish_section(attempt, 1, T0 + timedelta(minutes=5), Actor(None, "candidate"))
-                told["candidate"] = "submitted"
-            except delivery.DeliveryError as refusal:
-                told["candidate"] = str(refusal)
-            db.session.commit()
+        # As the finish endpoint does: the attempt's row locked before it is settled and judged.
+        attempt = db.session.scalar(select(Attempt).where(Attempt.enrollment_id == enrollment_id).with_for_update())
+        try:
+            delivery.finish_section(attempt, 1, T0 + timedelta(minutes=5), Actor(None, "candidate"))
+            told["candidate"] = "submitted"
+        except delivery.DeliveryError as refusal:
+            told["candidate"] = str(refusal)
 
     def proctor():
-        with app.app_context():
-            barrier.wait()
-            session = db.session.get(ExamSession, session_id)
-            told["proctor"] = proctoring.act(session, [enrollment_id], "terminate", T0 + timedelta(minutes=5),
-                                             Actor(None, "proctor"), reason="conduct")
-            db.session.commit()
+        session = db.session.get(ExamSession, session_id)
+        told["proctor"] = proctoring.act(session, [enrollment_id], "terminate", T0 + timedelta(minutes=5),
+                                         Actor(None, "proctor"), reason="conduct")
 
-    threads = [threading.Thread(target=candidate), threading.Thread(target=proctor)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(app, candidate, proctor)
     return told
 
 
@@ -189,27 +186,19 @@ def test_one_extension_sent_twice_at_once_adds_its_minutes_once(committed_app):
         db.session.commit()
         proctor_id = proctor.id
     token = submissions.new_token()
-    barrier = threading.Barrier(2)
     repeats = []
 
     def send():
         # What the view does with a sending: claim its token, act unless it is a repeat, keep the answer, commit.
-        with committed_app.app_context():
-            barrier.wait()
-            claim = submissions.claim(token, proctor_id, T0)
-            repeats.append(claim.repeat)
-            if not claim.repeat:
-                session = db.session.get(ExamSession, session_id)
-                proctoring.act(session, [enrollment_id], "extend", T0 + timedelta(minutes=5), Actor(proctor_id, "x"),
-                               reason="noise", minutes=5)
-                submissions.keep_answer(claim, "/board", [("success", "5 more minutes")])
-            db.session.commit()
+        claim = submissions.claim(token, proctor_id, T0)
+        repeats.append(claim.repeat)
+        if not claim.repeat:
+            session = db.session.get(ExamSession, session_id)
+            proctoring.act(session, [enrollment_id], "extend", T0 + timedelta(minutes=5), Actor(proctor_id, "x"),
+                           reason="noise", minutes=5)
+            submissions.keep_answer(claim, "/board", [("success", "5 more minutes")])
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(committed_app, send, send)
 
     assert sorted(repeats) == [False, True]
     with committed_app.app_context():
