@@ -47,10 +47,13 @@ def _utc(value):
               help="A candidate who reopens a started examination elsewhere waits for a proctor to re-admit them.")
 @click.option("--identity-check", is_flag=True,
               help="No one is admitted until a proctor records that they saw the candidate's identity document.")
+@click.option("--require-seb", is_flag=True,
+              help="Candidates sit in Safe Exam Browser started with the session's .seb file; other browsers are "
+                   "refused.")
 @click.option("--proctor", "proctor_emails", multiple=True, metavar="EMAIL",
               help="A proctor assigned to the session (repeat for several); they see it on their board.")
 def create_session_command(name, form_code, opens, hours, location, access_code, grace_seconds, capacity,
-                           admission, readmit, identity_check, proctor_emails):
+                           admission, readmit, identity_check, require_seb, proctor_emails):
     """Schedule the exam session NAME for a published form; prints its access code."""
     form = db.session.scalar(select(Form).where(Form.code == form_code.upper()))
     if form is None:
@@ -64,7 +67,7 @@ def create_session_command(name, form_code, opens, hours, location, access_code,
     opens_at = _utc(opens) if opens else utcnow()
     options = sessions.Options(name, form, opens_at, opens_at + timedelta(hours=hours), location, capacity=capacity,
                                auto_admit=admission == "auto", readmit_on_resume=readmit,
-                               requires_identity_check=identity_check,
+                               requires_identity_check=identity_check, require_seb=require_seb,
                                grace_seconds=grace_seconds, proctors=proctors)
     try:
         session = sessions.schedule(options, command_line_actor(), access_code)

@@ -78,3 +78,11 @@ def test_create_session_can_require_identity_check_in(runner, exam_form, db):
     assert created.exit_code == 0, created.output
     session = db.session.scalar(db.select(ExamSession).where(ExamSession.name == "Checked room"))
     assert session.requires_identity_check is True
+
+
+def test_create_session_can_require_safe_exam_browser(runner, exam_form, db):
+    created = runner.invoke(args=["exam", "create-session", "Locked room", "--form", "EXAM-T", "--require-seb"])
+
+    assert created.exit_code == 0, created.output
+    session = db.session.scalar(db.select(ExamSession).where(ExamSession.name == "Locked room"))
+    assert session.require_seb is True
