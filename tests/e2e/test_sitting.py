@@ -393,6 +393,8 @@ def test_a_save_too_large_for_the_server_is_dropped_and_said_so_and_the_next_is_
     # The journal let it go, so the next is saved; the first stays shown as not saved.
     expect(page.locator("#save-status")).to_have_text(
         "Not saved: 1 change refused (see the message above the questions)")
+    page.wait_for_function("""() => Object.keys(localStorage).filter((key) => key.startsWith("attest-journal-"))
+                                       .every((key) => JSON.parse(localStorage.getItem(key)).length === 0)""")
     assert len(refused) == 1
     answers = saved_answers(live_app, email)[1]
     assert answers[0] is None and answers[1] is not None
