@@ -29,6 +29,7 @@ from health import bp as health_bp
 from home.views import bp as home_bp
 from item_bank.cli import item_bank_cli
 from item_bank.views import bp as item_bank_bp
+from mail import models as mail_models  # noqa: F401 (the outbox's table, before any blueprint writes to it)
 from openapi.views import bp as openapi_bp
 from rating.cli import rating_cli
 from rating.views import bp as rating_bp
