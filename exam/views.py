@@ -60,6 +60,8 @@ def _seb_urls(session):
 def _admit_browser(session):
     """Every runner request goes through here: in a session that requires Safe
     Exam Browser, another browser gets a 403 saying how to start it."""
+    if not session.require_seb:  # the state poll is hot: no addresses built for the rest
+        return
     if safe_browser.admits(session, request.url, request.headers.get(safe_browser.HEADER), *_seb_urls(session)):
         return
     if wants_json():
