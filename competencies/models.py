@@ -256,3 +256,21 @@ class ApplicationComment(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class RenewalReminder(db.Model):
+    """A renewal reminder sent: one per endorsement, renewal date and threshold
+    (days before it), so running the reminders again sends none twice and
+    next year's renewal is reminded afresh."""
+
+    __tablename__ = "renewal_reminders"
+    __table_args__ = (
+        UniqueConstraint("application_id", "renewal_due", "days", name="uq_renewal_reminders_once"),
+        CheckConstraint("days > 0", name="days_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    renewal_due: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

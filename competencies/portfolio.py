@@ -12,7 +12,7 @@ from functools import cache
 from sqlalchemy import select
 
 from audit import log
-from competencies import definitions, evidence, rules, written_exam
+from competencies import definitions, evidence, notifications, rules, written_exam
 from competencies.conflicts import record_conflict
 from competencies.models import (
     Application,
@@ -223,6 +223,8 @@ def submit(application, by, now, today):
     before = application.status
     application.status, application.submitted_at = ApplicationStatus.SUBMITTED.value, now
     log.record("portfolio.submit", by, application, before=before, after=application.status)
+    notifications.submitted(application, definition_of(application).name,
+                            again=before == ApplicationStatus.MORE_INFORMATION.value)
 
 
 def open_references(application):

@@ -1,10 +1,22 @@
 """The yearly renewal of an endorsement: in the year before the renewal date,
 the category's training hours (15 for the Mentor) and, where the category
 renews it, reflective supervision/consultation hours (12 for Clinical), and a
-membership that is current. Entries are the portfolio's own, by their dates."""
+membership that is current. Entries are the portfolio's own, by their dates.
 
-from competencies import portfolio
+The candidate is reminded 60 and 30 days before the renewal date
+(`remind`, run daily by `flask portfolio remind-renewals`); each reminder is
+kept as a `RenewalReminder`, so it goes once."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from competencies import notifications, portfolio
+from competencies.models import Application, ApplicationStatus, RenewalReminder
 from competencies.rules import RequirementResult, add_months
+from extensions import db
+
+REMINDER_DAYS = (60, 30)  # days before the renewal date
 
 
 def period(application):
@@ -44,3 +56,33 @@ def _hours_line(kind, title, hours, needed, first, last):
         return RequirementResult(kind, title, True, [], [f"{hours:g} of {needed:g} hours ({span})"])
     return RequirementResult(kind, title, False, [f"{hours:g} of {needed:g} hours logged {span}: add "
                                                   f"{needed - hours:g} more"])
+
+
+def _reminded(application, days):
+    """Whether this renewal's reminder at `days`, or a later (nearer) one, was sent."""
+    return db.session.scalar(select(RenewalReminder.id).where(
+        RenewalReminder.application_id == application.id, RenewalReminder.renewal_due == application.renewal_due,
+        RenewalReminder.days <= days).limit(1)) is not None
+
+
+def remind(today, now):
+    """Remind every endorsed candidate whose renewal date is a threshold away
+    or nearer, once per renewal date and threshold; a run that missed a
+    threshold sends only the nearest one reached. Returns those reminded."""
+    endorsed = db.session.scalars(select(Application).where(
+        Application.status == ApplicationStatus.ENDORSED.value, Application.renewal_due > today,
+        Application.renewal_due <= today + timedelta(days=max(REMINDER_DAYS)))
+        .order_by(Application.renewal_due, Application.id)).all()
+    reminded = []
+    for application in endorsed:
+        left = (application.renewal_due - today).days
+        days = min(threshold for threshold in REMINDER_DAYS if left <= threshold)
+        if _reminded(application, days):
+            continue
+        db.session.add(RenewalReminder(application_id=application.id, renewal_due=application.renewal_due, days=days,
+                                       sent_at=now))
+        notifications.renewal_due(application, portfolio.definition_of(application).name, left,
+                                  status(application, today))
+        reminded.append(application)
+    db.session.flush()
+    return reminded

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from audit import log
-from competencies import portfolio, renewal, written_exam
+from competencies import notifications, portfolio, renewal, written_exam
 from competencies.models import Application, ApplicationComment, ApplicationStatus, Decision, RequirementDecision
 from competencies.rules import add_months
 from extensions import db
@@ -183,6 +183,7 @@ def request_information(application, body, by, now):
         raise ReviewRefused("say what information the candidate should add")
     _comment(application, body, by, now, S.MORE_INFORMATION)
     _move(application, S.MORE_INFORMATION, by, body.strip())
+    notifications.more_information(application, portfolio.definition_of(application).name, body)
 
 
 def defer(application, body, by, now):
@@ -210,6 +211,7 @@ def approve(application, body, by, now):
     if body.strip():
         _comment(application, body, by, now, S.APPROVED)
     _move(application, S.APPROVED, by)
+    notifications.approved(application, portfolio.definition_of(application).name, body)
     settle_exam(application, by)
 
 
@@ -240,6 +242,7 @@ def endorse(application, by, today):
     _move(application, S.ENDORSED, by)
     log.record("application.endorse", by, application, number=application.endorsement_number,
                renewal_due=application.renewal_due.isoformat())
+    notifications.endorsed(application, portfolio.definition_of(application).name)
 
 
 def renew(application, by, today):

@@ -15,7 +15,7 @@ from accounts.roles import PROCTORS, Role
 from accounts.signin import normalise_email
 from accounts.users import find_users, user_by_email
 from audit import log
-from exam import timing
+from exam import notifications, timing
 from exam.delivery import enrollment_for, new_access_code
 from exam.models import Enrollment, ExamSession
 from extensions import db
@@ -126,9 +126,10 @@ def seats_left(session):
 
 
 def enroll(session, candidate, by, *, time_multiplier=1.0, extra_minutes=0, large_text=False, high_contrast=False):
-    """Enrol a candidate, or update their accommodations if already enrolled."""
+    """Enrol a candidate (who is told by mail), or update their accommodations if already enrolled."""
     enrollment = enrollment_for(session, candidate.id)
-    if enrollment is None:
+    new = enrollment is None
+    if new:
         if session.closed:
             raise SessionError("this session is closed")
         if seats_left(session) == 0:
@@ -148,6 +149,8 @@ def enroll(session, candidate, by, *, time_multiplier=1.0, extra_minutes=0, larg
         after["deadline"] = timing.recompute_deadline(section, enrollment).isoformat()
     db.session.flush()
     log.record("session.enrolled", by, session, candidate=candidate.email, before=before, after=after)
+    if new:
+        notifications.enrolled(enrollment)
     return enrollment
 
 

@@ -19,6 +19,7 @@ from accounts.users import find_users
 from audit import log
 from exam.models import Attempt, Enrollment, Response
 from extensions import db
+from rating import notifications
 from rating.models import CaseStatus, RaterConflict, Rating, RatingCase
 from rating.plans import plan_for
 from rating.responses import cases_by_response, queued, to_rate
@@ -88,7 +89,9 @@ def refusal(case, response, rater, adjudication):
     return None
 
 
-def assign(response, rater, now, by, adjudication=False):
+def assign(response, rater, now, by, adjudication=False, tell=True):
+    """Put `rater` on `response`; they are told by mail unless `tell` is false
+    (an automatic assignment tells each rater once, of all it gave them)."""
     case = existing_case(response)
     reason = refusal(case, response, rater, adjudication)
     if reason:
@@ -100,6 +103,8 @@ def assign(response, rater, now, by, adjudication=False):
     db.session.add(rating)
     db.session.flush()
     log.record("rating.assigned", by, rating, case=case.code, rater=rater.email, adjudication=adjudication)
+    if tell:
+        notifications.assigned([rating])
     return rating
 
 
@@ -141,7 +146,7 @@ def place(response, case, pool, loads, now, by, adjudication=False):
         return None
     loads[rater.id][0] += 1
     loads[rater.id][1] += 1
-    return assign(response, rater, now, by, adjudication)
+    return assign(response, rater, now, by, adjudication, tell=False)
 
 
 def assign_automatically(form, now, by):
@@ -166,12 +171,16 @@ def assign_automatically(form, now, by):
                 continue
             case = rating.case
             result.ratings.append(rating)
+    notifications.assigned(result.ratings)
     return result
 
 
 def assign_adjudicator(case, now, by):
     """Put the least-loaded eligible rater on a case that just went to adjudication."""
-    return place(case.response, case, raters(), _workloads(), now, by, adjudication=True)
+    rating = place(case.response, case, raters(), _workloads(), now, by, adjudication=True)
+    if rating is not None:
+        notifications.assigned([rating])
+    return rating
 
 
 def declare_conflict(rater, candidate, reason, by):

@@ -1,4 +1,4 @@
-"""`flask rating ...`: fill a form's rating queue."""
+"""`flask rating ...`: fill a form's rating queue; remind raters of overdue ratings."""
 
 import click
 from flask.cli import AppGroup
@@ -8,7 +8,7 @@ from accounts.cli import command_line_actor
 from clock import utcnow
 from extensions import db
 from item_bank.models import Form
-from rating import assignment, dashboards
+from rating import assignment, dashboards, notifications
 
 rating_cli = AppGroup("rating", help="Vignette rating: assignment and the queue.")
 
@@ -29,3 +29,13 @@ def assign_command(form_code):
                f"Queue of {form.code}: {queue.rating} being rated, {queue.adjudication} in adjudication, "
                f"{queue.final} final.")
 
+
+
+@rating_cli.command("remind-overdue")
+def remind_overdue_command():
+    """Remind raters of ratings past their due date, on the day it passes and
+    a week later: one message per rater, each reminder once, so it is safe to
+    run daily from cron."""
+    reminded = notifications.remind_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"{len(reminded)} overdue rating(s) reminded of.")

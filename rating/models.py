@@ -163,3 +163,20 @@ class RaterConflict(db.Model):
 
     rater: Mapped[User] = relationship(foreign_keys=[rater_id])
     candidate: Mapped[User] = relationship(foreign_keys=[candidate_id])
+
+
+class OverdueReminder(db.Model):
+    """An overdue reminder sent for a rating: one per rating and threshold
+    (days past its due date), so running the reminders again sends none
+    twice. A withdrawn rating takes its reminders with it."""
+
+    __tablename__ = "overdue_reminders"
+    __table_args__ = (
+        UniqueConstraint("rating_id", "days", name="uq_overdue_reminders_once"),
+        CheckConstraint("days >= 0", name="days_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"), index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
