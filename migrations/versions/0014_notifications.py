@@ -1,6 +1,6 @@
 """Notifications: which renewal and overdue-rating reminders were sent, so each goes once.
 
-Revision ID: 0014_notifications
+Revision ID: 0014
 Revises: 0013
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import clock
 
 
-revision = '0014_notifications'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
