@@ -126,8 +126,9 @@ def _exam_line(exam):
 
 
 def _verification(pdf, application, address):
-    pdf.paragraph(f"Verify this endorsement at {address} (verification code "
-                  f"{verification.shown(application.verification_code)}).")
+    pdf.paragraph("Anyone may verify this endorsement at the address below, or by scanning the code:")
+    pdf.paragraph(address)
+    pdf.paragraph(f"Verification code {verification.shown(application.verification_code)}")
     image = io.BytesIO()
     segno.make(address, error="m").save(image, kind="png", scale=8, border=2)
     pdf.image(image, w=QR_SIZE, h=QR_SIZE)
