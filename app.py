@@ -17,6 +17,7 @@ from backup.cli import backup_command, restore_command
 from competencies.cli import portfolio_cli
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp
+from competencies.verification_views import bp as verification_bp
 from competencies.views import bp as portfolio_bp
 from config import INSTANCE_DIR, config_from_environment
 from database import init_database
@@ -69,7 +70,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, openapi_bp,
-                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp):
+                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp, verification_bp):
         app.register_blueprint(blueprint)
 
 

@@ -71,6 +71,8 @@ class Config:
     # portfolio documents are held to 10 MB by competencies/uploads.py.
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     USERS_PER_PAGE = 50
+    # Per address, on the public verification page and directory: a verifier checks a few, a harvester many.
+    VERIFICATION_LIMIT = "30 per minute;300 per day"
 
 
 class DevelopmentConfig(Config):

@@ -80,6 +80,29 @@ class TranscriptForm(FlaskForm):
                      description=FILE_HELP)
 
 
+class VerificationForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET lookup changes nothing
+
+    number = StringField("Endorsement number", validators=[DataRequired(), Length(max=24)],
+                         description="As printed on the documentation of competencies, e.g. MENTOR-2026-00042.")
+    code = StringField("Verification code", validators=[DataRequired(), Length(max=40)],
+                       description="The code printed beside the number, e.g. 7KQ2-M9XD-4TRB.")
+
+
+class DirectorySearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Name", validators=[Optional(), Length(max=120)])
+
+
+class ListingForm(FlaskForm):
+    listed = RadioField("Public directory", choices=[SelectChoice("yes", "List me in the public directory"),
+                                                     SelectChoice("no", "Do not list me")],
+                        validators=[InputRequired(message="Choose whether to be listed.")])
+
+
 class EthicsForm(FlaskForm):
     typed_name = StringField("Type your full name to sign", validators=[DataRequired(), Length(max=120)])
     agree = BooleanField("I have read the code of ethics and the endorsement agreement and agree to them",

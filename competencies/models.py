@@ -48,6 +48,8 @@ class Application(db.Model):
     __table_args__ = (
         UniqueConstraint("candidate_id", "endorsement", name="uq_applications_candidate_endorsement"),
         CheckConstraint(f"status IN ({', '.join(repr(s.value) for s in ApplicationStatus)})", name="known_status"),
+        CheckConstraint("endorsement_number IS NULL OR verification_code IS NOT NULL",
+                        name="issued_with_verification_code"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -68,6 +70,10 @@ class Application(db.Model):
     endorsement_number: Mapped[str | None] = mapped_column(String(24), unique=True)
     endorsed_on: Mapped[date | None] = mapped_column(Date)
     renewal_due: Mapped[date | None] = mapped_column(Date)
+    # Printed beside the number on the record: the two together let anyone verify it (verification.py).
+    verification_code: Mapped[str | None] = mapped_column(String(12))
+    # The endorsed candidate's consent to be listed in the public directory; never without it.
+    listed_in_directory: Mapped[bool] = mapped_column(Boolean, default=False)
 
     candidate: Mapped[User] = relationship()
     education: Mapped[list["EducationEntry"]] = relationship(back_populates="application",

@@ -5,19 +5,25 @@ Why the choices below:
 - Staff see the reference ratings' mean and counts; the candidate sees only
   "Meets" / "Below Meets" / "No information", because a candidate may have
   waived access to what raters wrote, and figures would give it away.
+- An issued endorsement's record carries its verification address, code
+  included, as text and as a QR code (segno, a PNG fpdf2 places), so a reader
+  of the paper reaches the public verification page without typing.
 - Names and entries are any Unicode. DejaVu Sans, when the machine has it,
   covers most scripts; otherwise fpdf2's core Helvetica takes only latin-1,
   so every string goes through `latin1` (accents kept where latin-1 has them,
   stripped where it does not, "?" for the rest) and rendering never raises.
 """
 
+import io
 import unicodedata
 from pathlib import Path
 
+import segno
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 import clock
+from competencies import verification
 from competencies.record import MEETS
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -26,6 +32,7 @@ DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
 FOLDS = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
                        "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i"})
 LINE = 5.5  # mm
+QR_SIZE = 28  # mm: a phone reads it from an arm's length
 
 
 def latin1(text):
@@ -118,7 +125,16 @@ def _exam_line(exam):
         exam.outcome, "Written examination: not sat yet")
 
 
-def _header(pdf, record):
+def _verification(pdf, application, address):
+    pdf.paragraph("Anyone may verify this endorsement at the address below, or by scanning the code:")
+    pdf.paragraph(address)
+    pdf.paragraph(f"Verification code {verification.shown(application.verification_code)}")
+    image = io.BytesIO()
+    segno.make(address, error="m").save(image, kind="png", scale=8, border=2)
+    pdf.image(image, w=QR_SIZE, h=QR_SIZE)
+
+
+def _header(pdf, record, verification_address):
     application = record.application
     pdf.paragraph("Documentation of competencies", 16, "B")
     pdf.ln(2)
@@ -128,6 +144,8 @@ def _header(pdf, record):
     if record.endorsed:
         pdf.paragraph(f"Endorsement number {application.endorsement_number}, issued {_iso(application.endorsed_on)}, "
                  f"renewal due {_iso(application.renewal_due)}")
+        if verification_address:
+            _verification(pdf, application, verification_address)
         return
     pdf.paragraph(f"Status: {application.state.label}")
     if not record.final:
@@ -157,13 +175,14 @@ def _experience(pdf, record):
     pdf.paragraph(_exam_line(record.exam))
 
 
-def render(record, staff=False):
+def render(record, staff=False, verification_address=None):
     """The documentation of competencies of `record` (a `record.CompetencyRecord`) as PDF bytes;
-    `staff` shows the reference ratings' figures, otherwise only whether they meet "Meets"."""
+    `staff` shows the reference ratings' figures, otherwise only whether they meet "Meets";
+    an endorsed record prints `verification_address`, with its QR code."""
     pdf = Document()
     pdf.set_title(pdf.safe(f"Documentation of competencies: {record.application.candidate.name}"))
     pdf.add_page()
-    _header(pdf, record)
+    _header(pdf, record, verification_address)
     pdf.heading("Requirements")
     pdf.rows(("Requirement", "Result", "Details"), _result_rows(record.requirements), (30, 12, 58))
     pdf.heading("Competency domains")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from audit import log
-from competencies import notifications, portfolio, renewal, written_exam
+from competencies import notifications, portfolio, renewal, verification, written_exam
 from competencies.models import Application, ApplicationComment, ApplicationStatus, Decision, RequirementDecision
 from competencies.rules import add_months
 from extensions import db
@@ -239,6 +239,7 @@ def endorse(application, by, today):
             f"{result.title}: {', '.join(result.missing)}" for result in unmet))
     application.endorsement_number = endorsement_number(application, today.year)
     application.endorsed_on, application.renewal_due = today, add_months(today, 12)
+    application.verification_code = verification.new_code()
     _move(application, S.ENDORSED, by)
     log.record("application.endorse", by, application, number=application.endorsement_number,
                renewal_due=application.renewal_due.isoformat())

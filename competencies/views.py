@@ -11,7 +11,7 @@ from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import COORDINATORS, Role
 from clock import utcnow
-from competencies import documents, pdf, portfolio, record, references, review
+from competencies import documents, pdf, portfolio, record, references, review, verification
 from competencies.forms import (
     CategoryForm,
     DocumentForm,
@@ -411,7 +411,8 @@ def competency_record(application_id):
 def competency_record_pdf(application_id):
     """The owner, coordinators and admins: the documentation of competencies as a PDF download."""
     application = _visible(application_id)
-    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*COORDINATORS))
+    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*COORDINATORS),
+                      verification_address=verification.address(application))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (f'attachment; filename="competency-record-{application.id}.pdf"')
     response.headers["Cache-Control"] = "private, no-store"

@@ -246,6 +246,7 @@ CHECKS = [
             ("POST", "/references/{reference_id}/link", "portfolio.new_reference_link"),
             ("POST", "/references/{reference_id}/withdraw", "portfolio.withdraw_reference"),
             ("POST", "/submit", "portfolio.submit"),
+            ("POST", "/directory", "verification.set_listing"),
         ]
     ),
     Check("GET", PORTFOLIO + "/documents/{document_id}", "portfolio.download", owner_or_staff()),
@@ -253,6 +254,10 @@ CHECKS = [
     Check("GET", PORTFOLIO + "/record.pdf", "portfolio.competency_record_pdf", owner_or_staff()),
     Check("GET", "/references/not-a-link", "references.rate", everyone(404)),
     Check("POST", "/references/not-a-link", "references.rate", everyone(404)),
+    Check("GET", "/verify", "verification.lookup", everyone(200)),
+    Check("GET", "/verify/MENTOR-2026-00001", "verification.verify", everyone(200)),
+    Check("GET", "/verify/MENTOR-2026-00001?code=0000-0000-0000", "verification.verify", everyone(404)),
+    Check("GET", "/directory", "verification.directory", everyone(200)),
     Check("GET", "/applications", "review.queue", only(COORDINATORS)),
     Check("GET", REVIEW, "review.application", only(COORDINATORS)),
     # Empty posts are refused with their reasons; a draft is not reviewed, endorsed or renewed.

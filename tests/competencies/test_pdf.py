@@ -21,6 +21,7 @@ def make_record(name="Ada Lovelace", status=ApplicationStatus.ENDORSED, exam=Non
     application = SimpleNamespace(
         candidate=SimpleNamespace(name=name, email="ada@example.org"),
         state=status, endorsement_number="IMH-2026-0042", endorsed_on=date(2026, 5, 1), renewal_due=date(2027, 5, 1),
+        verification_code="7KQ2M9XD4TRB",
         work=[SimpleNamespace(position="Home visitor", employer="Family Center", started_on=date(2019, 1, 7),
                               ended_on=date(2022, 6, 30)),
               SimpleNamespace(position="Clinical supervisor", employer="Early Years Clinic",
@@ -70,6 +71,15 @@ def test_endorsed_record(core_font):
     assert "passed (attempt finished 2026-03-02)" in text
     assert "Renewal training" in text
     assert "Page 1 of" in text
+
+
+def test_an_endorsed_record_prints_its_verification_address_and_its_qr_code(core_font):
+    address = "https://attest.example/verify/IMH-2026-0042?code=7KQ2M9XD4TRB"
+    document = pdf.render(make_record(), verification_address=address)
+    text = page_text(document)
+    assert f"({address})" in text and "Verification code 7KQ2-M9XD-4TRB" in text
+    assert b"/Subtype /Image" in document
+    assert b"/Subtype /Image" not in pdf.render(make_record())
 
 
 @pytest.mark.parametrize("outcome", ["pending", None])
