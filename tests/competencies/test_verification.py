@@ -22,7 +22,7 @@ from tests.competencies.conftest import TODAY, fill
 from tests.conftest import copy_of_demo
 from tests.exam_fixtures import T0
 
-MIGRATION = "0014_endorsement_verification"
+MIGRATION = "0015"
 
 
 def by(user_id):
