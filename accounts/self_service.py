@@ -40,14 +40,13 @@ def register(name, email, password, origin, now):
     user = User(email=email, name=name, password_hash=hash_password(password), active=True, email_verified_at=None,
                 role_rows=[UserRole(role=Role.CANDIDATE.value)])
     try:
-        # Two registrations of one email at once: the second finds the first's row.
+        # The hash above is paid either way, so a taken email answers as
+        # quickly as a new one; the unique email finds it, even one
+        # registered by a request running at the same moment.
         with db.session.begin_nested():
             db.session.add(user)
     except IntegrityError:
-        user = None
-    owner = user_by_email(email) if user is None else None
-    if owner is not None:
-        _tell_owner_of_registration(owner, origin)
+        _tell_owner_of_registration(user_by_email(email), origin)
         return None
     log.record("user.registered", log.Actor(user.id, origin), user,
                after={"email": email, "name": name, "roles": [Role.CANDIDATE.value]})
