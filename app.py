@@ -9,6 +9,7 @@ from flask_login import current_user
 from accounts import navigation
 from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
+from accounts.self_service_views import bp as self_service_bp
 from accounts.views import bp as accounts_bp
 from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
@@ -70,7 +71,8 @@ def register_extensions(app):
 
 def register_blueprints(app):
     for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, openapi_bp,
-                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp, verification_bp):
+                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp, self_service_bp,
+                      verification_bp):
         app.register_blueprint(blueprint)
 
 

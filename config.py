@@ -66,6 +66,11 @@ class Config:
     SIGN_IN_LIMIT_PER_ACCOUNT = "50 per hour"  # other browsers at addresses no one signed in from today
     SIGN_IN_LIMIT_PER_ACCOUNT_AT_KNOWN_ADDRESSES = "50 per hour"  # ... at addresses someone signed in from
     SIGN_IN_LIMIT_UNKNOWN_PER_ADDRESS = "1000 per hour"  # emails with no account: spraying
+    # Requests that mail an address someone typed (accounts/mail_limits.py):
+    # every one counts, per client address (a room registering at once fits)
+    # and per target email (a person asks again a few times, nobody floods them).
+    MAIL_REQUEST_LIMIT_PER_ADDRESS = "100 per hour"
+    MAIL_REQUEST_LIMIT_PER_EMAIL = "5 per hour"
     PASSWORD_HASH_PROFILE = "OWASP"  # see accounts/passwords.py
     # A request body larger than this is refused before it is read (413);
     # portfolio documents are held to 10 MB by competencies/uploads.py.

@@ -3,7 +3,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts import submissions
@@ -18,6 +18,34 @@ ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 class SignInForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired()])
+
+
+class EmailOnlyForm(FlaskForm):
+    """An email to mail a link to: a password reset, a new confirmation link."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired()],
+                             description=f"At least {MIN_LENGTH} characters.")
+    password_again = PasswordField("New password again",
+                                   validators=[DataRequired(), EqualTo("password", "The two passwords differ.")])
+
+
+class RegisterForm(NewPasswordForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)])
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)],
+                       description="We send a link to it: your account works once you follow it.")
+    password = PasswordField("Password", validators=[DataRequired()], description=f"At least {MIN_LENGTH} characters.")
+    password_again = PasswordField("Password again",
+                                   validators=[DataRequired(), EqualTo("password", "The two passwords differ.")])
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = EmailField("New email", validators=[DataRequired(), Length(max=254)],
+                           description="We send a link to it: your email changes when you follow it.")
+    password = PasswordField("Your password", validators=[DataRequired()])
 
 
 class CheckboxListField(SelectMultipleField):

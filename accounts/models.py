@@ -1,3 +1,4 @@
+import enum
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -21,6 +22,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person proved they read this address (`accounts.self_service`);
+    # None for a registration not confirmed yet, which cannot sign in.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -70,6 +74,38 @@ class LoginSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     origin: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LinkPurpose(enum.StrEnum):
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+    CHANGE_EMAIL = "change_email"
+
+
+PURPOSE_VALUES = ", ".join(f"'{purpose.value}'" for purpose in LinkPurpose)
+
+
+class AccountLink(db.Model):
+    """A single-use link mailed to a person (`accounts.links`): only its
+    token's SHA-256 is stored. An email change keeps the address it moves to,
+    which is where the link was sent."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (
+        CheckConstraint(f"purpose IN ({PURPOSE_VALUES})", name="known_purpose"),
+        CheckConstraint("(purpose = 'change_email') = (new_email IS NOT NULL)", name="new_email_for_change_only"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # or voided by a later use
 
     user: Mapped[User] = relationship()
 

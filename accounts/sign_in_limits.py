@@ -54,13 +54,14 @@ KNOWN_ADDRESS = parse("1 per day")
 
 
 class TooManyAttempts(Exception):
-    """The attempt is refused before its password is checked; `seconds` until
-    every count it falls in has room again."""
+    """The attempt is refused before its password is checked (or its mail
+    sent: `accounts.mail_limits`); `seconds` until every count it falls in has
+    room again."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds, doing="sign in"):
         self.seconds = seconds
         minutes = max(1, math.ceil(seconds / 60))
-        super().__init__(f"Too many attempts to sign in; try again in {minutes} minute{'s' * (minutes != 1)}.")
+        super().__init__(f"Too many attempts to {doing}; try again in {minutes} minute{'s' * (minutes != 1)}.")
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,12 @@ def counts_for(email, address, device, known):
     return counts
 
 
-def check(counts):
+def check(counts, doing="sign in"):
     """Raise TooManyAttempts when any of `counts` is used up."""
     stats = [limiter.limiter.get_window_stats(count.limit, *count.key) for count in counts]
     waits = [window.reset_time - time.time() for window in stats if window.remaining < 1]
     if waits:
-        raise TooManyAttempts(max(waits))
+        raise TooManyAttempts(max(waits), doing)
 
 
 def count_failure(counts):

@@ -13,6 +13,9 @@ from audit import log
 from clock import utcnow
 from extensions import db
 
+# Why `authenticate` refused a registration whose email is not confirmed yet.
+UNCONFIRMED = "email not confirmed"
+
 
 def normalise_email(email):
     return email.strip().lower()
@@ -23,7 +26,7 @@ def _token_hash(token):
 
 
 def authenticate(email, password, origin, device_cookie=None):
-    """(the active user with these credentials, None), or (None, why not).
+    """(the active, confirmed user with these credentials, None), or (None, why not).
     Raises sign_in_limits.TooManyAttempts, before the password is checked, when
     a count this attempt falls in is used up; `device_cookie` is the browser's.
     A failure is counted and audited; a success is audited once its login
@@ -36,10 +39,20 @@ def authenticate(email, password, origin, device_cookie=None):
     if user is None:
         spend_verification_time(password)
     elif verify_password(user.password_hash, password) and user.active:
+        if user.email_verified_at is None:
+            # The right password, so not a guess to count; said only to
+            # someone who knows it, so it tells a stranger nothing.
+            _audit_failure(user, email, origin, UNCONFIRMED)
+            return None, UNCONFIRMED
         sign_in_limits.note_sign_in(origin)
         return user, None
     sign_in_limits.count_failure(counts)
     reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
+    _audit_failure(user, email, origin, reason)
+    return None, reason
+
+
+def _audit_failure(user, email, origin, reason):
     log.record(
         "user.sign_in_failed",
         log.Actor(None, origin),
@@ -48,7 +61,6 @@ def authenticate(email, password, origin, device_cookie=None):
         email=email,
         reason=reason,
     )
-    return None, reason
 
 
 def start_login_session(user, origin, user_agent):

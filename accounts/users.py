@@ -8,6 +8,7 @@ from accounts.passwords import MIN_LENGTH, hash_password
 from accounts.roles import Role, ordered
 from accounts.signin import end_all_login_sessions, normalise_email
 from audit import log
+from clock import utcnow
 from extensions import db
 
 
@@ -20,16 +21,21 @@ class UserError(ValueError):
         self.message = message
 
 
-def _check_password(password):
+def check_password(password, field="password"):
     if len(password) < MIN_LENGTH:
-        raise UserError("password", f"Password must be at least {MIN_LENGTH} characters.")
+        raise UserError(field, f"Password must be at least {MIN_LENGTH} characters.")
 
 
-def _check_email(email, user_id=None):
+def check_email_form(email, field="email"):
+    """Refuse an address that is not one; says nothing of who holds it."""
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as error:
-        raise UserError("email", f"{email} is not a valid email address: {error}") from None
+        raise UserError(field, f"{email} is not a valid email address: {error}") from None
+
+
+def _check_email(email, user_id=None):
+    check_email_form(email)
     query = select(User.id).where(User.email == email)
     if user_id is not None:
         query = query.where(User.id != user_id)
@@ -42,10 +48,13 @@ def _role_names(roles):
 
 
 def create_user(email, name, roles, password, by):
+    """An account an admin (or the demo) creates: its email counts as
+    confirmed, as the admin vouches for it."""
     email = normalise_email(email)
     _check_email(email)
-    _check_password(password)
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), active=True)
+    check_password(password)
+    user = User(email=email, name=name.strip(), password_hash=hash_password(password), active=True,
+                email_verified_at=utcnow())
     user.role_rows = [UserRole(role=role.value) for role in set(roles)]
     db.session.add(user)
     db.session.flush()
@@ -63,7 +72,7 @@ def update_user(user, by, *, email, name, roles, active, password=None):
         raise UserError("active", "You cannot deactivate your own account.")
     _check_email(email, user.id)
     if password:
-        _check_password(password)
+        check_password(password)
 
     before = {"email": user.email, "name": user.name, "active": user.active}
     after = {"email": email, "name": name.strip(), "active": active}

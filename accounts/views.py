@@ -30,9 +30,9 @@ def sign_in():
     if form.validate_on_submit():
         device_cookie = request.cookies.get(sign_in_limits.DEVICE_COOKIE)
         try:
-            user, _ = signin.authenticate(form.email.data, form.password.data, client_address(), device_cookie)
+            user, reason = signin.authenticate(form.email.data, form.password.data, client_address(), device_cookie)
         except sign_in_limits.TooManyAttempts as refusal:
-            return _too_many_attempts(refusal)
+            return too_many_attempts(refusal)
         if user is not None:
             # A fresh session on every sign-in: nothing planted before survives it.
             session.clear()
@@ -44,11 +44,14 @@ def sign_in():
             _trust_this_browser(response, device_cookie, user.email)
             return response
         db.session.commit()
+        if reason == signin.UNCONFIRMED:
+            form.form_errors.append("Confirm your email first: follow the link we mailed you when you registered.")
+            return render_template("accounts/sign_in.html", form=form, unconfirmed_email=form.email.data)
         form.form_errors.append("The email or password is not correct, or the account is inactive.")
     return render_template("accounts/sign_in.html", form=form)
 
 
-def _too_many_attempts(refusal):
+def too_many_attempts(refusal):
     body, status = render_error(429, str(refusal))
     return body, status, {"Retry-After": str(math.ceil(refusal.seconds))}
 

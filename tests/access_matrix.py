@@ -91,6 +91,27 @@ CHECKS = [
     Check("GET", "/sign-in", "accounts.sign_in", everyone(302, anonymous=200)),
     Check("POST", "/sign-in", "accounts.sign_in", everyone(302, anonymous=200)),
     Check("POST", "/sign-out", "accounts.sign_out", everyone(302)),
+    # Self-service: an empty post is shown again with its errors.
+    Check("GET", "/register", "self_service.register", everyone(302, anonymous=200)),
+    Check("POST", "/register", "self_service.register", everyone(302, anonymous=200)),
+    Check("GET", "/forgot-password", "self_service.forgot_password", everyone(200)),
+    Check("POST", "/forgot-password", "self_service.forgot_password", everyone(200)),
+    Check("GET", "/verify-email/resend", "self_service.resend_verification", everyone(200)),
+    Check("POST", "/verify-email/resend", "self_service.resend_verification", everyone(200)),
+    Check("GET", "/account/email", "self_service.request_email_change", everyone(200, anonymous=302)),
+    Check("POST", "/account/email", "self_service.request_email_change", everyone(200, anonymous=302)),
+    # A mailed link moves its token into the session and redirects to its page,
+    # which is 404 without a working link held.
+    *(
+        check
+        for path in ("/verify-email", "/reset-password", "/change-email")
+        for endpoint in [f"self_service.{path[1:].replace('-', '_')}"]
+        for check in (
+            Check("GET", path + "/not-a-link", endpoint + "_link", everyone(302)),
+            Check("GET", path, endpoint, everyone(404)),
+            Check("POST", path, endpoint, everyone(404)),
+        )
+    ),
     Check("GET", "/admin/users", "accounts.list_users", only(ADMIN)),
     Check("GET", "/admin/users/new", "accounts.create_user", only(ADMIN)),
     Check("POST", "/admin/users/new", "accounts.create_user", only(ADMIN)),

@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
+from accounts.models import User
 from app import MIGRATIONS_DIR
 from clock import UTCDateTime
 from exam import delivery, saving
@@ -134,3 +135,15 @@ def test_a_stored_lone_surrogate_once_repaired_no_longer_fails_the_rater_and_can
             shown = client.get(page)
             assert shown.status_code == 200
             assert "I notice \ufffd the baby\ufffd" in shown.get_data(as_text=True)
+
+
+# 0016_self_service: every account that exists counts as confirmed ------------
+
+def test_every_existing_account_counts_as_confirmed_from_its_creation(demo_database, tmp_path, make_app):
+    app = make_app(copy_of_demo(demo_database, "self_service", tmp_path).url)
+    with app.app_context():
+        flask_migrate.downgrade(revision=revision("0016").down_revision)
+        flask_migrate.upgrade()
+
+        users = db.session.scalars(select(User)).all()
+        assert users and all(user.email_verified_at == user.created_at for user in users)
