@@ -44,7 +44,7 @@ def next_due(now):
 
 
 def claim(now):
-    """The next due message, claimed for this worker and committed, or None."""
+    """The next due message, claimed for this worker (not committed), or None."""
     message = db.session.scalars(next_due(now)).first()
     if message is None:
         db.session.rollback()  # ends the read, and on SQLite gives up the write lock
@@ -52,7 +52,6 @@ def claim(now):
     message.status = MessageStatus.SENDING
     message.claimed_at = now
     message.attempts += 1
-    db.session.commit()
     return message
 
 
@@ -61,8 +60,13 @@ def deliver_one(transport, sender, now):
     message = claim(now)
     if message is None:
         return None
+    # Built before the claim commits, so that nothing is read during the
+    # sending: no transaction stays open (on SQLite, holding the write lock)
+    # while a mail server takes its time.
+    email, message_id = build_email(message, sender, now), message.id
+    db.session.commit()
     try:
-        transport.send(build_email(message, sender, now), message.id)
+        transport.send(email, message_id)
     except TemporaryFailure as failure:
         _try_later(message, str(failure), utcnow())
     except PermanentFailure as failure:

@@ -92,20 +92,30 @@ class SmtpTransport:
                                               context=ssl.create_default_context())
             else:
                 connection = smtplib.SMTP(self.host, self.port, timeout=SMTP_TIMEOUT_SECONDS)
+        except (smtplib.SMTPException, OSError) as error:
+            raise TemporaryFailure(f"could not connect to {self.host}:{self.port}: {error}") from error
+        try:
+            self._greet(connection)
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _greet(self, connection):
+        try:
             connection.ehlo()
             if not self.implicit_tls and connection.has_extn("starttls"):
                 connection.starttls(context=ssl.create_default_context())
                 connection.ehlo()
             if self.user:
                 connection.login(self.user, self.password)
-            return connection
         except smtplib.SMTPAuthenticationError as error:
             # The server's configuration, not the message, is at fault: keep it for when that is fixed.
             raise TemporaryFailure(_said(error.smtp_code, error.smtp_error)) from error
         except smtplib.SMTPResponseException as error:
             raise _failure(error.smtp_code, error.smtp_error) from error
         except (smtplib.SMTPException, OSError) as error:
-            raise TemporaryFailure(f"could not connect to {self.host}:{self.port}: {error}") from error
+            raise TemporaryFailure(f"the server at {self.host}:{self.port} broke off: {error}") from error
 
     def _hand_over(self, connection, email):
         try:

@@ -6,13 +6,15 @@ from datetime import timedelta
 from email import message_from_bytes, policy
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy.dialects import postgresql
 
 from extensions import db
 from mail import cli, delivery
 from mail.models import MessageStatus
 from mail.transport import FileTransport, SmtpTransport, transport_for
-from tests.mail.conftest import T0, free_port
+from tests.mail.conftest import T0, RecordingHandler, free_port
 
 
 @pytest.fixture
@@ -171,6 +173,38 @@ def test_without_a_mail_url_each_message_is_an_eml_file(app, runner, queue_messa
     assert message.status == MessageStatus.SENT
 
 
+@pytest.fixture
+def server_with_login():
+    """An SMTP server that lets mailer / p@ss log in; yields its handler, the logins it let in, and its port."""
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, credentials):
+        success = (credentials.login, credentials.password) == (b"mailer", b"p@ss")
+        logins.extend([credentials.login] if success else [])
+        return AuthResult(success=success, handled=False)  # not handled: the server answers 535 itself
+
+    handler = RecordingHandler()
+    # Logging in over plain text is the test's shortcut; a real server offers STARTTLS first.
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), authenticator=authenticate,
+                            auth_require_tls=False)
+    controller.start()
+    yield handler, logins, controller.port
+    controller.stop()
+
+
+def test_the_worker_logs_in_as_mail_url_says_and_keeps_the_mail_when_the_login_is_refused(
+        queue_message, server_with_login, frozen):
+    handler, logins, port = server_with_login
+    refused, taken = queue_message(), queue_message(next_attempt_at=T0 + timedelta(seconds=1))
+
+    delivery.deliver_due(transport_for(f"smtp://mailer:wrong@127.0.0.1:{port}", None), "attest@example.org")
+    frozen.shift(timedelta(seconds=1))
+    delivery.deliver_due(transport_for(f"smtp://mailer:p%40ss@127.0.0.1:{port}", None), "attest@example.org")
+
+    assert (refused.status, refused.last_error) == (MessageStatus.QUEUED, "535 5.7.8 Authentication credentials invalid")
+    assert taken.status == MessageStatus.SENT and len(handler.received) == 1 and logins == [b"mailer"]
+
+
 def test_mail_url_names_the_transport():
     smtp = transport_for("smtp://mailer:p%40ss@mail.example.org:2525", "/unused")
     smtps = transport_for("smtps://mail.example.org", "/unused")
@@ -207,3 +241,22 @@ def test_without_once_the_worker_sleeps_between_looks(runner, queue_message, fro
 
     assert isinstance(result.exception, Stop) and slept == [3]
     assert f"message {message.id} to ana@example.org: sent" in result.output
+
+
+class Watching:
+    """A transport that notes whether a transaction was open while it sent."""
+
+    def __init__(self):
+        self.open_while_sending = []
+
+    def send(self, email, message_id):
+        self.open_while_sending.append(db.session().in_transaction())
+
+
+def test_no_transaction_is_open_while_a_message_is_handed_over(queue_message, frozen):
+    queue_message(), queue_message()
+    transport = Watching()
+
+    delivery.deliver_due(transport, "attest@example.org")
+
+    assert transport.open_while_sending == [False, False]
