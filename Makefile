@@ -13,15 +13,21 @@ export FLASK_APP := app:create_app
 
 .PHONY: run test serve install install-dev db demo bench bench-psychometrics clean
 
+# The mail worker runs beside the server (mail lands in instance/mail/ as .eml
+# files unless MAIL_URL says otherwise) and is stopped when the server stops.
 run: demo
+	$(BIN)/flask mail work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
-# Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI and a
-# SECRET_KEY in the environment; the app refuses to start without them.
+# Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI, a
+# SECRET_KEY, MAIL_URL and PUBLIC_URL in the environment; the app refuses to
+# start without them. Run `ATTEST_CONFIG=production flask mail work` beside it
+# (one or more, under the same supervisor): it sends the mail.
 serve: install
 	ATTEST_CONFIG=production $(BIN)/flask db upgrade
 	ATTEST_CONFIG=production $(BIN)/gunicorn --workers $(WORKERS) --bind $(BIND) \

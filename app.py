@@ -9,6 +9,7 @@ from flask_login import current_user
 from accounts import navigation
 from accounts.audit_views import bp as audit_bp
 from accounts.cli import users_cli
+from accounts.mail_views import bp as mail_bp
 from accounts.self_service_views import bp as self_service_bp
 from accounts.views import bp as accounts_bp
 from analysis.cli import item_analysis_command
@@ -32,7 +33,7 @@ from health import bp as health_bp
 from home.views import bp as home_bp
 from item_bank.cli import item_bank_cli
 from item_bank.views import bp as item_bank_bp
-from mail import models as mail_models  # noqa: F401 (the outbox's table, before any blueprint writes to it)
+from mail.cli import mail_cli
 from openapi.views import bp as openapi_bp
 from rating.cli import rating_cli
 from rating.views import bp as rating_bp
@@ -70,9 +71,9 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, openapi_bp,
-                      portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp, self_service_bp,
-                      verification_bp):
+    for blueprint in (accounts_bp, analysis_bp, audit_bp, exam_bp, health_bp, home_bp, item_bank_bp, mail_bp,
+                      openapi_bp, portfolio_bp, proctor_bp, rating_bp, references_bp, results_bp, review_bp,
+                      self_service_bp, verification_bp):
         app.register_blueprint(blueprint)
 
 
@@ -89,6 +90,7 @@ def register_commands(app):
     app.cli.add_command(item_analysis_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(mail_cli)
 
 
 def register_template_context(app):

@@ -44,6 +44,13 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         # Portfolio documents live outside the web root, served only through their download route.
         self.DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
+        # Where `flask mail work` sends mail: smtp://user:pass@host:587, smtps://..., or
+        # file:///folder; none writes each message as an .eml file to MAIL_DIR (mail/transport.py).
+        self.MAIL_URL = os.environ.get("MAIL_URL", "")
+        self.MAIL_DIR = str(INSTANCE_DIR / "mail")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "Attest <attest@localhost>")
+        # The address people reach the app at: links in mail posted outside a request (the worker, commands).
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -102,6 +109,16 @@ class ProductionConfig(Config):
                 "RATELIMIT_STORAGE_URI is memory://: with several workers each would keep "
                 "its own counts. Set it to a shared store, e.g. redis://127.0.0.1:6379/0."
             )
+        if not self.MAIL_URL:
+            raise RuntimeError(
+                "MAIL_URL is not set: say where mail goes, smtp://user:password@host:587 (or smtps://host:465), "
+                "or file:///var/lib/attest/mail to keep each message as an .eml file and send none."
+            )
+        if "PUBLIC_URL" not in os.environ:
+            raise RuntimeError(
+                "PUBLIC_URL is not set: links in mail sent by the worker and commands would point at "
+                "http://127.0.0.1:5000. Set it to the address people use, e.g. https://attest.example.org."
+            )
 
 
 class TestingConfig(Config):
@@ -114,6 +131,8 @@ class TestingConfig(Config):
         self.SECRET_KEY = "attest-tests"
         self.RATELIMIT_STORAGE_URI = "memory://"  # each test resets its counts
         self.DOCUMENTS_DIR = tempfile.mkdtemp(prefix="attest-documents-")
+        self.MAIL_URL = ""
+        self.MAIL_DIR = tempfile.mkdtemp(prefix="attest-mail-")
         self.SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL", "sqlite://")
         )

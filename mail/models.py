@@ -1,7 +1,7 @@
 """The outbox: every message Attest sends, written with the action that causes it."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -15,6 +15,12 @@ class MessageStatus(enum.StrEnum):
     SENDING = "sending"  # claimed by a worker; if it died mid-send the message is not sent again
     SENT = "sent"
     FAILED = "failed"  # given up on: shown to admins
+
+
+# A message claimed longer ago than this, and neither sent nor failed, was
+# being sent when its worker died or lost the connection: it may have arrived,
+# so it is shown to admins as uncertain and never sent again by itself.
+UNCERTAIN_AFTER = timedelta(minutes=5)
 
 
 class OutboxMessage(db.Model):
@@ -42,3 +48,10 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(1000))
+
+    def uncertain(self, now):
+        return self.status == MessageStatus.SENDING and self.claimed_at <= now - UNCERTAIN_AFTER
+
+    def standing(self, now):
+        """Its status, or "uncertain" for a sending that never ended."""
+        return "uncertain" if self.uncertain(now) else self.status

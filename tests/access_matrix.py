@@ -120,6 +120,12 @@ CHECKS = [
     # An empty post keeps every field as it was: saved, redirected.
     Check("POST", "/admin/users/{owner_id}", "accounts.edit_user", only(ADMIN, status=302)),
     Check("GET", "/admin/audit", "audit.list_entries", only(ADMIN)),
+    Check("GET", "/admin/outbox", "mail.outbox_messages", only(ADMIN)),
+    Check("GET", "/admin/outbox/999999999", "mail.outbox_message", only(ADMIN, status=404)),
+    Check("POST", "/admin/outbox/999999999/send-again", "mail.send_again", only(ADMIN, status=404)),
+    # Each person's own messages; another's is 404 (tests/accounts/test_mail_views.py).
+    Check("GET", "/messages", "mail.my_messages", everyone(200, anonymous=302)),
+    Check("GET", "/messages/999999999", "mail.my_message", everyone(404, anonymous=302)),
     Check("GET", "/items", "item_bank.list_items", only(WRITERS)),
     Check("GET", "/items/new/selected_response", "item_bank.create_item", only(WRITERS)),
     Check("GET", "/items/new/constructed_response", "item_bank.create_item", only(WRITERS)),

@@ -43,16 +43,34 @@ def test_production_refuses_per_process_rate_limit_counts(monkeypatch):
         ProductionConfig()
 
 
-def test_production_config_reads_the_environment(monkeypatch):
-    monkeypatch.setenv("ATTEST_CONFIG", "production")
+@pytest.fixture
+def production_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
-    monkeypatch.setenv("DATABASE_URL", "postgresql://attest@db.internal/attest")
+    monkeypatch.setenv("MAIL_URL", "smtp://mail.internal:587")
+    monkeypatch.setenv("PUBLIC_URL", "https://attest.example.org")
+    return monkeypatch
+
+
+@pytest.mark.parametrize("variable, refusal", [("MAIL_URL", "MAIL_URL is not set: say where mail goes"),
+                                               ("PUBLIC_URL", "PUBLIC_URL is not set: links in mail")])
+def test_production_refuses_to_start_without_saying_where_mail_goes_and_links_point(production_environment,
+                                                                                     variable, refusal):
+    production_environment.delenv(variable)
+
+    with pytest.raises(RuntimeError, match=refusal):
+        ProductionConfig()
+
+
+def test_production_config_reads_the_environment(production_environment):
+    production_environment.setenv("ATTEST_CONFIG", "production")
+    production_environment.setenv("DATABASE_URL", "postgresql://attest@db.internal/attest")
 
     config = config_from_environment()
 
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://attest@db.internal/attest"
     assert config.SESSION_COOKIE_SECURE is True
+    assert (config.MAIL_URL, config.PUBLIC_URL) == ("smtp://mail.internal:587", "https://attest.example.org")
 
 
 def test_unknown_config_name_is_refused(monkeypatch):

@@ -39,3 +39,13 @@ def test_a_rolled_back_action_leaves_no_message(app, template):
         db.session.rollback()
 
         assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_outside_a_request_links_point_at_the_public_url(app, template, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://attest.example.org/exams")
+    with app.app_context():
+        message = outbox.post("ana@example.org", "Hello", template, "you asked", kind="test.hello", name="Ana")
+
+        assert message.text_body.startswith("Hello Ana: https://attest.example.org/exams/healthz")
+        assert outbox.link("health.healthz") == "https://attest.example.org/exams/healthz"
+        db.session.rollback()
