@@ -14,6 +14,7 @@ from analysis.cli import item_analysis_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from backup.cli import backup_command, restore_command
+from competencies.cli import portfolio_cli
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp
 from competencies.views import bp as portfolio_bp
@@ -81,6 +82,7 @@ def register_commands(app):
     exam_cli.add_command(release_results_command)
     app.cli.add_command(exam_cli)
     app.cli.add_command(rating_cli)
+    app.cli.add_command(portfolio_cli)
     app.cli.add_command(item_analysis_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

@@ -44,6 +44,8 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         # Portfolio documents live outside the web root, served only through their download route.
         self.DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR", str(INSTANCE_DIR / "documents"))
+        # Where people reach Attest: the links in messages written by commands (no request to take it from).
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
