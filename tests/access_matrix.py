@@ -243,7 +243,6 @@ CHECKS = [
             ("POST", "/ethics", "portfolio.sign_ethics"),
             ("POST", "/membership", "portfolio.membership"),
             ("POST", "/references", "portfolio.ask_reference"),
-            ("POST", "/references/{reference_id}/link", "portfolio.new_reference_link"),
             ("POST", "/references/{reference_id}/withdraw", "portfolio.withdraw_reference"),
             ("POST", "/submit", "portfolio.submit"),
         ]
@@ -251,8 +250,13 @@ CHECKS = [
     Check("GET", PORTFOLIO + "/documents/{document_id}", "portfolio.download", owner_or_staff()),
     Check("GET", PORTFOLIO + "/record", "portfolio.competency_record", owner_or_staff()),
     Check("GET", PORTFOLIO + "/record.pdf", "portfolio.competency_record_pdf", owner_or_staff()),
-    Check("GET", "/references/not-a-link", "references.rate", everyone(404)),
-    Check("POST", "/references/not-a-link", "references.rate", everyone(404)),
+    # The reference's pages need no account: the open page is for anyone; without an opened link there is
+    # nothing to answer or decline, and an empty post opens nothing.
+    Check("GET", "/references/open", "references.open_link", everyone(200)),
+    Check("POST", "/references/open", "references.open_link", everyone(400)),
+    Check("GET", "/references/answer", "references.answer", everyone(404)),
+    Check("POST", "/references/answer", "references.answer", everyone(404)),
+    Check("POST", "/references/decline", "references.decline", everyone(404)),
     Check("GET", "/applications", "review.queue", only(COORDINATORS)),
     Check("GET", REVIEW, "review.application", only(COORDINATORS)),
     # Empty posts are refused with their reasons; a draft is not reviewed, endorsed or renewed.
@@ -263,8 +267,11 @@ CHECKS = [
             ("/endorse", "review.endorse"), ("/renew", "review.renew"),
             ("/education/999999999/accept", "review.accept_degree"),
             ("/supervision/999999999/approve", "review.approve_provider"),
+            ("/conflicts", "review.confirm_conflict"),
         ]
     ),
+    Check("POST", REVIEW + "/references/{reference_id}/verify-level", "review.verify_reference_level",
+          only(COORDINATORS, 400)),
     Check("GET", "/healthz", "health.healthz", everyone(200)),
     Check("GET", "/openapi.json", "openapi.document", everyone(200)),
     Check("GET", "/static/css/attest.css", "static", everyone(200)),

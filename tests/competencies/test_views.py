@@ -7,7 +7,6 @@ import re
 from io import BytesIO
 
 import pytest
-
 from sqlalchemy import select
 
 from audit.models import AuditEntry
