@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from accounts import users
+from accounts.models import User
 from clock import utcnow
 from competencies import written_exam
 from competencies.models import Application
@@ -234,14 +235,10 @@ def test_from_an_empty_portfolio_to_an_endorsed_candidate_with_a_printed_record(
 
 def test_a_waived_reference_answers_from_the_mailed_link_and_the_candidate_sees_only_that(live_app, chromium, page,
                                                                                         caplog):
-    with live_app.app_context():
-        draft = db.session.scalars(select(Application).where(Application.status == "draft")
-                                   .order_by(Application.id)).first()
-        draft_id, email = draft.id, draft.candidate.email
-        users.update_user(draft.candidate, BY, email=email, name=draft.candidate.name, roles=draft.candidate.roles,
-                          active=True, password=PASSWORD)
-        db.session.commit()
-    sign_in(page, email, PASSWORD)
+    with live_app.app_context():  # the demo candidate's draft, signed in with the password the demo prints
+        draft_id = db.session.scalar(select(Application.id).join(Application.candidate)
+                                     .where(User.email == "candidate@example.org"))
+    sign_in(page, "candidate@example.org", "demo-candidate")
     page.goto(f"/portfolio/{draft_id}")
     expect(page.get_by_label("I waive my right to see what this person writes")).not_to_be_checked()
     ask_reference(page, "Colleague", "Wren Waived", "wren@example.net", waived=True)
