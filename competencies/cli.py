@@ -1,13 +1,23 @@
-"""`flask portfolio ...`: the endorsement's scheduled work."""
+"""`flask portfolio ...`: the portfolio's work that runs from cron."""
 
 import click
 from flask.cli import AppGroup
 
+from accounts.cli import command_line_actor
 from clock import utcnow
-from competencies import renewal
+from competencies import references, renewal
 from extensions import db
 
-portfolio_cli = AppGroup("portfolio", help="Endorsement portfolios: renewal reminders.")
+portfolio_cli = AppGroup("portfolio", help="Endorsement portfolios: reference and renewal reminders.")
+
+
+@portfolio_cli.command("remind-references")
+def remind_references_command():
+    """Email a reminder to every reference who has not answered 7 and 14 days
+    after being asked. Safe to run from cron as often as you like."""
+    reminded = references.remind(command_line_actor(), utcnow())
+    db.session.commit()
+    click.echo(f"{reminded} reference(s) reminded.")
 
 
 @portfolio_cli.command("remind-renewals")

@@ -2,8 +2,12 @@
 sitting candidates at each step of the review, so the coordinators' queue,
 the review page and an issued competency record can be tried at once.
 
-Every change goes through the same services as the pages, reference ratings
-through their links' submission, so the demo is what users would have made.
+Every change goes through the same services as the pages, so the demo is
+what users would have made: each reference request is mailed (the messages
+wait in the outbox) and answered as through its link. The first endorsed
+candidate's own Level IV endorsement is verified by a coordinator; later
+applications name that endorsed candidate as a reference, whose level
+Attest's own record verifies.
 """
 
 import io
@@ -40,7 +44,25 @@ def _transcript():
     return buffer.getvalue()
 
 
-def fill(application, today, by):
+def _references(application, by, coordinator, endorsed):
+    """One answered reference per slot; the first from a Level IV rater whose level is verified: by Attest's
+    record when `endorsed` (an endorsed application) is given, else by `coordinator`."""
+    slots = portfolio.requirement_of(application, "references")["slots"]
+    for index, slot in enumerate(slots):
+        name, email, number = f"Reference {index + 1}", f"reference{index + 1}.{application.id}@example.net", ""
+        if index == 0 and endorsed is not None:
+            name, email, number = endorsed.candidate.name, endorsed.candidate.email, endorsed.endorsement_number
+        reference = references.ask(application, slot["relationships"][0], name, email, index != 1, by, utcnow())
+        ratings = {domain.code: 3 + (position + index) % 2 for position, domain in enumerate(all_domains())}
+        references.submit(reference, ratings, REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)],
+                          "Reflective, steady with families, and generous with colleagues.",
+                          Actor(None, "demo reference link"), utcnow(), number)
+        if index == 0 and not reference.level_verified:
+            references.verify_level(reference, "Checked in the association's register of endorsed professionals.",
+                                    Actor(coordinator.id, "demo"), utcnow())
+
+
+def fill(application, today, by, coordinator, endorsed=None):
     """Evidence meeting every requirement of the application's category but the exam."""
     start = today - timedelta(days=6 * 365)
     education = portfolio.add_entry(application, "education", {
@@ -60,14 +82,7 @@ def fill(application, today, by):
         portfolio.add_entry(application, "supervision", {
             "met_on": today - timedelta(days=420 - 30 * month), "hours": 4.0, "format": "individual",
             "provider_name": "Robin Reflective", "provider_email": "", "peer": False}, by)
-    slots = portfolio.requirement_of(application, "references")["slots"]
-    for index, slot in enumerate(slots):
-        relationship = slot["relationships"][0]
-        reference, _ = references.ask(application, relationship, f"Reference {index + 1}",
-                                      f"reference{index + 1}.{application.id}@example.net", index != 1, by, utcnow())
-        ratings = {domain.code: 3 + (position + index) % 2 for position, domain in enumerate(all_domains())}
-        references.submit(reference, ratings, REFERENCE_LEVELS[index % len(REFERENCE_LEVELS)],
-                          "Reflective, steady with families, and generous with colleagues.", by, utcnow())
+    _references(application, by, coordinator, endorsed)
     portfolio.sign_ethics(application, application.candidate.name, by, utcnow())
     portfolio.set_membership(application, "State Infant Mental Health Association", f"M-{application.id:04d}",
                              today + timedelta(days=300), by)
@@ -78,10 +93,10 @@ def _review_all(application, coordinator):
         review.decide(application, kind, "met", "", Actor(coordinator.id, "demo"), utcnow())
 
 
-def _journey(candidate, endorsement, category, goal, coordinators, by):
+def _journey(candidate, endorsement, category, goal, coordinators, by, endorsed):
     today = utcnow().date()
     application = portfolio.start(candidate.id, endorsement, category, by)
-    fill(application, today, by)
+    fill(application, today, by, coordinators[0], endorsed)
     portfolio.submit(application, by, utcnow(), today)
     if goal == "submitted":
         return application
@@ -119,9 +134,11 @@ def load_demo_portfolios(by):
     if db.session.scalar(select(Application.id).limit(1)) is not None:
         return ["portfolios already present"]
     coordinators = [user_by_email("coordinator@example.org"), user_by_email("coordinator2@example.org")]
-    lines = []
+    lines, endorsed = [], None
     for candidate, (endorsement, category, goal) in zip(_passed_autumn_candidates(), JOURNEYS):
-        application = _journey(candidate, endorsement, category, goal, coordinators, by)
+        application = _journey(candidate, endorsement, category, goal, coordinators, by, endorsed)
+        if application.endorsement_number and endorsed is None:
+            endorsed = application
         lines.append(f"{candidate.email}: {portfolio.definition_of(application).name}, "
                      f"{portfolio.category_of(application).label}: {application.state.label.lower()}"
                      + (f" ({application.endorsement_number})" if application.endorsement_number else ""))
@@ -132,5 +149,6 @@ def load_demo_portfolios(by):
                                             "title": "Foundations of infant mental health",
                                             "provider": "State IMH Association", "hours": 12.0,
                                             "domains": ["TF", "DSS"], "topic": ""}, by)
-    lines.append("candidate@example.org: a draft Mentor (Clinical) portfolio to complete")
+    references.ask(draft, "colleague", "Pat Colleague", "pat.colleague@example.net", False, by, utcnow())
+    lines.append("candidate@example.org: a draft Mentor (Clinical) portfolio to complete, one reference asked")
     return lines

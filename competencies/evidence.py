@@ -50,6 +50,9 @@ class Reference:
     rater_level: str | None = None  # the rater's own endorsement level ("II", "III", "IV"), if any
     submitted: bool = False
     not_enough_information: int = 0  # answers of "not enough information"
+    level_verified: bool = False  # the level is verified (Attest's own record, or a coordinator)
+    rater_name: str = ""
+    waived: bool = False  # the candidate waived access: nothing drawn from the answers is told them
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,17 @@ class ReferenceRequestForm(FlaskForm):
     relationship = SelectField("Their relationship to you", validators=[DataRequired()])
     rater_name = StringField("Their name", validators=[DataRequired(), Length(max=120)])
     rater_email = StringField("Their email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    waived = BooleanField("I waive my right to see what this person writes", default=True,
-                          description="The rater is told whether you waived access.")
+    waived = BooleanField("I waive my right to see what this person writes", default=False,
+                          description="Waiving means you will never see their answers: not their ratings, not their "
+                                      "comments, not even as \"Meets\" on your record. Coordinators see them. The "
+                                      "person is told whether you waived.")
+
+
+class ReferenceCodeForm(FlaskForm):
+    """The link's token, from the link's fragment (filled in by the page's script) or pasted from the message."""
+
+    code = StringField("Reference code", validators=[DataRequired(), Length(max=100)],
+                       description="The code in the message Attest sent you.")
 
 
 class ReferenceRatingForm(FlaskForm):
@@ -128,7 +137,25 @@ class ReferenceRatingForm(FlaskForm):
 
     rater_level = SelectField("Your own endorsement", choices=[SelectChoice("", "Not endorsed")] + [
         SelectChoice(level, f"Level {level}") for level in ("I", "II", "III", "IV")], validators=[Optional()])
+    endorsement_number = StringField("Your endorsement number", validators=[Optional(), Length(max=24)],
+                                     description="If Attest issued your endorsement, its number lets Attest verify "
+                                                 "your level at once; otherwise a coordinator verifies it.")
     comments = TextAreaField("Comments", validators=[Length(max=4000)])
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField("Why (optional)", validators=[Length(max=2000)],
+                           description="Coordinators read this; the candidate sees only that you declined.")
+
+
+class VerifyLevelForm(FlaskForm):
+    """One per answered reference on the review page, each textarea with its own id (drawn there)."""
+
+    note = TextAreaField("How it was verified", validators=[Length(max=2000)])
+
+
+class ConflictForm(FlaskForm):
+    email = StringField("Email", validators=[DataRequired(), Length(max=254)])
 
 
 class DecisionForm(FlaskForm):

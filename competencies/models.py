@@ -186,33 +186,97 @@ class SupervisionEntry(db.Model):
     application: Mapped[Application] = relationship(back_populates="supervision")
 
 
+class ReferenceStatus(enum.StrEnum):
+    """Where a reference request stands, as the candidate sees it."""
+
+    SENT = "sent"
+    REMINDED = "reminded"
+    OPENED = "opened"
+    ANSWERED = "answered"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
 class ReferenceRequest(db.Model):
     """A reference rating asked of one person, who answers through a
-    single-use link without an account; only the link's hash is kept."""
+    single-use link Attest mails to them, without an account. The candidate
+    never holds the link; only the hashes of its tokens are kept (`links`)."""
 
     __tablename__ = "reference_requests"
+    __table_args__ = (
+        # Answered, declined and withdrawn each end a request; only one of them can.
+        CheckConstraint("(CASE WHEN submitted_at IS NULL THEN 0 ELSE 1 END) + (CASE WHEN declined_at IS NULL THEN 0 "
+                        "ELSE 1 END) + (CASE WHEN withdrawn_at IS NULL THEN 0 ELSE 1 END) <= 1", name="one_outcome"),
+        CheckConstraint("level_verified_at IS NULL OR rater_level IS NOT NULL", name="verified_level_given"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     relationship_code: Mapped[str] = mapped_column(String(40))
     rater_name: Mapped[str] = mapped_column(String(120))
     rater_email: Mapped[str] = mapped_column(String(254))
-    # The candidate waives access to what the rater writes (the rater is told).
-    waived: Mapped[bool] = mapped_column(Boolean, default=True)
-    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The candidate waives access to what the rater writes (the rater is told); off unless they choose it.
+    waived: Mapped[bool] = mapped_column(Boolean, default=False)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    rater_level: Mapped[str | None] = mapped_column(String(8))  # the rater's own endorsement level, if any
+    # Who answered through the link: a signed-in person's account, else None (the audit entry keeps the address).
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rater_level: Mapped[str | None] = mapped_column(String(8))  # the rater's own endorsement level, as they say
+    rater_endorsement_number: Mapped[str] = mapped_column(String(24), default="")
+    # The level counts once verified: by Attest's own record of the endorsement, or by a coordinator.
+    level_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    level_verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: Attest's record
+    level_verification_note: Mapped[str] = mapped_column(Text, default="")
     # {domain code: 1..4, or None for "not enough information"}
     ratings: Mapped[dict] = mapped_column(JSON, default=dict)
     comments: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship(back_populates="references")
+    links: Mapped[list["ReferenceLink"]] = relationship(back_populates="reference", cascade="all, delete-orphan")
 
     @property
     def not_enough_information(self):
         return sum(value is None for value in self.ratings.values())
+
+    @property
+    def level_verified(self):
+        return self.level_verified_at is not None
+
+    @property
+    def status(self):
+        for status, when in ((ReferenceStatus.WITHDRAWN, self.withdrawn_at), (ReferenceStatus.DECLINED, self.declined_at),
+                             (ReferenceStatus.ANSWERED, self.submitted_at), (ReferenceStatus.OPENED, self.opened_at),
+                             (ReferenceStatus.REMINDED, self.reminded_at)):
+            if when is not None:
+                return status
+        return ReferenceStatus.SENT
+
+    @property
+    def open(self):
+        """Still waiting for the reference's answer."""
+        return self.status not in (ReferenceStatus.ANSWERED, ReferenceStatus.DECLINED, ReferenceStatus.WITHDRAWN)
+
+
+class ReferenceLink(db.Model):
+    """One link mailed to a reference (the request, and each reminder): the
+    SHA-256 of its token. Every link of an open request works until the
+    request is answered, declined, withdrawn or expires."""
+
+    __tablename__ = "reference_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference_id: Mapped[int] = mapped_column(ForeignKey("reference_requests.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    reference: Mapped[ReferenceRequest] = relationship(back_populates="links")
 
 
 class Decision(enum.StrEnum):

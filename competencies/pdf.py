@@ -105,7 +105,9 @@ def _result_rows(results):
 def _references(domain, staff):
     mean = domain.reference_mean
     if not staff:
-        return "No information" if mean is None else "Meets" if mean >= MEETS else "Below Meets"
+        if mean is None:
+            return "Seen by coordinators only" if domain.withheld else "No information"
+        return ("Meets" if mean >= MEETS else "Below Meets") + (" (references not waived)" if domain.withheld else "")
     ratings = f"{len(domain.ratings)} rating{'' if len(domain.ratings) == 1 else 's'}"
     unknown = f", {domain.not_enough_information} not enough information" if domain.not_enough_information else ""
     return f"{mean:g} ({ratings}{unknown})" if mean is not None else f"No information ({ratings}{unknown})"
@@ -153,9 +155,15 @@ def _header(pdf, record, verification_address):
                  else "Not final: the written examination is not sat yet", 10, "B")
 
 
+def _documented(domain):
+    if domain.met is None:
+        return "Judged by coordinators, with the ratings you waived access to"
+    return "Met" if domain.met else "Not met: " + "; ".join(domain.missing)
+
+
 def _domains(pdf, record, staff):
     rows = [(f"{domain.code} {domain.name}", f"{_hours(domain.training_hours)} h", _references(domain, staff),
-             _exam_subscore(domain), "Met" if domain.met else "Not met: " + "; ".join(domain.missing))
+             _exam_subscore(domain), _documented(domain))
             for domain in record.domains]
     pdf.rows(("Domain", "Training", "References", "Exam subscore", "Documented"), rows, (28, 11, 22, 16, 23))
 

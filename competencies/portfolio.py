@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from audit import log
 from competencies import definitions, evidence, notifications, rules, written_exam
-from competencies.conflicts import record_conflict
 from competencies.models import (
     Application,
     ApplicationStatus,
@@ -126,9 +125,6 @@ def add_entry(application, kind, values, by):
     db.session.add(entry)
     db.session.flush()
     log.record(f"portfolio.add_{kind}", by, entry, application_id=application.id)
-    if kind == "supervision":
-        record_conflict(application.candidate, entry.provider_email,
-                        "provides the candidate's reflective supervision/consultation", by)
     return entry
 
 
@@ -182,7 +178,8 @@ def training_topics(application):
 
 def _reference(request):
     return evidence.Reference(request.relationship_code, request.rater_level, request.submitted_at is not None,
-                              request.not_enough_information)
+                              request.not_enough_information, request.level_verified, request.rater_name,
+                              request.waived)
 
 
 def to_evidence(application, exam_outcome=None):
@@ -196,7 +193,8 @@ def to_evidence(application, exam_outcome=None):
                                  tuple(entry.activities or ())) for entry in application.work),
         supervision=tuple(evidence.Supervision(entry.met_on, entry.hours, entry.format, entry.peer,
                                                entry.approved is not False) for entry in application.supervision),
-        references=tuple(map(_reference, application.references)),
+        references=tuple(_reference(request) for request in application.references
+                         if request.withdrawn_at is None),
         ethics_version=application.ethics_version,
         membership_expires=application.membership_expires,
         exam_outcome=exam_outcome,
@@ -225,10 +223,6 @@ def submit(application, by, now, today):
     log.record("portfolio.submit", by, application, before=before, after=application.status)
     notifications.submitted(application, definition_of(application).name,
                             again=before == ApplicationStatus.MORE_INFORMATION.value)
-
-
-def open_references(application):
-    return [request for request in application.references if request.submitted_at is None]
 
 
 def reference(application, reference_id):

@@ -7,6 +7,10 @@ supervision/consultation) and every requirement's result.
 A domain is documented when training covers it and the counted reference
 ratings for it average at least "Meets" (3 on the 1-4 scale). The exam's
 domain subscore is shown, not judged: the exam is passed or not as a whole.
+
+The candidate's own record leaves out the references whose answers they
+waived, figures and judgement alike: where one of those counts, whether a
+domain's ratings meet "Meets" is the coordinators' to see (`withheld`).
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +32,7 @@ class DomainRecord:
     not_enough_information: int = 0
     exam_points: float | None = None
     exam_possible: float | None = None
+    withheld: int = 0  # counted references left out of this record because the candidate waived their answers
 
     @property
     def reference_mean(self):
@@ -42,6 +47,8 @@ class DomainRecord:
         missing = []
         if not self.training_hours:
             missing.append("no training tagged to this domain")
+        if self.withheld:
+            return missing
         if self.reference_mean is None:
             missing.append("no reference rating with information on this domain")
         elif self.reference_mean < MEETS:
@@ -50,7 +57,10 @@ class DomainRecord:
 
     @property
     def met(self):
-        return not self.missing
+        """True or False; None when it turns on answers the candidate waived (judged by coordinators)."""
+        if self.missing:
+            return False
+        return None if self.withheld else True
 
 
 @dataclass
@@ -89,14 +99,18 @@ def counted_references(application):
             if reference.submitted_at is not None and reference.not_enough_information <= limit]
 
 
-def _domains(application, exam):
-    domains = {domain.code: DomainRecord(domain.code, domain.name) for domain in all_domains()}
+def _domains(application, exam, waived):
+    counted = counted_references(application)
+    withheld = 0 if waived else sum(reference.waived for reference in counted)
+    domains = {domain.code: DomainRecord(domain.code, domain.name, withheld=withheld) for domain in all_domains()}
     for entry in application.training:
         for code in entry.domains or ():
             if code in domains:
                 domains[code].training_hours += entry.hours
                 domains[code].training.append(entry.title)
-    for reference in counted_references(application):
+    for reference in counted:
+        if reference.waived and not waived:
+            continue
         for code, value in reference.ratings.items():
             if code in domains:
                 if value is None:
@@ -111,10 +125,11 @@ def _domains(application, exam):
     return list(domains.values())
 
 
-def competency_record(application, today):
+def competency_record(application, today, waived=True):
+    """The record; `waived=False` for the candidate's eyes: waived references' answers left out."""
     exam = written_exam.standing(application.candidate_id)
     requirements = rules.evaluate(portfolio.category_of(application),
                                   portfolio.to_evidence(application, exam.outcome), today)
     lines = renewal.status(application, today) if application.renewal_due else []
     return CompetencyRecord(application, portfolio.definition_of(application), portfolio.category_of(application),
-                            requirements, _domains(application, exam), exam, lines)
+                            requirements, _domains(application, exam, waived), exam, lines)

@@ -10,9 +10,11 @@ from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import COORDINATORS, Role
 from clock import utcnow
-from competencies import portfolio, references, renewal, review
-from competencies.forms import CommentForm, DecisionForm, StatusForm
+from competencies import conflicts, portfolio, references, renewal, review
+from competencies.conflicts import ConflictRefused
+from competencies.forms import CommentForm, ConflictForm, DecisionForm, StatusForm, VerifyLevelForm
 from competencies.models import Application, ApplicationStatus
+from competencies.portfolio import PortfolioRefused
 from competencies.review import ReviewRefused
 from extensions import db
 from item_bank.domains import all_domains
@@ -61,7 +63,7 @@ def _page(application, code=200, **given):
         category=portfolio.category_of(application), work_labels=dict(portfolio.work_kinds(application)),
         relationship_label=references.relationship_label, domains=all_domains(), scale=references.SCALE,
         renewal=renewal.status(application, _today()) if application.renewal_due else [],
-        me=current_actor().user_id), code
+        named=conflicts.named(application), me=current_actor().user_id), code
 
 
 def _refused(application, refusal, **given):
@@ -193,3 +195,40 @@ def approve_provider(application_id, entry_id, verdict):
         application, entry_id, verdict == "approve", current_actor()),
         lambda application: "Provider approved." if verdict == "approve" else "Provider refused: those hours "
                                                                               "no longer count.")
+
+
+@bp.route("/applications/<int:application_id>/references/<int:reference_id>/verify-level", methods=["POST"])
+@roles_required(*COORDINATORS)
+def verify_reference_level(application_id, reference_id):
+    """Coordinators and admins: verify the endorsement level a reference gave, saying how."""
+    application = _application(application_id)
+    reference = portfolio.reference(application, reference_id) or abort(404)
+    form = VerifyLevelForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        references.verify_level(reference, form.note.data or "", current_actor(), utcnow())
+    except PortfolioRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal)
+    db.session.commit()
+    flash(f"The Level {reference.rater_level} endorsement of {reference.rater_name} is verified.", "success")
+    return _back(application, f"reference-{reference.id}")
+
+
+@bp.route("/applications/<int:application_id>/conflicts", methods=["POST"])
+@roles_required(*COORDINATORS)
+def confirm_conflict(application_id):
+    """Coordinators and admins: keep a person the candidate names off the candidate's written responses."""
+    application = _application(application_id)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        conflicts.confirm(application, form.email.data, current_actor())
+    except ConflictRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal)
+    db.session.commit()
+    flash(f"{form.email.data} is kept off this candidate's written responses.", "success")
+    return _back(application, "named")

@@ -8,7 +8,9 @@ Periods of work of one kind that overlap count once. Reflective supervision
 adds up to `min_hours` (peer supervision and sessions with a provider not
 yet approved do not count). A reference rating counts once submitted with at
 most `max_not_enough_information` "not enough information" answers; the
-counted ratings are matched to the category's slots, one each.
+counted ratings are matched to the category's slots, one each. A rater's
+endorsement level counts only once verified: the rater says it, Attest's own
+record or a coordinator confirms it.
 """
 
 import calendar
@@ -158,8 +160,12 @@ def reflective_supervision(requirement, portfolio, today):
     return RequirementResult("reflective_supervision", title, False, missing)
 
 
+def _endorsed(rating, endorsed):
+    return rating.rater_level in endorsed and rating.level_verified
+
+
 def _best_matching(slots, ratings, endorsed):
-    """The assignment of ratings to slots that fills the most slots, then includes an endorsed rater."""
+    """The assignment of ratings to slots that fills the most slots, then includes a verified endorsed rater."""
     best, best_score = [None] * len(slots), (-1, False)
     padded = list(ratings) + [None] * len(slots)
     for chosen in permutations(range(len(padded)), len(slots)):
@@ -168,10 +174,31 @@ def _best_matching(slots, ratings, endorsed):
                for slot, rating in zip(slots, assignment)):
             continue
         score = (sum(rating is not None for rating in assignment),
-                 any(rating is not None and rating.rater_level in endorsed for rating in assignment))
+                 any(rating is not None and _endorsed(rating, endorsed) for rating in assignment))
         if score > best_score:
             best, best_score = assignment, score
     return best
+
+
+def _from(rating):
+    relationship = rating.relationship.replace("_", " ")
+    return f"your {relationship} {rating.rater_name}" if rating.rater_name else f"your {relationship}"
+
+
+def _endorsement_missing(counting, endorsed):
+    """What stands between the counted ratings and one from a verified endorsed rater."""
+    waiting = [rating for rating in counting if rating.rater_level in endorsed]
+    if waiting:
+        return [f"waiting for a coordinator to verify the Level {rating.rater_level} endorsement of "
+                f"{rating.rater_name or _from(rating)}" for rating in waiting]
+    return [f"at least one rating must come from a rater endorsed at Level {', '.join(sorted(endorsed))}"]
+
+
+def _counted_line(slot, rating):
+    level = ""
+    if rating.rater_level:
+        level = f" (Level {rating.rater_level}, {'verified' if rating.level_verified else 'not verified yet'})"
+    return f"{slot['label']}: a rating from {_from(rating)}{level}"
 
 
 def references(requirement, portfolio, today):
@@ -182,15 +209,15 @@ def references(requirement, portfolio, today):
     matched = _best_matching(slots, counting, endorsed)
     missing = [f"{slot['label']}: no reference rating that counts yet"
                for slot, rating in zip(slots, matched) if rating is None]
-    if not any(rating is not None and rating.rater_level in endorsed for rating in matched):
-        missing.append(f"at least one rating must come from a rater endorsed at Level {', '.join(sorted(endorsed))}")
+    if not any(rating is not None and _endorsed(rating, endorsed) for rating in matched):
+        missing += _endorsement_missing(counting, endorsed)
     for rating in portfolio.references:
         if rating.submitted and rating.not_enough_information > limit:
-            missing.append(f"a rating from your {rating.relationship.replace('_', ' ')} has "
-                           f"{rating.not_enough_information} \"not enough information\" answers and does not count "
-                           f"(at most {limit})")
-    counted = [f"{slot['label']}: a rating from your {rating.relationship.replace('_', ' ')}"
-               for slot, rating in zip(slots, matched) if rating is not None]
+            # A waived rating's answers are not the candidate's to read, not even as a count.
+            reason = ("ask someone else" if rating.waived else
+                      f"it has {rating.not_enough_information} \"not enough information\" answers (at most {limit})")
+            missing.append(f"the rating from {_from(rating)} does not count: {reason}")
+    counted = [_counted_line(slot, rating) for slot, rating in zip(slots, matched) if rating is not None]
     return RequirementResult("references", requirement["title"], not missing, missing, counted)
 
 

@@ -323,44 +323,20 @@ def membership(application_id):
 @bp.route("/portfolio/<int:application_id>/references", methods=["POST"])
 @roles_required(Role.CANDIDATE)
 def ask_reference(application_id):
-    """Candidates, on their own application: ask someone for a reference rating; the link is shown once."""
+    """Candidates, on their own application: ask someone for a reference rating; Attest mails them the link."""
     application = _own(application_id)
     form = _forms(application, {"reference": ReferenceRequestForm(prefix="reference")})["reference"]
     if not form.validate_on_submit():
         return _page(application, 400, reference=form)
     try:
-        reference, token = references.ask(application, form.relationship.data, form.rater_name.data,
-                                          form.rater_email.data, form.waived.data, current_actor(), utcnow())
+        reference = references.ask(application, form.relationship.data, form.rater_name.data, form.rater_email.data,
+                                   form.waived.data, current_actor(), utcnow())
     except PortfolioRefused as refusal:
         db.session.rollback()
         return _refused(application, str(refusal), reference=form)
     db.session.commit()
-    return _link_page(application, reference, token)
-
-
-def _link_page(application, reference, token):
-    response = Response(render_template("competencies/reference_link.html", application=application,
-                                        reference=reference, days=references.LINK_DAYS,
-                                        link=url_for("references.rate", token=token, _external=True),
-                                        relationship_label=references.relationship_label))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.route("/portfolio/<int:application_id>/references/<int:reference_id>/link", methods=["POST"])
-@roles_required(Role.CANDIDATE)
-def new_reference_link(application_id, reference_id):
-    """Candidates, on their own request not yet answered: a new link (the old one stops working)."""
-    application = _own(application_id)
-    reference = portfolio.reference(application, reference_id) or abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        token = references.new_link(reference, current_actor(), utcnow())
-    except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
-    db.session.commit()
-    return _link_page(application, reference, token)
+    flash(f"Reference request sent: Attest has emailed {reference.rater_name} the link to answer.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="references"))
 
 
 @bp.route("/portfolio/<int:application_id>/references/<int:reference_id>/withdraw", methods=["POST"])
@@ -372,11 +348,11 @@ def withdraw_reference(application_id, reference_id):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        references.withdraw(reference, current_actor())
+        references.withdraw(reference, current_actor(), utcnow())
     except PortfolioRefused as refusal:
         return _refused(application, str(refusal))
     db.session.commit()
-    flash("Reference request withdrawn; its link no longer works.", "success")
+    flash("Reference request withdrawn; its link no longer works. You can ask someone else.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="references"))
 
 
@@ -402,8 +378,9 @@ def submit(application_id):
 def competency_record(application_id):
     """The owner, coordinators and admins: the documentation of competencies, to print."""
     application = _visible(application_id)
-    return render_template("competencies/record.html", record=record.competency_record(application, _today()),
-                           staff=current_user.has_role(*COORDINATORS), meets=record.MEETS)
+    staff = current_user.has_role(*COORDINATORS)
+    return render_template("competencies/record.html", record=record.competency_record(application, _today(), staff),
+                           staff=staff, meets=record.MEETS)
 
 
 @bp.route("/portfolio/<int:application_id>/record.pdf")
@@ -411,7 +388,8 @@ def competency_record(application_id):
 def competency_record_pdf(application_id):
     """The owner, coordinators and admins: the documentation of competencies as a PDF download."""
     application = _visible(application_id)
-    data = pdf.render(record.competency_record(application, _today()), staff=current_user.has_role(*COORDINATORS),
+    staff = current_user.has_role(*COORDINATORS)
+    data = pdf.render(record.competency_record(application, _today(), staff), staff=staff,
                       verification_address=verification.address(application))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (f'attachment; filename="competency-record-{application.id}.pdf"')

@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from accounts.roles import Role
@@ -72,7 +73,8 @@ def build_objects():
     study = standard_setting.create_study(delivered, "Matrix panel", now, TEST_ACTOR)
     application = portfolio.start(owner.id, "mentor", "clinical", TEST_ACTOR)
     document = documents.store(application, "Card", "card.png", png_bytes(), TEST_ACTOR)
-    reference, _ = references.ask(application, "colleague", "Pat", "pat@example.net", True, TEST_ACTOR, now)
+    with current_app.test_request_context():  # the request is mailed, with its link
+        reference = references.ask(application, "colleague", "Pat", "pat@example.net", True, TEST_ACTOR, now)
     objects = {
         "owner_id": owner.id, "item_id": item.id, "enemy_id": enemy.id, "domain_id": item.latest.primary_domain_id,
         "blueprint_id": blueprint.id, "form_id": form.id, "form_item_id": form.form_items[0].id,

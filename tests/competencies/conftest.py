@@ -2,14 +2,18 @@
 every Clinical Mentor requirement but the written examination."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from audit.log import Actor
 from competencies import documents, portfolio, references
+from extensions import db as _db
 from item_bank.domains import all_domains
+from mail.models import OutboxMessage
 from tests.exam_fixtures import T0
 
 TODAY = T0.date()
@@ -32,17 +36,44 @@ def candidate(create_user):
 
 
 @pytest.fixture
-def application(db, domains, candidate):
+def coordinators(create_user):
+    return [create_user("coordinator", name=name) for name in ("Cora", "Cole", "Cleo")]
+
+
+@pytest.fixture
+def addressed(app, db):
+    """A request context, as the pages have, so services can write messages with links."""
+    with app.test_request_context():
+        yield
+
+
+def mailed(address, kind=None):
+    """The messages queued to `address` (of `kind`), oldest first."""
+    query = select(OutboxMessage).where(OutboxMessage.to_address == address).order_by(OutboxMessage.id)
+    return [message for message in _db.session.scalars(query) if kind is None or message.kind == kind]
+
+
+def mailed_token(address):
+    """The token of the newest link mailed to `address`, read from the message's text, as the reference would."""
+    return re.search(r"/references/open#(\S+)", mailed(address)[-1].text_body).group(1)
+
+
+@pytest.fixture
+def application(db, domains, candidate, addressed):
     made = portfolio.start(candidate.id, "mentor", "clinical", Actor(candidate.id, "tests"))
     db.session.commit()
     return made
 
 
-def answer_reference(reference, level=None, value=3, not_enough=0, when=T0):
-    """Submit the reference's ratings: `not_enough` domains answered "not enough information", the rest `value`."""
+def answer_reference(reference, level=None, value=3, not_enough=0, when=T0, verified=False, number=""):
+    """Submit the reference's ratings: `not_enough` domains answered "not enough information", the rest `value`;
+    `verified`: a coordinator then verifies the level."""
     codes = [domain.code for domain in all_domains()]
     ratings = {code: (None if index < not_enough else value) for index, code in enumerate(codes)}
-    references.submit(reference, ratings, level, "Works well with families.", Actor(None, "reference link"), when)
+    references.submit(reference, ratings, level, "Works well with families.", Actor(None, "reference link"), when,
+                      number)
+    if verified:
+        references.verify_level(reference, "In the register.", Actor(None, "tests coordinator"), when)
 
 
 def fill(application, db, today=TODAY):
@@ -71,9 +102,9 @@ def fill(application, db, today=TODAY):
                                                          "provider_name": "Riley Supervisor", "provider_email": "",
                                                          "peer": False}, by)
     for relationship, level in (("colleague", None), ("rsc_provider", "IV"), ("supervisee", None)):
-        reference, _ = references.ask(application, relationship, f"Ref {relationship}", f"{relationship}@example.net",
-                                      True, by, T0)
-        answer_reference(reference, level)
+        reference = references.ask(application, relationship, f"Ref {relationship}", f"{relationship}@example.net",
+                                   True, by, T0)
+        answer_reference(reference, level, verified=level is not None)
     portfolio.sign_ethics(application, CANDIDATE_NAME, by, T0)
     portfolio.set_membership(application, "State IMH Association", "M-100", today + timedelta(days=365), by)
     db.session.commit()

@@ -112,3 +112,13 @@ def test_non_latin_name_on_dejavu():
 
 def test_latin1():
     assert pdf.latin1("Zoë Łukasiewicz — 李") == "Zoë Lukasiewicz - ?"
+
+
+def test_the_candidate_s_pdf_draws_no_judgement_from_waived_references(core_font):
+    made = make_record()
+    made.domains = [DomainRecord("TF", "Theoretical foundations", 12.5, ["Attachment"], [], 0, withheld=2)]
+
+    text = page_text(pdf.render(made))
+
+    assert "Seen by coordinators only" in text and "Judged by coordinators" in text
+    assert "Meets" not in text

@@ -33,8 +33,8 @@ COMPLETE = Portfolio(
     work=(years_ago(5, "imh_services", supervised=True),
           years_ago(3.5, "rsc_leadership", activities=("Provide reflective supervision or consultation to IMH practitioners",))),
     supervision=monthly_log(12),
-    references=(Reference("program_supervisor", "III", True), Reference("rsc_provider", "IV", True),
-                Reference("supervisee", None, True)),
+    references=(Reference("program_supervisor", "III", True, level_verified=True),
+                Reference("rsc_provider", "IV", True, level_verified=True), Reference("supervisee", None, True)),
     ethics_version="2026",
     membership_expires=date(2027, 6, 30),
     exam_outcome="pass",
@@ -168,7 +168,7 @@ def test_a_reference_with_six_not_enough_information_answers_does_not_count(answ
 
 def test_references_need_an_endorsed_rater_and_the_category_s_relationships():
     unendorsed = tuple(replace(reference, rater_level=None) for reference in COMPLETE.references)
-    three_colleagues = (Reference("colleague", "II", True),) * 3
+    three_colleagues = (Reference("colleague", "II", True, level_verified=True),) * 3
 
     assert result(CLINICAL, replace(COMPLETE, references=unendorsed), "references").missing == [
         "at least one rating must come from a rater endorsed at Level II, III, IV"]
@@ -177,12 +177,33 @@ def test_references_need_an_endorsed_rater_and_the_category_s_relationships():
 
 
 def test_research_faculty_references_need_a_student():
-    references = (Reference("department_chair", "III", True), Reference("colleague", None, True),
+    references = (Reference("department_chair", "III", True, level_verified=True), Reference("colleague", None, True),
                   Reference("colleague", None, True))
 
     checked = result(RESEARCH, replace(COMPLETE, references=references), "references")
 
     assert checked.missing == ["A student the candidate taught or supervised: no reference rating that counts yet"]
+
+
+def test_a_level_the_rater_only_declares_does_not_count_and_the_checklist_says_who_waits():
+    declared = (Reference("program_supervisor", "III", True, rater_name="Dr X"),
+                Reference("rsc_provider", "IV", True, rater_name="Dr Y"), Reference("supervisee", None, True))
+
+    checked = result(CLINICAL, replace(COMPLETE, references=declared), "references")
+
+    assert not checked.met
+    assert checked.missing == ["waiting for a coordinator to verify the Level III endorsement of Dr X",
+                               "waiting for a coordinator to verify the Level IV endorsement of Dr Y"]
+    assert any(line.endswith("Dr Y (Level IV, not verified yet)") for line in checked.counted)
+
+
+def test_a_waived_rating_that_does_not_count_tells_the_candidate_nothing_of_its_answers():
+    references = COMPLETE.references[:2] + (Reference("supervisee", None, True, 7, rater_name="Sam", waived=True),)
+
+    checked = result(CLINICAL, replace(COMPLETE, references=references), "references")
+
+    assert "the rating from your supervisee Sam does not count: ask someone else" in checked.missing
+    assert not any("7" in line or "not enough information" in line for line in checked.missing)
 
 
 def test_an_unsubmitted_reference_does_not_count():

@@ -7,11 +7,16 @@ import re
 from io import BytesIO
 
 import pytest
+from sqlalchemy import select
 
+from audit.models import AuditEntry
+from competencies import references
 from competencies.models import Application, ApplicationStatus, Document, ReferenceRequest
 from competencies.uploads import MAX_BYTES
-from tests.competencies.conftest import CANDIDATE_NAME, PDF_BYTES, fill, png_bytes
+from rating import assignment
+from tests.competencies.conftest import CANDIDATE_NAME, PDF_BYTES, fill, mailed_token, png_bytes
 from tests.conftest import sign_in
+from tests.crawler import crawl, leaks
 
 
 def page(response):
@@ -128,39 +133,152 @@ def test_another_candidates_portfolio_is_not_found(app, application, create_user
                       data={"ethics-typed_name": "x", "ethics-agree": "y"}).status_code == 404
 
 
-def test_a_reference_link_works_once_without_an_account(signed_in, application, app, db):
-    response = signed_in.post(f"/portfolio/{application.id}/references", data={
-        "reference-relationship": "rsc_provider", "reference-rater_name": "Riley",
-        "reference-rater_email": "riley@example.net"})
-    link = re.search(r'value="(http://localhost/references/[^"]+)"', page(response)).group(1)
-    assert response.headers["Cache-Control"] == "no-store"
+def ask_riley(signed_in, application, email="riley@example.net", waived=False):
+    data = {"reference-relationship": "rsc_provider", "reference-rater_name": "Riley", "reference-rater_email": email}
+    response = signed_in.post(f"/portfolio/{application.id}/references",
+                              data=data | ({"reference-waived": "y"} if waived else {}))
+    assert response.status_code == 302, page(response)
+    return mailed_token(email)
+
+
+ALL_DOMAINS = ("TF", "LAW", "SYS", "DSS", "WWO", "COM", "THK", "REF", "ADM", "RES")
+
+
+def test_a_reference_answers_through_the_mailed_link_without_an_account(signed_in, application, app, db):
+    token = ask_riley(signed_in, application)
+    own_view = page(signed_in.get(f"/portfolio/{application.id}"))
+    assert token not in own_view and "sent" in own_view and "/references/open" not in own_view
     rater = app.test_client()
-    form = rater.get(link)
-    assert form.status_code == 200
-    assert f"Reference rating for {CANDIDATE_NAME}" in page(form)
+    opening = rater.get("/references/open")
+    assert opening.status_code == 200 and opening.headers["Cache-Control"] == "no-store"
+    assert "js/reference_link.js" in page(opening)
+    opened = rater.post("/references/open", data={"code": token})
+    assert opened.status_code == 303 and opened.headers["Location"] == "/references/answer"
+    form = rater.get("/references/answer")
+    assert f"Reference rating for {CANDIDATE_NAME}" in page(form) and token not in page(form)
     assert "the candidate has not waived access" in page(form).lower()
-    partial = rater.post(link, data={"domain-TF": "4"})
-    assert partial.status_code == 400
-    assert "answer every competency domain" in page(partial)
-    answers = {f"domain-{code}": "3" for code in ("TF", "LAW", "SYS", "DSS", "WWO", "COM", "THK", "REF", "ADM")}
-    done = rater.post(link, data=answers | {"domain-RES": "nei", "rater_level": "III", "comments": "Thoughtful."})
+    assert "opened" in page(signed_in.get(f"/portfolio/{application.id}"))
+    partial = rater.post("/references/answer", data={"domain-TF": "4"})
+    assert partial.status_code == 400 and "answer every competency domain" in page(partial)
+    answers = {f"domain-{code}": "3" for code in ALL_DOMAINS[:-1]}
+    done = rater.post("/references/answer", data=answers | {"domain-RES": "nei", "rater_level": "III",
+                                                            "comments": "Thoughtful."})
     assert "Thank you" in page(done)
     reference = db.session.query(ReferenceRequest).one()
     assert (reference.rater_level, reference.ratings["RES"], reference.ratings["TF"]) == ("III", None, 3)
-    again = rater.get(link)
-    assert again.status_code == 404 and "does not work" in page(again)
-    assert rater.post(link, data=answers).status_code == 404
+    assert rater.get("/references/answer").status_code == 404
+    assert rater.post("/references/open", data={"code": token}).status_code == 404
     own_view = page(signed_in.get(f"/portfolio/{application.id}"))
-    assert "Thoughtful." in own_view
+    assert "Thoughtful." in own_view and "answered" in own_view
+    assert "waiting for a coordinator to verify it" in own_view
 
 
-def test_a_waived_references_words_stay_hidden_from_the_candidate(signed_in, application, db):
+def test_the_candidate_is_refused_their_own_reference_page_even_with_the_link(signed_in, application, app):
+    token = ask_riley(signed_in, application)
+
+    refused = signed_in.post("/references/open", data={"code": token})
+
+    assert refused.status_code == 403 and "cannot answer their own reference" in page(refused)
+    rater = app.test_client()
+    assert rater.post("/references/open", data={"code": token}).status_code == 303
+    with rater.session_transaction() as held:
+        link_hash = held["reference_link"]
+    with signed_in.session_transaction() as session:
+        session["reference_link"] = link_hash
+    assert signed_in.get("/references/answer").status_code == 403
+    assert signed_in.post("/references/answer", data={f"domain-{code}": "4" for code in ALL_DOMAINS}
+                          ).status_code == 403
+    assert signed_in.post("/references/decline", data={}).status_code == 403
+
+
+def test_a_reference_declines_and_the_candidate_sees_only_that(signed_in, application, app, db):
+    token = ask_riley(signed_in, application)
+    rater = app.test_client()
+    rater.post("/references/open", data={"code": token})
+
+    declined = rater.post("/references/decline", data={"decline-reason": "NOT-FOR-THE-CANDIDATE"})
+
+    assert declined.status_code == 200 and "You declined" in page(declined)
+    own_view = page(signed_in.get(f"/portfolio/{application.id}"))
+    assert "declined" in own_view and "NOT-FOR-THE-CANDIDATE" not in own_view
+
+
+def test_the_candidate_withdraws_a_request_and_its_link_dies(signed_in, application, app, db):
+    token = ask_riley(signed_in, application)
+    reference = db.session.query(ReferenceRequest).one()
+
+    assert signed_in.post(f"/portfolio/{application.id}/references/{reference.id}/withdraw").status_code == 302
+
+    assert "withdrawn" in page(signed_in.get(f"/portfolio/{application.id}"))
+    assert app.test_client().post("/references/open", data={"code": token}).status_code == 404
+
+
+def test_the_candidate_s_page_is_the_same_whether_a_named_person_is_a_rater(signed_in, application, create_user):
+    rater = create_user("rater")
+    ask_riley(signed_in, application, rater.email)
+    ask_riley(signed_in, application, "nobody-here@example.org")
+    rows = re.findall(r'<tr class="reference-request">.*?</tr>', page(signed_in.get(f"/portfolio/{application.id}")),
+                      re.S)
+
+    assert len(rows) == 2
+    assert re.sub(r"/references/\d+/", "/references/N/", rows[0].replace(rater.email, "EMAIL")) == \
+        re.sub(r"/references/\d+/", "/references/N/", rows[1].replace("nobody-here@example.org", "EMAIL"))
+
+
+def test_no_candidate_page_and_no_audit_entry_holds_a_token_or_a_waived_reference_s_words(signed_in, application,
+                                                                                          db):
     fill(application, db)
     for reference in application.references:
         reference.comments = "PRIVATE-REMARK"
+    waiting = ask_riley(signed_in, application, "waiting@example.net", waived=True)
     db.session.commit()
-    assert "PRIVATE-REMARK" not in page(signed_in.get(f"/portfolio/{application.id}"))
-    assert "PRIVATE-REMARK" not in page(signed_in.get(f"/portfolio/{application.id}/record"))
+
+    pages = crawl(signed_in, f"/portfolio/{application.id}")
+    pages += crawl(signed_in, f"/portfolio/{application.id}/record")
+
+    hashes = [references.token_hash(waiting)]
+    assert leaks(pages, [waiting, *hashes, "PRIVATE-REMARK", "Works well with families"]) == []
+    assert any(path.endswith("/record.pdf") for path, _, _ in pages)
+    entries = db.session.scalars(select(AuditEntry)).all()
+    assert not any(waiting in f"{entry.details} {entry.origin}" for entry in entries)
+
+
+def test_the_candidate_s_record_shows_no_judgement_drawn_from_waived_references(signed_in, application, db):
+    fill(application, db)  # every reference waived
+
+    body = page(signed_in.get(f"/portfolio/{application.id}/record"))
+
+    assert "<td>Meets" not in body and "Below Meets" not in body and "Seen by coordinators only" in body
+    assert "Judged by coordinators, with the ratings you waived access to" in body
+
+
+def test_a_coordinator_verifies_a_level_and_confirms_a_named_conflict(signed_in, application, app, db, create_user):
+    rater = create_user("rater")
+    token = ask_riley(signed_in, application, rater.email)
+    reference_browser = app.test_client()
+    reference_browser.post("/references/open", data={"code": token})
+    reference_browser.post("/references/answer", data={f"domain-{code}": "3" for code in ALL_DOMAINS}
+                           | {"rater_level": "IV"})
+    supervisor = create_user("rater")
+    signed_in.post(f"/portfolio/{application.id}/supervision", data={
+        "supervision-met_on": "2026-01-05", "supervision-hours": "2", "supervision-format": "individual",
+        "supervision-provider_name": "Sam", "supervision-provider_email": supervisor.email})
+    coordinator = browser(app, create_user("coordinator"))
+    reference = db.session.query(ReferenceRequest).one()
+    review_page = page(coordinator.get(f"/applications/{application.id}"))
+    assert "Verify the Level IV endorsement" in review_page and supervisor.email in review_page
+
+    empty = coordinator.post(f"/applications/{application.id}/references/{reference.id}/verify-level",
+                             data={"note": ""})
+    verified = coordinator.post(f"/applications/{application.id}/references/{reference.id}/verify-level",
+                                data={"note": "Register entry 2024-117."})
+    confirmed = coordinator.post(f"/applications/{application.id}/conflicts", data={"email": supervisor.email})
+
+    assert empty.status_code == 400 and "say how the endorsement was verified" in page(empty)
+    assert verified.status_code == 302 and confirmed.status_code == 302
+    assert reload(db, ReferenceRequest, reference.id).level_verified
+    assert assignment.conflicted(supervisor.id, application.candidate_id)
+    assert assignment.conflicted(rater.id, application.candidate_id)  # answered: a conflict of itself
 
 
 def test_the_coordinator_reviews_and_the_candidate_reads_the_comment(signed_in, application, app, db, create_user):

@@ -1,8 +1,11 @@
 """From an empty portfolio to an endorsed candidate with a printed record: a
 candidate who passed the autumn sitting builds a Clinical Mentor portfolio in
-the browser, three references rate through their links without an account,
-two coordinators review, the endorsement is issued, and the candidate prints
-and downloads the documentation of competencies."""
+the browser, three references rate through the links Attest mails them
+(read from the outbox, as the delivery worker would send them), without an
+account, two coordinators review, the endorsement is issued, and the
+candidate prints and downloads the documentation of competencies. And the
+reference flow alone: a waived reference answers, the candidate sees
+"answered" and not the answers."""
 
 import re
 from datetime import timedelta
@@ -11,11 +14,13 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from accounts import users
+from accounts.models import User
 from clock import utcnow
 from competencies import written_exam
 from competencies.models import Application
 from exam.models import Enrollment
 from extensions import db
+from mail.models import OutboxMessage
 from tests.conftest import PASSWORD
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
@@ -87,27 +92,45 @@ def log_supervision(page, day, hours):
         page.locator("#supervision details").get_by_role("button", name="Log").click()
 
 
-def ask_reference(page, relationship, name, email):
+def ask_reference(page, relationship, name, email, waived=False):
     open_section(page, "Ask for a reference rating")
     page.locator("#reference-relationship").select_option(label=relationship)
     page.locator("#reference-rater_name").fill(name)
     page.locator("#reference-rater_email").fill(email)
-    submit_and_wait(page, "Make the link")
-    link = page.get_by_label("Reference rating link").input_value()
-    page.get_by_role("link", name="Back to the portfolio").click()
-    return link
+    if waived:
+        page.get_by_label("I waive my right to see what this person writes").check()
+    submit_and_wait(page, "Send the request")
+    expect(page.get_by_text(f"Attest has emailed {name} the link")).to_be_visible()
 
 
-def rate_through_link(chromium, link, level):
-    """The reference, in a browser of their own with no account."""
+def mailed_link(live_app, email):
+    """The link in the newest message queued to `email`, from its text body."""
+    with live_app.app_context():
+        message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)
+                                     .order_by(OutboxMessage.id.desc())).first()
+        return re.search(r"(http\S+/references/open#\S+)", message.text_body).group(1)
+
+
+def endorsed_mentor(live_app):
+    """The demo's endorsed Mentor: (name, email, endorsement number), Attest's own record."""
+    with live_app.app_context():
+        application = db.session.scalars(select(Application).where(Application.endorsement_number.is_not(None))
+                                          .order_by(Application.id)).first()
+        return application.candidate.name, application.candidate.email, application.endorsement_number
+
+
+def rate_through_link(chromium, link, level, number=""):
+    """The reference, in a browser of their own with no account, opening the mailed link."""
     context = chromium.new_context()
     rater = context.new_page()
     rater.goto(link)
     expect(rater.get_by_role("heading", level=1)).to_contain_text("Reference rating for")
+    assert "#" not in rater.url and "/references/answer" in rater.url
     assert violations(rater) == []
     for fieldset in rater.locator("fieldset.rating-domain").all():
         fieldset.get_by_label("3: Meets").check()
-    rater.get_by_label("Your own endorsement").select_option(label=level)
+    rater.get_by_label("Your own endorsement", exact=True).select_option(label=level)
+    rater.get_by_label("Your endorsement number").fill(number)
     rater.get_by_label("Comments").fill("Steady and reflective with families.")
     with rater.expect_navigation():
         rater.get_by_role("button", name="Submit the reference rating").click()
@@ -149,13 +172,15 @@ def test_from_an_empty_portfolio_to_an_endorsed_candidate_with_a_printed_record(
                    "activities at the regional or state level", "Clinical supervisor", start, supervised=False)
     log_supervision(page, (today - timedelta(days=420)).isoformat(), 25)
     log_supervision(page, (today - timedelta(days=20)).isoformat(), 25)
-    for relationship, rater, level in (("Colleague", "Pat Colleague", "Level II"),
-                                       ("Person providing reflective supervision/consultation", "Robin Reflective",
-                                        "Level IV"),
-                                       ("Supervisee", "Sam Supervisee", "Not endorsed")):
-        link = ask_reference(page, relationship, rater, f"{rater.split()[0].lower()}@example.net")
-        rate_through_link(chromium, link, level)
+    mentor, mentor_email, number = endorsed_mentor(live_app)
+    for relationship, rater, email, level, given in (
+            ("Colleague", "Pat Colleague", "pat@example.net", "Level II", ""),
+            ("Person providing reflective supervision/consultation", mentor, mentor_email, "Level IV", number),
+            ("Supervisee", "Sam Supervisee", "sam@example.net", "Not endorsed", "")):
+        ask_reference(page, relationship, rater, email)
+        rate_through_link(chromium, mailed_link(live_app, email), level, given)
     page.reload()
+    expect(page.locator("#references")).to_contain_text("endorsed at Level IV, verified")
     page.locator("#ethics-typed_name").fill(name)
     page.get_by_label("I have read the code of ethics").check()
     submit_and_wait(page, "Sign")
@@ -206,3 +231,28 @@ def test_from_an_empty_portfolio_to_an_endorsed_candidate_with_a_printed_record(
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF-")
     assert download.value.suggested_filename.startswith("competency-record-")
+
+
+def test_a_waived_reference_answers_from_the_mailed_link_and_the_candidate_sees_only_that(live_app, chromium, page,
+                                                                                        caplog):
+    with live_app.app_context():  # the demo candidate's draft, signed in with the password the demo prints
+        draft_id = db.session.scalar(select(Application.id).join(Application.candidate)
+                                     .where(User.email == "candidate@example.org"))
+    sign_in(page, "candidate@example.org", "demo-candidate")
+    page.goto(f"/portfolio/{draft_id}")
+    expect(page.get_by_label("I waive my right to see what this person writes")).not_to_be_checked()
+    ask_reference(page, "Colleague", "Wren Waived", "wren@example.net", waived=True)
+    row = page.locator("tr.reference-request", has_text="Wren Waived")
+    expect(row.locator(".reference-status")).to_have_text("sent")
+
+    link = mailed_link(live_app, "wren@example.net")
+    rate_through_link(chromium, link, "Not endorsed")
+    # The server's access log saw the pages, never the token in the link's fragment.
+    assert "/references/open" in caplog.text and link.split("#")[1] not in caplog.text
+
+    page.reload()
+    expect(row.locator(".reference-status")).to_have_text("answered")
+    expect(row).to_contain_text("waived")
+    expect(page.locator("body")).not_to_contain_text("Steady and reflective with families.")
+    page.goto(f"/portfolio/{draft_id}/record")
+    expect(page.locator("body")).not_to_contain_text("Steady and reflective with families.")
