@@ -7,6 +7,7 @@ from accounts.cli import command_line_actor
 from clock import utcnow
 from competencies import references, renewal
 from extensions import db
+from mail import outbox
 
 portfolio_cli = AppGroup("portfolio", help="Endorsement portfolios: reference and renewal reminders.")
 
@@ -15,8 +16,9 @@ portfolio_cli = AppGroup("portfolio", help="Endorsement portfolios: reference an
 def remind_references_command():
     """Email a reminder to every reference who has not answered 7 and 14 days
     after being asked. Safe to run from cron as often as you like."""
-    reminded = references.remind(command_line_actor(), utcnow())
-    db.session.commit()
+    with outbox.at_public_url():
+        reminded = references.remind(command_line_actor(), utcnow())
+        db.session.commit()
     click.echo(f"{reminded} reference(s) reminded.")
 
 
@@ -25,6 +27,7 @@ def remind_renewals_command():
     """Remind endorsed candidates 60 and 30 days before their renewal date.
     Each reminder goes once, so it is safe to run daily from cron."""
     now = utcnow()
-    reminded = renewal.remind(now.date(), now)
-    db.session.commit()
+    with outbox.at_public_url():
+        reminded = renewal.remind(now.date(), now)
+        db.session.commit()
     click.echo(f"{len(reminded)} renewal reminder(s) queued.")

@@ -42,13 +42,19 @@ def post(to_address, subject, template, reason, *, kind, to_user_id=None, **cont
 @contextmanager
 def _addressed():
     """Where absolute addresses start: the request's own host in a view; where
-    there is no request (the worker, a command from cron), a request made up
-    at PUBLIC_URL, so that links point where people reach the app."""
+    there is no request (the worker, a command from cron), PUBLIC_URL."""
     if has_request_context():
         yield
         return
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+    with at_public_url():
         yield
+
+
+def at_public_url():
+    """A request made up at PUBLIC_URL, so that links point where people reach
+    the app: what a command that writes messages runs its work in, whatever
+    context it was started from."""
+    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"])
 
 
 def for_admins(now):

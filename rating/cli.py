@@ -8,6 +8,7 @@ from accounts.cli import command_line_actor
 from clock import utcnow
 from extensions import db
 from item_bank.models import Form
+from mail import outbox
 from rating import assignment, dashboards, notifications
 
 rating_cli = AppGroup("rating", help="Vignette rating: assignment and the queue.")
@@ -36,6 +37,7 @@ def remind_overdue_command():
     """Remind raters of ratings past their due date, on the day it passes and
     a week later: one message per rater, each reminder once, so it is safe to
     run daily from cron."""
-    reminded = notifications.remind_overdue(utcnow())
-    db.session.commit()
+    with outbox.at_public_url():
+        reminded = notifications.remind_overdue(utcnow())
+        db.session.commit()
     click.echo(f"{len(reminded)} overdue rating(s) reminded of.")

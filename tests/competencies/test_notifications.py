@@ -64,7 +64,7 @@ def test_a_submission_tells_every_active_coordinator_and_admin_only_when_it_comm
     db.session.commit()
     portfolio.submit(filled, by(candidate), T0, TODAY)
     db.session.rollback()
-    assert queued() == []
+    assert queued("application.submitted") == []
 
     portfolio.submit(filled, by(candidate), T0, TODAY)
 

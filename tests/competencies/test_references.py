@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from audit.log import Actor
 from audit.models import AuditEntry
-from competencies import conflicts, portfolio, record, references, review
+from competencies import conflicts, portfolio, record, references, review, verification
 from competencies.models import ReferenceLink, ReferenceStatus
 from competencies.portfolio import PortfolioRefused
 from rating import assignment
@@ -220,6 +220,7 @@ def _endorsed_mentor(db, create_user):
     mentor = create_user("candidate", name="Morgan Mentor")
     made = portfolio.start(mentor.id, "mentor", "clinical", by(mentor))
     made.status, made.endorsement_number = "endorsed", review.endorsement_number(made, 2025)
+    made.verification_code = verification.new_code()
     db.session.flush()
     return made
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from accounts import users
 from accounts.models import User, UserRole
 from accounts.roles import Role
-from competencies.models import Application, TrainingEntry
+from competencies.models import Application, ReferenceRequest, TrainingEntry
 from extensions import db
 from item_bank.models import ItemVersion
 from tests.conftest import PASSWORD, CsrfClient
@@ -46,8 +46,12 @@ def item_secrets():
 
 
 def candidate_names_and_emails(except_id=None):
-    candidates = db.session.scalars(select(User).join(UserRole).where(UserRole.role == Role.CANDIDATE.value,
-                                                                      User.id != except_id))
+    """Every candidate's name and email but one's, and but those who asked that
+    one for a reference: the requests mailed to them name who asks."""
+    asked_by = select(Application.candidate_id).join(ReferenceRequest).join(
+        User, User.email == ReferenceRequest.rater_email).where(User.id == except_id)
+    candidates = db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == Role.CANDIDATE.value, User.id != except_id, User.id.not_in(asked_by)))
     return {text for user in candidates for text in (user.name, user.email)}
 
 
