@@ -231,6 +231,18 @@ def decline(reference, reason, by, now):
     log.record("reference.decline", by, reference)
 
 
+def awaiting_level_verification():
+    """Answered ratings whose endorsement level no one has verified yet, on
+    any application, drafts included: a candidate may not be able to submit
+    until one is, so coordinators must see them before any submission."""
+    return db.session.scalars(
+        select(ReferenceRequest).where(ReferenceRequest.submitted_at.is_not(None),
+                                       ReferenceRequest.rater_level.is_not(None),
+                                       ReferenceRequest.level_verified_at.is_(None))
+        .order_by(ReferenceRequest.submitted_at, ReferenceRequest.id)
+    ).all()
+
+
 def verify_level(reference, note, by, now):
     """A coordinator verifies the endorsement level the reference gave, saying how."""
     if reference.submitted_at is None or not reference.rater_level:

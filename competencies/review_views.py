@@ -82,7 +82,7 @@ def queue():
     chosen = request.args.get("status")
     status = ApplicationStatus(chosen) if chosen in {s.value for s in ApplicationStatus} else None
     return render_template("competencies/queue.html", applications=review.queue(status), counts=review.status_counts(),
-                           chosen=status)
+                           chosen=status, unverified=references.awaiting_level_verification())
 
 
 @bp.route("/applications/<int:application_id>")

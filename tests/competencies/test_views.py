@@ -324,3 +324,23 @@ def test_a_transcript_uploads_with_its_degree(signed_in, application, db):
     assert entry.transcript.filename == "msw_transcript.pdf"
     assert "education" not in {line for line in page(signed_in.get(f"/portfolio/{application.id}")).split()
                                 if "upload the official transcript" in line}
+
+
+def test_a_level_waiting_on_a_draft_is_on_the_coordinators_queue_until_verified(signed_in, application, app, db,
+                                                                                create_user):
+    token = ask_riley(signed_in, application, create_user("rater").email)
+    reference_browser = app.test_client()
+    reference_browser.post("/references/open", data={"code": token})
+    reference_browser.post("/references/answer", data={f"domain-{code}": "3" for code in ALL_DOMAINS}
+                           | {"rater_level": "IV"})
+    coordinator = browser(app, create_user("coordinator"))
+    reference = db.session.query(ReferenceRequest).one()
+
+    waiting = page(coordinator.get("/applications"))
+    coordinator.post(f"/applications/{application.id}/references/{reference.id}/verify-level",
+                     data={"note": "Register entry 2024-117."})
+    after = page(coordinator.get("/applications"))
+
+    assert application.status == "draft"
+    assert "Endorsement levels to verify (1)" in waiting and f"Level IV given by {reference.rater_name}" in waiting
+    assert "Endorsement levels to verify" not in after
