@@ -342,5 +342,5 @@ def test_a_level_waiting_on_a_draft_is_on_the_coordinators_queue_until_verified(
     after = page(coordinator.get("/applications"))
 
     assert application.status == "draft"
-    assert "Endorsement levels to verify (1)" in waiting and f"Level IV given by {reference.rater_name}" in waiting
+    assert "Endorsement levels to verify (1)" in waiting and f"verify Level IV given by {reference.rater_name}" in waiting
     assert "Endorsement levels to verify" not in after
