@@ -66,6 +66,7 @@ def test_a_session_requiring_seb_refuses_chromium_and_admits_it_sending_the_key_
     page.get_by_role("button", name="Join").click()
     page.get_by_role("checkbox", name="I have read the instructions").check()
     page.get_by_role("button", name="Start the examination").click()
+    expect(page.get_by_text("All answers saved")).to_be_visible()  # the runner holds the attempt: it saves from now
     with page.expect_response(lambda response: response.url.endswith("/saves")) as saved:
         current_question(page).locator('input[type="radio"]').first.check()
     assert saved.value.status == 200 and saved.value.json()["acks"][0]["code"] == "saved"
