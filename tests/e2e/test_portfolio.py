@@ -8,10 +8,8 @@ reference flow alone: a waived reference answers, the candidate sees
 "answered" and not the answers."""
 
 import re
-import tempfile
 from datetime import timedelta
 from email import message_from_bytes, policy
-from pathlib import Path
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -23,9 +21,8 @@ from competencies import written_exam
 from competencies.models import Application
 from exam.models import Enrollment
 from extensions import db
-from mail import delivery
 from mail.models import OutboxMessage
-from mail.transport import FileTransport
+from mail.transport import build_email
 from tests.conftest import PASSWORD
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
@@ -109,15 +106,14 @@ def ask_reference(page, relationship, name, email, waived=False):
 
 
 def mailed_link(live_app, email):
-    """The link in the newest message delivered to `email`: the worker sends
-    what is queued (as .eml files, as `make run` does), and the link is read
-    from the delivered message's plain-text part, as the reference reads it."""
-    folder = Path(tempfile.mkdtemp(prefix="delivered-"))
+    """The link in the newest message to `email`, read from the plain-text part
+    of the email the worker sends for it (the same bytes it would hand to SMTP
+    or write as an .eml file), as the reference reads it."""
     with live_app.app_context():
-        delivery.deliver_due(FileTransport(folder), live_app.config["MAIL_FROM"])
-        newest = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.to_address == email)
-                                   .order_by(OutboxMessage.id.desc()))
-    delivered = message_from_bytes((folder / f"{newest:08d}.eml").read_bytes(), policy=policy.default)
+        message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == email)
+                                     .order_by(OutboxMessage.id.desc())).first()
+        sent = bytes(build_email(message, live_app.config["MAIL_FROM"], utcnow()))
+    delivered = message_from_bytes(sent, policy=policy.default)
     assert email in delivered["To"]
     text = delivered.get_body(("plain",)).get_content()
     return re.search(r"(http\S+/references/open#\S+)", text).group(1)
