@@ -6,21 +6,36 @@ The format is documented in docs/item-bank-json.md.
 import json
 import re
 
-from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem
+from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem, too_many_versions
 from item_bank.models import Status
 
 FORMAT = "attest-item-bank"
 FORMAT_VERSION = 1
 
 
-def _line_of(text, identifier):
-    """The line where an item's identifier is declared, to point a reader at it."""
-    match = re.search(r'"identifier"\s*:\s*' + re.escape(json.dumps(identifier)), text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+# An item's identifier as the file declares it: a JSON string after "identifier":.
+IDENTIFIER = re.compile(r'"identifier"\s*:\s*("(?:[^"\\]|\\.)*")')
 
 
-def _where(text, identifier, index):
-    line = _line_of(text, identifier) if identifier else None
+def _identifier_lines(text):
+    """The lines where each identifier is declared, in file order, found in one
+    pass over the text (a search per item would read a large file thousands of times)."""
+    lines, line, counted_to = {}, 1, 0
+    for match in IDENTIFIER.finditer(text):
+        line += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        try:
+            lines.setdefault(json.loads(match.group(1)), []).append(line)
+        except ValueError:
+            continue
+    return lines
+
+
+def _where(lines, identifier, index):
+    """Where an item is, to point a reader at it: the next unclaimed line that
+    declares its identifier, so that two items sharing one are told apart."""
+    declared = lines.get(identifier) if identifier else None
+    line = declared.pop(0) if declared else None
     label = f"item {identifier}" if identifier else f"items[{index}]"
     return f"line {line}, {label}" if line else label
 
@@ -49,23 +64,33 @@ def read(text, source):
         if not isinstance(entry, dict) or not isinstance(entry.get("code"), str) or not isinstance(entry.get("name"), str):
             bundle.problems.append(Problem(source, f"domains[{index}]", "code", "each domain needs a code and a name"))
             continue
-        bundle.domains.append(
-            {"code": entry["code"], "name": entry["name"], "description": entry.get("description", "")}
-        )
+        bundle.domains.append({"code": entry["code"], "name": entry["name"],
+                               "description": entry.get("description", ""), "origin": source,
+                               "where": f"domains[{index}]"})
     items = document.get("items")
     if not isinstance(items, list):
         bundle.problems.append(Problem(source, "", "items", "must be a list"))
         return bundle
+    too_many = too_many_versions(sum(_version_count(entry) for entry in items))
+    if too_many:
+        bundle.problems.append(Problem(source, "", "items", too_many))
+        return bundle
+    lines = _identifier_lines(text)
     for index, entry in enumerate(items):
-        item = _read_item(entry, index, text, source, bundle.problems)
+        item = _read_item(entry, index, lines, source, bundle.problems)
         if item is not None:
             bundle.items.append(item)
     return bundle
 
 
-def _read_item(entry, index, text, source, problems):
+def _version_count(entry):
+    versions = entry.get("versions") if isinstance(entry, dict) else None
+    return len(versions) if isinstance(versions, list) else 1
+
+
+def _read_item(entry, index, lines, source, problems):
     identifier = entry.get("identifier") if isinstance(entry, dict) else None
-    where = _where(text, identifier if isinstance(identifier, str) else None, index)
+    where = _where(lines, identifier if isinstance(identifier, str) else None, index)
 
     def problem(field, message):
         problems.append(Problem(source, where, field, message))
@@ -93,6 +118,9 @@ def _read_item(entry, index, text, source, problems):
             continue
         if status not in {s.value for s in Status}:
             problem(f"{label}.status", f"{status!r} is not one of {', '.join(s.value for s in Status)}")
+            continue
+        if not isinstance(version.get("author"), str | None):
+            problem(f"{label}.author", "must be text: the author's email or name")
             continue
         incoming.append(
             IncomingVersion(

@@ -8,12 +8,16 @@ import click
 from flask.cli import AppGroup
 
 from accounts.cli import command_line_actor
+from accounts.roles import Role
 from extensions import db
 from item_bank import exporting, importing
 from item_bank.blueprints import BlueprintError, create_blueprint
 from item_bank.domains import domain_by_code, load_standard_domains
 
 item_bank_cli = AppGroup("item-bank", help="Import, export and seed the item bank.")
+# Whoever runs the command line holds the database (it creates admins, too):
+# they import with an admin's rights.
+COMMAND_LINE_ROLES = {Role.ADMIN}
 
 
 def report(plan, dry_run):
@@ -29,8 +33,16 @@ def report(plan, dry_run):
         lines.append(f"  create {identifier}")
     for identifier, numbers in plan.updated:
         lines.append(f"  update {identifier}: version {', '.join(map(str, numbers))}")
+    for original, new, notice in plan.renamed:
+        lines.append(f"{'Would import' if dry_run else 'Imported'} {original} as {new}: {notice}")
+    if plan.keep_statuses:
+        lines.append("Statuses kept as the file gives them.")
+    elif plan.created or plan.updated:
+        lines.append("Every version written is a draft, for review.")
     if plan.untagged:
         lines.append(f"Untagged (no competency domain; imported as drafts): {', '.join(plan.untagged)}")
+    for notice in plan.notices:
+        lines.append(f"Note: {notice}")
     for skip in plan.skipped:
         lines.append(f"Skipped: {skip}")
     return lines
@@ -41,7 +53,10 @@ def report(plan, dry_run):
 @click.option("--dry-run", is_flag=True, help="Check everything and report what would change; write nothing.")
 @click.option("--domain", "domain_code", metavar="CODE",
               help="Competency domain for items that arrive without one (as QTI items from other systems do).")
-def import_command(path, dry_run, domain_code):
+@click.option("--keep-statuses", is_flag=True,
+              help="Write each version with the status the file gives (approved, retired, ...) instead of as a "
+                   "draft for review; audited.")
+def import_command(path, dry_run, domain_code, keep_statuses):
     """Import items from PATH: a native JSON file, an IMS QTI 2.1 content
     package (.zip with imsmanifest.xml), a folder, or one QTI assessmentItem
     (.xml).
@@ -50,13 +65,19 @@ def import_command(path, dry_run, domain_code):
     problem is listed with its file, line or item identifier, and field.
     choiceInteraction and extendedTextInteraction items are imported; other
     interactions are reported and skipped.
+
+    Every version written is a draft for review (unless --keep-statuses),
+    with no author (the command line has no account); the author, status and
+    identifier the file gives are kept as the version's provenance. An item
+    whose identifier an earlier item in the import holds is imported as
+    IDENTIFIER-2 (-3, ...). The file's new domains are added.
     """
     default_domain = None
     if domain_code:
         default_domain = domain_by_code(domain_code)
         if default_domain is None:
             raise click.BadParameter(f"no competency domain has the code {domain_code!r}", param_hint="--domain")
-    plan = importing.plan_import(importing.read_path(path), default_domain)
+    plan = importing.plan_import(importing.read_path(path), COMMAND_LINE_ROLES, default_domain, keep_statuses)
     if not plan.ok:
         for problem in plan.problems:
             click.echo(f"error: {problem}", err=True)

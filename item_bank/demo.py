@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from accounts.roles import Role
 from extensions import db
 from item_bank import importing
 from item_bank.assembly import assemble_forms, publish_form
@@ -23,7 +24,8 @@ def load_demo_bank(by):
     """Returns a line of text per part loaded, for the command's report."""
     lines = [f"{load_standard_domains(by)} competency domains created"]
     for name in BANK_FILES:
-        plan = importing.plan_import(importing.read_path(DEMO_DIR / name))
+        # The demo's items are approved as they stand: the demo loads them as an admin would restore a bank.
+        plan = importing.plan_import(importing.read_path(DEMO_DIR / name), {Role.ADMIN}, keep_statuses=True)
         if not plan.ok:
             raise RuntimeError("the demo bank is broken: " + "; ".join(map(str, plan.problems)))
         importing.apply_import(plan, by, f"demo/{name}")

@@ -5,11 +5,18 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from accounts.roles import COORDINATORS
 from audit import log
 from extensions import db
 from item_bank.models import Domain
 
 STANDARD_DOMAINS = Path(__file__).parent / "data" / "domains.json"
+# Who adds and renames domains, on the Domains screen or by importing a file that brings new ones.
+EDITORS = COORDINATORS
+
+
+def may_edit(roles):
+    return any(role in EDITORS for role in roles)
 
 
 class DomainError(ValueError):

@@ -67,3 +67,7 @@ class ImportForm(FlaskForm):
                      description="Attest JSON, an IMS QTI 2.1 package (.zip) or one QTI item (.xml).")
     domain = SelectField("Domain for items that arrive without one", validators=[Optional()])
     dry_run = BooleanField("Dry run: check and report, write nothing", default=True)
+    keep_statuses = BooleanField(
+        "Keep the file's statuses (admins)",
+        description="Write each version approved, retired ... as the file says, not as a draft for review. Audited.",
+    )

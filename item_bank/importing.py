@@ -3,9 +3,16 @@ bank, then write all of it or nothing.
 
 `plan_import` only reads the database; `apply_import` writes the plan in the
 caller's transaction (flush, never commit), so a dry run is a plan alone.
+
+An import goes through review like any other writing: every version it
+writes is a draft whose author is the importer, whatever the file says; what
+the file says of its author, status and identifier is kept as the version's
+provenance. Only an admin may keep the file's statuses, and only those who
+keep the domains (coordinators, admins) may add the domains a file brings.
 """
 
 import io
+import itertools
 import struct
 import zipfile
 import zlib
@@ -14,12 +21,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from accounts.models import User
+from accounts.roles import Role
 from audit import log
 from extensions import db
-from item_bank import bank_json, qti
-from item_bank.bundle import Bundle, Problem
-from item_bank.domains import create_domain
+from item_bank import bank_json, domains, qti
+from item_bank.bundle import Bundle, Problem, too_many_versions, too_much_to_parse
 from item_bank.items import apply_fields, editable_in_place, enemy_pairs, mark_enemies, normalise_tags
 from item_bank.kinds import KINDS, kind_of
 from item_bank.models import Domain, Item, ItemVersion, Status, StatusChange
@@ -28,6 +34,16 @@ from item_bank.models import Domain, Item, ItemVersion, Status, StatusChange
 # archive that claims more is refused before anything is unpacked.
 MAX_PACKAGE_MEMBERS = 20_000
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+IDENTIFIER_LENGTH = Item.__table__.c.identifier.type.length
+
+
+class ImportRefused(ValueError):
+    """An import the importer may not ask for; `field` names the option at fault."""
+
+    def __init__(self, field, message):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
 
 
 def read_path(path):
@@ -46,6 +62,9 @@ def read_upload(filename, data, source=None):
     source = source or filename
     name = filename.lower()
     if name.endswith(".json"):
+        too_much = too_much_to_parse(len(data))
+        if too_much:
+            return Bundle(problems=[Problem(source, "", "", too_much)])
         try:
             return bank_json.read(data.decode("utf-8"), source)
         except UnicodeDecodeError as error:
@@ -64,7 +83,8 @@ def read_upload(filename, data, source=None):
             # encrypted member, NotImplementedError for an unknown compression method.
             return Bundle(problems=[Problem(source, "", "", f"not a readable .zip file ({error})")])
     if name.endswith(".xml"):
-        return qti.read_item_file(data, source)
+        oversized = qti.too_big(source, len(data))
+        return Bundle(problems=[oversized]) if oversized else qti.read_item_file(data, source)
     return Bundle(problems=[Problem(source, "", "", "unknown file type: use .json, .zip (QTI package) or .xml (QTI item)")])
 
 
@@ -83,13 +103,26 @@ def _expands_too_far(archive):
 
 
 def _read_folder(folder):
-    bundle = Bundle()
-    manifest = folder / "imsmanifest.xml"
-    if manifest.exists():
+    """A folder with imsmanifest.xml is a QTI package; any other folder is
+    read file by file, its own files only (a link out of it is refused), all
+    of them within one import's budget."""
+    if (folder / "imsmanifest.xml").exists():
         return qti.read_folder_package(folder)
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() in (".json", ".xml") and path.is_file():
-            bundle.extend(read_upload(path.name, path.read_bytes(), str(path)))
+    inside = folder.resolve()
+    paths = [path for path in sorted(folder.rglob("*")) if path.suffix.lower() in (".json", ".xml") and path.is_file()]
+    outside = [Problem(str(path), "", "", "is a link to a file outside the folder; only the folder's own files are read")
+               for path in paths if not path.resolve().is_relative_to(inside)]
+    if outside:
+        return Bundle(problems=outside)
+    too_much = too_much_to_parse(sum(path.stat().st_size for path in paths))
+    if too_much:
+        return Bundle(problems=[Problem(str(folder), "", "", too_much)])
+    bundle = Bundle()
+    for path in paths:
+        bundle.extend(read_upload(path.name, path.read_bytes(), str(path)))
+    too_many = too_many_versions(sum(len(item.versions) for item in bundle.items))
+    if too_many:
+        return Bundle(problems=[Problem(str(folder), "", "", too_many)])
     if not bundle.items and not bundle.problems and not bundle.skipped:
         bundle.problems.append(Problem(str(folder), "", "", "holds no .json or .xml files"))
     return bundle
@@ -97,12 +130,15 @@ def _read_folder(folder):
 
 @dataclass
 class Plan:
+    keep_statuses: bool = False  # write the file's statuses (an admin's choice) rather than drafts
     created: list = field(default_factory=list)  # identifiers of new items
     updated: list = field(default_factory=list)  # (identifier, [version numbers added or changed])
     unchanged: list = field(default_factory=list)
+    renamed: list = field(default_factory=list)  # (file's identifier, identifier given, notice)
     new_domains: list = field(default_factory=list)
     new_enemies: list = field(default_factory=list)  # (identifier, identifier) pairs not yet recorded
     problems: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # Problems that change nothing and refuse nothing
     skipped: list = field(default_factory=list)
     untagged: list = field(default_factory=list)
     # What apply_import needs: (IncomingItem, existing Item or None, [versions to write]).
@@ -116,28 +152,82 @@ class Plan:
     def changes_anything(self):
         return bool(self.created or self.updated or self.new_domains or self.new_enemies)
 
+    def status_of(self, version):
+        """The status an incoming version is written with."""
+        return version.status if self.keep_statuses else Status.DRAFT.value
 
-def plan_import(bundle, default_domain=None):
-    """Check a bundle against the bank. The plan lists what would be created,
-    updated or left alone, and every problem; nothing is written."""
-    plan = Plan(problems=list(bundle.problems), skipped=list(bundle.skipped))
+
+def may_keep_statuses(roles):
+    """Only an admin writes a file's statuses as they stand (restoring a bank
+    they exported); everyone else's imports arrive as drafts."""
+    return Role.ADMIN in roles
+
+
+def plan_import(bundle, roles, default_domain=None, keep_statuses=False):
+    """Check a bundle against the bank for an importer holding `roles`. The
+    plan lists what would be created, updated, renamed or left alone, and
+    every problem; nothing is written. Raises ImportRefused when a non-admin
+    asks to keep the file's statuses."""
+    if keep_statuses and not may_keep_statuses(roles):
+        raise ImportRefused("keep_statuses", "only admins keep the statuses a file gives; "
+                                             "other imports arrive as drafts for review")
+    plan = Plan(keep_statuses=keep_statuses, problems=list(bundle.problems), skipped=list(bundle.skipped))
     known_codes = {code for (code,) in db.session.execute(select(Domain.code))}
-    for entry in bundle.domains:
-        if entry["code"].upper() not in known_codes:
-            known_codes.add(entry["code"].upper())
-            plan.new_domains.append(entry)
-    seen = {}
+    may_add_domains = domains.may_edit(roles)
+    _plan_domains(bundle, plan, known_codes, may_add_domains)
+    _rename_duplicates(bundle, plan)
     for incoming in bundle.items:
-        if incoming.identifier in seen:
-            plan.problems.append(
-                Problem(incoming.origin, incoming.where, "identifier",
-                        f"{incoming.identifier} is also used at {seen[incoming.identifier]}")
-            )
-            continue
-        seen[incoming.identifier] = f"{incoming.origin} {incoming.where}".strip()
-        _plan_item(incoming, plan, known_codes, default_domain)
-    _plan_enemies(bundle, plan, set(seen))
+        _plan_item(incoming, plan, known_codes, may_add_domains, default_domain)
+    _plan_enemies(bundle, plan, {incoming.identifier for incoming in bundle.items})
     return plan
+
+
+def _plan_domains(bundle, plan, known_codes, may_add):
+    """The file's domains that the bank lacks join `known_codes` when the
+    importer may add domains; otherwise each is a notice, and an item that
+    names one is a problem."""
+    for entry in bundle.domains:
+        code = entry["code"].strip().upper()
+        if code in known_codes:
+            continue
+        if may_add:
+            known_codes.add(code)
+            plan.new_domains.append(entry)
+        else:
+            plan.notices.append(Problem(entry["origin"], entry["where"], "code",
+                                        f"{code} is not added: only coordinators and admins add domains"))
+
+
+def _rename_duplicates(bundle, plan):
+    """An identifier that two items of the import hold stays with the first;
+    each later one is imported under the identifier with -2, -3, ... that is
+    free (or that an earlier import of that same file's item was given)."""
+    first_at, taken, tried = {}, {incoming.identifier for incoming in bundle.items}, {}
+    for incoming in bundle.items:
+        original = incoming.identifier
+        if original not in first_at:
+            first_at[original] = f"{incoming.origin} {incoming.where}".strip()
+            continue
+        new, tried[original] = _free_identifier(original, taken, tried.get(original, 1))
+        taken.add(new)
+        incoming.identifier, incoming.renamed_from = new, original
+        plan.renamed.append((original, new, Problem(
+            incoming.origin, incoming.where, "identifier",
+            f"{original} is also used at {first_at[original]}; imported as {new}")))
+
+
+def _free_identifier(original, taken, after):
+    """(identifier, its number): `original`-N for the first N above `after`
+    that neither the import nor the bank holds, or that the bank holds as
+    this same item imported before under a new identifier."""
+    for number in itertools.count(after + 1):
+        suffix = f"-{number}"
+        candidate = original[:IDENTIFIER_LENGTH - len(suffix)] + suffix
+        if candidate in taken:
+            continue
+        item = db.session.scalar(select(Item).where(Item.identifier == candidate))
+        if item is None or any((version.provenance or {}).get("identifier") == original for version in item.versions):
+            return candidate, number
 
 
 def _plan_enemies(bundle, plan, incoming_identifiers):
@@ -159,7 +249,7 @@ def _plan_enemies(bundle, plan, incoming_identifiers):
                 plan.new_enemies.append(tuple(sorted(pair)))
 
 
-def _plan_item(incoming, plan, known_codes, default_domain):
+def _plan_item(incoming, plan, known_codes, may_add_domains, default_domain):
     def problem(field, message):
         plan.problems.append(Problem(incoming.origin, incoming.where, field, message))
 
@@ -175,16 +265,17 @@ def _plan_item(incoming, plan, known_codes, default_domain):
     for position, version in enumerate(incoming.versions):
         for error in kind.validate(version.content):
             problem(f"versions[{position}].content.{error.field}", error.message)
-        _resolve_domains(version, position, known_codes, default_domain, problem)
-        if version.primary_domain is None and version.status != Status.DRAFT:
-            problem(f"versions[{position}].primary_domain", f"a {version.status} version needs a competency domain")
+        _resolve_domains(version, position, known_codes, may_add_domains, default_domain, problem)
+        status = plan.status_of(version)
+        if version.primary_domain is None and status != Status.DRAFT:
+            problem(f"versions[{position}].primary_domain", f"a {status} version needs a competency domain")
     if len(plan.problems) > problems_before:
         return
     existing = db.session.scalar(select(Item).where(Item.identifier == incoming.identifier))
     if existing is not None and existing.kind != incoming.kind:
         problem("kind", f"the bank holds {incoming.identifier} as {existing.kind}")
         return
-    writes = _versions_to_write(incoming, existing, problem)
+    writes = _versions_to_write(incoming, existing, plan, problem)
     if writes is None:
         return
     if any(version.primary_domain is None for version in incoming.versions):
@@ -198,7 +289,7 @@ def _plan_item(incoming, plan, known_codes, default_domain):
     plan.writes.append((incoming, existing, writes))
 
 
-def _resolve_domains(version, position, known_codes, default_domain, problem):
+def _resolve_domains(version, position, known_codes, may_add_domains, default_domain, problem):
     codes = [code.upper() for code in version.secondary_domains]
     unknown = [code for code in codes if code not in known_codes]
     if version.primary_domain:
@@ -208,11 +299,12 @@ def _resolve_domains(version, position, known_codes, default_domain, problem):
     elif default_domain is not None:
         version.primary_domain = default_domain.code
     if unknown:
-        problem(f"versions[{position}].domains", f"unknown domain code {', '.join(unknown)}")
+        why = "" if may_add_domains else ": only coordinators and admins add domains"
+        problem(f"versions[{position}].domains", f"unknown domain code {', '.join(unknown)}{why}")
     version.secondary_domains = codes
 
 
-def _versions_to_write(incoming, existing, problem):
+def _versions_to_write(incoming, existing, plan, problem):
     """The incoming versions that are new or change an editable draft; None when one would rewrite history."""
     if existing is None:
         return list(incoming.versions)
@@ -222,7 +314,7 @@ def _versions_to_write(incoming, existing, problem):
         current = by_number.get(version.number)
         if current is None:
             writes.append(version)
-        elif _differs(current, version):
+        elif _differs(current, version, plan):
             if not editable_in_place(current):
                 problem(
                     f"versions[{version.number - 1}]",
@@ -234,10 +326,11 @@ def _versions_to_write(incoming, existing, problem):
     return writes
 
 
-def _differs(current, version):
+def _differs(current, version, plan):
+    """Whether an incoming version changes the stored one. Its status counts
+    only when the file's statuses are kept: otherwise the file's is not used."""
     incoming = {
         "content": kind_of(current.item.kind).normalise(version.content),
-        "status": version.status,
         "primary": version.primary_domain,
         "secondary": sorted(version.secondary_domains),
         "tags": normalise_tags(version.tags),
@@ -246,47 +339,50 @@ def _differs(current, version):
     }
     stored = {
         "content": current.content,
-        "status": current.status,
         "primary": current.primary_domain.code if current.primary_domain else None,
         "secondary": sorted(domain.code for domain in current.secondary_domains),
         "tags": current.tags,
         "source": current.source,
         "notes": current.notes,
     }
+    if plan.keep_statuses:
+        incoming["status"], stored["status"] = version.status, current.status
     return incoming != stored
 
 
 def apply_import(plan, by, source_name):
-    """Write a plan that has no problems. Returns the items written."""
+    """Write a plan that has no problems, `by` the importer: the author of
+    every version written. Returns the items written."""
     if not plan.ok:
         raise ValueError("a plan with problems cannot be applied")
     if not plan.changes_anything:
         return []
     for entry in plan.new_domains:
-        create_domain(entry["code"], entry["name"], entry.get("description", ""), by)
-    domains = {domain.code: domain for domain in db.session.scalars(select(Domain))}
-    authors = {}
-    written = []
+        domains.create_domain(entry["code"], entry["name"], entry.get("description", ""), by)
+    by_code = {domain.code: domain for domain in db.session.scalars(select(Domain))}
+    written, kept = [], []
     for incoming, existing, versions in plan.writes:
         item = existing or Item(identifier=incoming.identifier, kind=incoming.kind)
         db.session.add(item)
         current = {version.number: version for version in item.versions}
         for version in versions:
-            author_id = _author_id(version.author, authors)
             target = current.get(version.number)
             if target is None:
                 target = ItemVersion(number=version.number)
                 item.versions.append(target)
-            target.status = version.status
-            target.author_id = author_id
+            target.status = plan.status_of(version)
+            target.author_id = by.user_id
+            target.provenance = _provenance(incoming, version, target.status, source_name)
             apply_fields(
-                target, version.content, domains.get(version.primary_domain),
-                [domains[code] for code in version.secondary_domains], version.tags, version.source, version.notes,
+                target, version.content, by_code.get(version.primary_domain),
+                [by_code[code] for code in version.secondary_domains], version.tags, version.source, version.notes,
             )
             target.status_changes.append(
-                StatusChange(from_status=None, to_status=version.status, by_id=by.user_id,
+                StatusChange(from_status=None, to_status=target.status, by_id=by.user_id,
                              comment=f"imported from {source_name}")
             )
+            if target.status != Status.DRAFT:
+                kept.append(f"{item.identifier} v{target.number}: {target.status}")
         item.versions.sort(key=lambda version: version.number)
         written.append(item)
     db.session.flush()
@@ -296,13 +392,20 @@ def apply_import(plan, by, source_name):
     log.record(
         "item_bank.imported", by, object_type="item_bank", source=source_name,
         created=len(plan.created), updated=len(plan.updated), unchanged=len(plan.unchanged),
+        renamed=[f"{original} as {new}" for original, new, _ in plan.renamed],
     )
+    if plan.keep_statuses:
+        log.record("item_bank.imported_with_statuses", by, object_type="item_bank", source=source_name, kept=kept)
     return written
 
 
-def _author_id(email, cache):
-    if not email:
-        return None
-    if email not in cache:
-        cache[email] = db.session.scalar(select(User.id).where(User.email == email.lower()))
-    return cache[email]
+def _provenance(incoming, version, status, source_name):
+    """What the file said that the bank does not take as its own."""
+    provenance = {"file": source_name}
+    if version.author:
+        provenance["author"] = version.author
+    if incoming.renamed_from:
+        provenance["identifier"] = incoming.renamed_from
+    if version.status != status:
+        provenance["status"] = version.status
+    return provenance

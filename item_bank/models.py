@@ -125,6 +125,10 @@ class ItemVersion(db.Model):
     # Proportion correct from the latest item analysis, used to spread
     # difficulty when forms are assembled; empty until statistics exist.
     difficulty: Mapped[float | None] = mapped_column()
+    # What an import's file said that the bank did not take as its own: the
+    # file's name, and when given its author, its status (the version arrived
+    # as a draft) and its identifier (another item in the import held it).
+    provenance: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="versions")

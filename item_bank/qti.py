@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem
+from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem, too_many_versions, too_much_to_parse
 from item_bank.kinds import KINDS, kind_of
 from item_bank.qti_xml import QTI, add_element, local_name, text_of
 
@@ -147,50 +147,100 @@ def read_item_file(data, source, metadata=None):
 
 def read_package(archive, source):
     """A QTI content package (.zip with imsmanifest.xml) into a Bundle."""
-    names = set(archive.namelist())
-    if "imsmanifest.xml" not in names:
+    members = {member.filename: member for member in archive.infolist()}
+    if "imsmanifest.xml" not in members:
         return Bundle(problems=[Problem(source, "", "imsmanifest.xml", "is missing: not a QTI content package")])
-    oversized = [member for member in archive.infolist()
-                 if member.filename.lower().endswith(".xml") and member.file_size > MAX_XML_BYTES]
-    if oversized:
-        return Bundle(problems=[Problem(f"{source}/{member.filename}", "", "",
-                                        f"unpacks to {member.file_size / 1024 / 1024:.1f} MB; an item's XML may be "
-                                        f"{MAX_XML_BYTES // 1024 // 1024} MB at most") for member in oversized])
-    return _read_manifest(archive.read("imsmanifest.xml"), lambda href: archive.read(href) if href in names else None, source)
+    oversized = [too_big(f"{source}/{member.filename}", member.file_size) for member in members.values()
+                 if member.filename.lower().endswith(".xml")]
+    if any(oversized):
+        return Bundle(problems=[problem for problem in oversized if problem])
+
+    def size(href):
+        return members[href].file_size if href in members else None
+
+    return _read_manifest(archive.read("imsmanifest.xml"), size, archive.read, source)
 
 
 def read_folder_package(folder):
-    def read(href):
-        path = folder / href
-        return path.read_bytes() if path.is_file() else None
+    """A folder holding imsmanifest.xml and the files it lists into a Bundle.
+    Only files inside the folder are read: a link that leads out of it counts
+    as missing, as a path outside it would."""
+    inside = folder.resolve()
 
-    return _read_manifest((folder / "imsmanifest.xml").read_bytes(), read, str(folder))
+    def size(href):
+        try:
+            path = (folder / href).resolve()
+            return path.stat().st_size if path.is_relative_to(inside) and path.is_file() else None
+        except OSError:  # a name too long for the file system, a loop of links
+            return None
+
+    manifest = folder / "imsmanifest.xml"
+    if size("imsmanifest.xml") is None:
+        return Bundle(problems=[Problem(str(manifest), "", "", "is not a file inside the folder")])
+    oversized = too_big(str(manifest), size("imsmanifest.xml"))
+    if oversized:
+        return Bundle(problems=[oversized])
+    return _read_manifest(manifest.read_bytes(), size, lambda href: (folder / href).read_bytes(), str(folder))
 
 
-def _read_manifest(data, read, source):
+def too_big(source, size):
+    """The problem with an item file of `size` bytes, or None when it is within MAX_XML_BYTES."""
+    if size <= MAX_XML_BYTES:
+        return None
+    return Problem(source, "", "", f"holds {size / 1024 / 1024:.1f} MB of XML; an item's XML may be "
+                                   f"{MAX_XML_BYTES // 1024 // 1024} MB at most")
+
+
+def _read_manifest(data, size, read, source):
+    """The items a manifest lists. `size(href)` is a listed file's size, None
+    when the package does not hold it; `read(href)` its bytes. Every listed
+    file is checked before any is parsed: each is in the package, listed once,
+    and all together are within an import's budget."""
     bundle = Bundle()
     manifest_source = f"{source}/imsmanifest.xml"
     root, problem = _parse(data, manifest_source)
     if problem:
         bundle.problems.append(problem)
         return bundle
-    resources = root.find(f"{{{CP}}}resources")
-    for resource in resources.findall(f"{{{CP}}}resource") if resources is not None else []:
-        if not resource.get("type", "").startswith("imsqti_item"):
-            continue
-        href = posixpath.normpath(resource.get("href", ""))
-        item_source = f"{source}/{href}"
-        data = read(href) if href and not href.startswith("..") else None
-        if data is None:
-            bundle.problems.append(
-                Problem(manifest_source, f"resource {resource.get('identifier')}", "href", f"{href!r} is not in the package")
-            )
-            continue
-        bundle.extend(read_item_file(data, item_source, metadata=resource.find(f"{{{CP}}}metadata")))
+    listed = _listed_items(root, size, source, bundle.problems)
+    bundle.problems += [problem for href, _ in listed if (problem := too_big(f"{source}/{href}", size(href)))]
+    if bundle.problems:
+        return bundle
+    too_much = too_many_versions(len(listed)) or too_much_to_parse(sum(size(href) for href, _ in listed))
+    if too_much:
+        bundle.problems.append(Problem(manifest_source, "", "resources", too_much))
+        return bundle
+    for href, resource in listed:
+        bundle.extend(read_item_file(read(href), f"{source}/{href}", metadata=resource.find(f"{{{CP}}}metadata")))
     _merge_versions(bundle)
     if not bundle.items and not bundle.problems and not bundle.skipped:
         bundle.problems.append(Problem(manifest_source, "", "resources", "lists no QTI items"))
     return bundle
+
+
+def _listed_items(root, size, source, problems):
+    """(href, resource) for each item resource; a problem for each href that
+    is not a file of the package or that an earlier resource lists already."""
+    manifest_source = f"{source}/imsmanifest.xml"
+    listed, first_listed = [], {}
+    resources = root.find(f"{{{CP}}}resources")
+    for resource in resources.findall(f"{{{CP}}}resource") if resources is not None else []:
+        if not resource.get("type", "").startswith("imsqti_item"):
+            continue
+        where = f"resource {resource.get('identifier')}"
+        raw = resource.get("href", "")
+        href = posixpath.normpath(raw) if raw else ""
+        if not href or href.startswith("/") or href == ".." or href.startswith("../"):
+            problems.append(Problem(manifest_source, where, "href", f"{raw!r} is not a path inside the package"))
+        elif href in first_listed:
+            problems.append(Problem(manifest_source, where, "href",
+                                    f"{href!r} is also listed by {first_listed[href]}: a file is one item"))
+        elif size(href) is None:
+            problems.append(Problem(manifest_source, where, "href", f"{href!r} is not in the package"))
+        else:
+            first_listed[href] = where
+            listed.append((href, resource))
+    return listed
 
 
 def _apply_metadata(item, version, metadata):
@@ -218,22 +268,22 @@ def _apply_metadata(item, version, metadata):
 
 
 def _merge_versions(bundle):
-    """Files that hold versions of one item become one item with several versions."""
-    merged = {}
+    """Files that hold versions of one item (its identifier and kind, each a
+    version number of its own) become one item with several versions. A file
+    whose identifier another item holds stays an item of its own: the plan
+    imports it under a new identifier."""
+    merged, items = {}, []
     for item in bundle.items:
-        if item.identifier in merged and item.versions[0].number not in {
-            v.number for v in merged[item.identifier].versions
+        into = merged.get(item.identifier)
+        if into is not None and into.kind == item.kind and item.versions[0].number not in {
+            version.number for version in into.versions
         }:
-            merged[item.identifier].versions += item.versions
-            merged[item.identifier].versions.sort(key=lambda v: v.number)
+            into.versions += item.versions
+            into.versions.sort(key=lambda version: version.number)
         else:
             merged.setdefault(item.identifier, item)
-            if merged[item.identifier] is not item:
-                bundle.problems.append(
-                    Problem(item.origin, item.where, "identifier",
-                            f"{item.identifier} is also used by {merged[item.identifier].origin}")
-                )
-    bundle.items = list(merged.values())
+            items.append(item)
+    bundle.items = items
 
 
 # Writing

@@ -38,7 +38,7 @@ navigation.declare(bp, links={
 })
 
 WRITERS = (Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN)
-DOMAIN_EDITORS = (Role.COORDINATOR, Role.ADMIN)
+DOMAIN_EDITORS = domains.EDITORS
 FORM_BUILDERS = (Role.PSYCHOMETRICIAN, Role.ADMIN)
 ITEMS_PER_PAGE = 50
 
@@ -234,13 +234,18 @@ def import_items():
     if form.validate_on_submit():
         upload = form.file.data
         default_domain = db.session.get(Domain, int(form.domain.data)) if form.domain.data else None
-        plan = importing.plan_import(importing.read_upload(upload.filename, upload.read()), default_domain)
-        if plan.ok and not form.dry_run.data:
+        try:
+            plan = importing.plan_import(importing.read_upload(upload.filename, upload.read()), current_user.roles,
+                                         default_domain, form.keep_statuses.data)
+        except importing.ImportRefused as error:
+            form.keep_statuses.errors.append(error.message)
+        if plan is not None and plan.ok and not form.dry_run.data:
             importing.apply_import(plan, current_actor(), upload.filename)
             db.session.commit()
             flash(f"Imported {upload.filename}.", "success")
     lines = report(plan, form.dry_run.data) if plan is not None and plan.ok else []
-    return render_template("item_bank/import.html", form=form, plan=plan, lines=lines)
+    return render_template("item_bank/import.html", form=form, plan=plan, lines=lines,
+                           may_keep_statuses=importing.may_keep_statuses(current_user.roles))
 
 
 @bp.route("/items/export.<fmt>")

@@ -64,3 +64,23 @@ def test_load_blueprint_creates_it_or_says_what_is_wrong(runner, domains, db, tm
     assert good.exit_code == 0 and "Created the blueprint 'Short test': Only part, 5 items" in good.output
     assert bad.exit_code == 1 and "Only part: no competency domain has the code 'XX'" in bad.output
     assert db.session.scalars(db.select(Blueprint.name)).all() == ["Short test"]
+
+
+def test_import_writes_drafts_unless_statuses_are_kept_and_names_items_it_renames(runner, domains, db, tmp_path):
+    from audit.models import AuditEntry
+    from item_bank.models import ItemVersion
+
+    document = bank("Q-1", "Q-1")
+    document["items"][1]["versions"][0]["content"]["stem"] = "Another?"
+    path = write(tmp_path, "bank.json", document)
+
+    dry = runner.invoke(args=["item-bank", "import", path, "--dry-run"])
+    kept = runner.invoke(args=["item-bank", "import", path, "--keep-statuses"])
+
+    assert dry.exit_code == 0 and "Every version written is a draft, for review." in dry.output
+    assert f"Would import Q-1 as Q-1-2: {path}, line 1, item Q-1: identifier: Q-1 is also used at" in dry.output
+    assert kept.exit_code == 0 and "Statuses kept as the file gives them." in kept.output
+    assert "Imported Q-1 as Q-1-2" in kept.output
+    assert db.session.scalars(db.select(ItemVersion.status)).all() == ["approved", "approved"]
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "item_bank.imported_with_statuses"))
+    assert entry.origin.startswith("cli:") and entry.details["kept"] == ["Q-1 v1: approved", "Q-1-2 v1: approved"]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exam.bodies import MAX_BODY
-from item_bank import importing
+from item_bank import bundle, importing, qti
 from item_bank.models import Item
 from tests import fuzzing
 
@@ -27,6 +27,14 @@ def zipped(*members):
         for name, data in members:
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def manifest(*hrefs):
+    """A manifest listing one item resource per href, in order."""
+    resources = "".join(f'<resource identifier="r{n}" type="imsqti_item_xmlv2p1" href="{href}"/>'
+                        for n, href in enumerate(hrefs, start=1))
+    return (f'<?xml version="1.0"?><manifest xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"><resources>{resources}'
+            "</resources></manifest>").encode()
 
 
 def encrypted(data):
@@ -69,8 +77,22 @@ HOSTILE = [
     ("many.zip", zipped(*[(f"media/{n}.txt", b"") for n in range(20_001)]),
      "many.zip: holds 20001 files; a package may hold 20000 at most"),
     ("huge-item.zip", zipped(("imsmanifest.xml", MANIFEST), ("item.xml", b"<a>" + b" " * (6 * 1024 * 1024) + b"</a>")),
-     "huge-item.zip/item.xml: unpacks to 6.0 MB; an item's XML may be 5 MB at most"),
+     "huge-item.zip/item.xml: holds 6.0 MB of XML; an item's XML may be 5 MB at most"),
+    ("listed-twice.zip", zipped(("imsmanifest.xml", manifest("item.xml", "./item.xml")), ("item.xml", b"<x/>")),
+     "listed-twice.zip/imsmanifest.xml, resource r2: href: 'item.xml' is also listed by resource r1"),
+    ("escaping.zip", zipped(("imsmanifest.xml", manifest("../item.xml")), ("item.xml", b"<x/>")),
+     "escaping.zip/imsmanifest.xml, resource r1: href: '../item.xml' is not a path inside the package"),
 ]
+
+
+@pytest.fixture
+def nothing_parsed(monkeypatch):
+    """Fails the test if any item file is parsed."""
+    monkeypatch.setattr(qti, "read_item_file", lambda *args, **kwargs: pytest.fail("an item was parsed"))
+
+
+def problems(found):
+    return [str(problem) for problem in found.problems]
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +141,7 @@ def test_oversized_archives_are_refused_before_any_member_is_unpacked(monkeypatc
     assert [str(problem) for problem in importing.read_upload("bomb.zip", bomb).problems] == [
         "bomb.zip: unpacks to 300 MB; a package may unpack to 200 MB at most"]
     assert [str(problem) for problem in importing.read_upload("huge-item.zip", huge_item).problems] == [
-        "huge-item.zip/item.xml: unpacks to 6.0 MB; an item's XML may be 5 MB at most"]
+        "huge-item.zip/item.xml: holds 6.0 MB of XML; an item's XML may be 5 MB at most"]
 
 
 def test_a_request_over_twenty_megabytes_is_refused_with_413(client, login_as, domains):
@@ -158,3 +180,111 @@ def test_any_bytes_under_any_accepted_name_are_read_or_refused_with_a_message(na
 
     for problem in bundle.problems:
         assert str(problem).startswith(name) and problem.message
+
+
+# Amplification and escape (issue 20): refused by name before any item is parsed.
+
+def test_a_package_listing_one_large_item_many_times_is_refused_unparsed(nothing_parsed):
+    """The tester's package: 2.6 KB listing one 1 MB item 150 times took 9.9 s and 300 MB to dry-run."""
+    package = zipped(("imsmanifest.xml", manifest(*["item.xml"] * 150)),
+                     ("item.xml", b"<assessmentItem>" + b"x" * (1024 * 1024) + b"</assessmentItem>"))
+
+    found = importing.read_upload("amplified.zip", package)
+
+    assert len(package) < 10_000
+    assert len(found.problems) == 149
+    assert problems(found)[0] == ("amplified.zip/imsmanifest.xml, resource r2: href: 'item.xml' is also listed by "
+                                  "resource r1: a file is one item")
+
+
+def test_a_package_over_the_budget_of_text_to_read_is_refused_unparsed(monkeypatch, nothing_parsed):
+    monkeypatch.setattr(bundle, "MAX_PARSED_BYTES", 2 * 1024 * 1024)
+    item = b"<assessmentItem>" + b"x" * (1024 * 1024) + b"</assessmentItem>"
+    package = zipped(("imsmanifest.xml", manifest("a.xml", "b.xml")), ("a.xml", item), ("b.xml", item))
+
+    assert problems(importing.read_upload("big.zip", package)) == [
+        "big.zip/imsmanifest.xml: resources: comes to 2.0 MB of text to read; an import may read 2 MB at most"]
+
+
+def test_a_package_over_the_budget_of_item_versions_is_refused_unparsed(monkeypatch, nothing_parsed):
+    monkeypatch.setattr(bundle, "MAX_ITEM_VERSIONS", 2)
+    package = zipped(("imsmanifest.xml", manifest("a.xml", "b.xml", "c.xml")),
+                     *[(name, b"<assessmentItem/>") for name in ("a.xml", "b.xml", "c.xml")])
+
+    assert problems(importing.read_upload("many.zip", package)) == [
+        "many.zip/imsmanifest.xml: resources: holds 3 item versions; an import may hold 2 at most"]
+
+
+def test_a_json_bank_over_the_budgets_is_refused(monkeypatch):
+    document = json.loads(VALID)
+    document["items"] *= 3
+    text = json.dumps(document).encode()
+
+    monkeypatch.setattr(bundle, "MAX_ITEM_VERSIONS", 2)
+    too_many = problems(importing.read_upload("bank.json", text))
+    monkeypatch.setattr(bundle, "MAX_PARSED_BYTES", len(text) - 1)
+    too_long = problems(importing.read_upload("bank.json", text))
+
+    assert too_many == ["bank.json: items: holds 3 item versions; an import may hold 2 at most"]
+    assert len(too_long) == 1 and too_long[0].startswith("bank.json: comes to 0.0 MB of text to read")
+
+
+def test_one_qti_item_over_an_items_size_is_refused_unparsed(nothing_parsed):
+    assert problems(importing.read_upload("item.xml", b" " * (6 * 1024 * 1024))) == [
+        "item.xml: holds 6.0 MB of XML; an item's XML may be 5 MB at most"]
+
+
+def test_a_folder_package_reads_only_files_inside_the_folder(tmp_path, nothing_parsed):
+    outside = tmp_path / "outside.xml"
+    outside.write_bytes(b"<assessmentItem/>")
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "link.xml").symlink_to(outside)
+    (folder / "imsmanifest.xml").write_bytes(manifest(str(outside), "../outside.xml", "sub/../../outside.xml",
+                                                      "link.xml"))
+
+    found = importing.read_path(folder)
+
+    assert problems(found) == [
+        f"{folder}/imsmanifest.xml, resource r1: href: '{outside}' is not a path inside the package",
+        f"{folder}/imsmanifest.xml, resource r2: href: '../outside.xml' is not a path inside the package",
+        f"{folder}/imsmanifest.xml, resource r3: href: 'sub/../../outside.xml' is not a path inside the package",
+        f"{folder}/imsmanifest.xml, resource r4: href: 'link.xml' is not in the package",
+    ]
+
+
+def test_a_folder_package_whose_manifest_links_out_of_it_is_refused(tmp_path):
+    outside = tmp_path / "outside.xml"
+    outside.write_bytes(manifest("item.xml"))
+    folder = tmp_path / "package"
+    folder.mkdir()
+    (folder / "imsmanifest.xml").symlink_to(outside)
+
+    assert problems(importing.read_path(folder)) == [f"{folder}/imsmanifest.xml: is not a file inside the folder"]
+
+
+def test_a_folder_package_over_the_budget_is_refused_unparsed(tmp_path, monkeypatch, nothing_parsed):
+    monkeypatch.setattr(bundle, "MAX_ITEM_VERSIONS", 1)
+    for name in ("a.xml", "b.xml"):
+        (tmp_path / name).write_bytes(b"<assessmentItem/>")
+    (tmp_path / "imsmanifest.xml").write_bytes(manifest("a.xml", "b.xml"))
+
+    assert problems(importing.read_path(tmp_path)) == [
+        f"{tmp_path}/imsmanifest.xml: resources: holds 2 item versions; an import may hold 1 at most"]
+
+
+def test_a_folder_of_files_reads_only_its_own_files_within_the_budget(tmp_path, monkeypatch, nothing_parsed):
+    outside = tmp_path / "outside.xml"
+    outside.write_bytes(b"<assessmentItem/>")
+    folder = tmp_path / "items"
+    folder.mkdir()
+    (folder / "link.xml").symlink_to(outside)
+    (folder / "a.xml").write_bytes(b"<assessmentItem>" + b"x" * 2000 + b"</assessmentItem>")
+
+    escaping = problems(importing.read_path(folder))
+    (folder / "link.xml").unlink()
+    monkeypatch.setattr(bundle, "MAX_PARSED_BYTES", 1000)
+    too_long = problems(importing.read_path(folder))
+
+    assert escaping == [f"{folder}/link.xml: is a link to a file outside the folder; only the folder's own files are read"]
+    assert len(too_long) == 1 and too_long[0].startswith(f"{folder}: comes to 0.0 MB of text to read")

@@ -6,12 +6,15 @@ import zipfile
 
 import pytest
 
+from accounts.roles import Role
 from audit.log import Actor
 from item_bank import exporting, importing
 from item_bank.models import Item, ItemVersion
 from tests.item_bank_fixtures import cr_content, sr_content
 
 BY = Actor(None, "tests")
+WRITER = {Role.ITEM_WRITER}
+ADMIN = {Role.ADMIN}
 
 
 def native(*items, domains=()):
@@ -29,10 +32,10 @@ def write_json(tmp_path, document, name="bank.json"):
     return path
 
 
-def run(path, default_domain=None, apply=True):
-    plan = importing.plan_import(importing.read_path(path), default_domain)
+def run(path, default_domain=None, apply=True, roles=WRITER, keep_statuses=False, by=BY):
+    plan = importing.plan_import(importing.read_path(path), roles, default_domain, keep_statuses)
     if apply and plan.ok:
-        importing.apply_import(plan, BY, str(path))
+        importing.apply_import(plan, by, str(path))
     return plan
 
 
@@ -51,7 +54,7 @@ def test_a_native_file_is_imported_with_versions_domains_tags_and_enemies(tmp_pa
     item = db.session.scalar(db.select(Item).where(Item.identifier == "Q-1"))
     version = item.latest
     assert (version.status, version.primary_domain.code, [d.code for d in version.secondary_domains]) == (
-        "approved", "TF", ["REF"])
+        "draft", "TF", ["REF"])
     assert version.tags == ["grief", "loss"]
     assert plan.new_enemies == [("Q-1", "Q-2")]
 
@@ -97,9 +100,7 @@ def test_one_bad_item_leaves_the_bank_untouched_and_is_named(tmp_path, domains, 
 @pytest.mark.parametrize(
     "items, message",
     [
-        ([sr_item("Q-1"), sr_item("Q-1")], "identifier: Q-1 is also used at"),
         ([sr_item("Q-1", domain="NOPE")], "versions[0].domains: unknown domain code NOPE"),
-        ([sr_item("Q-1", domain=None)], "versions[0].primary_domain: a approved version needs a competency domain"),
         ([sr_item("Q-1") | {"kind": "essay"}], "kind: 'essay' is not one of"),
         ([sr_item("Q-1") | {"enemies": ["Q-404"]}], "enemies: names Q-404, which is in neither the import nor the bank"),
         ([{"kind": "selected_response", "versions": []}], "identifier: is required"),
@@ -113,7 +114,7 @@ def test_problems_name_the_item_and_field(tmp_path, domains, db, items, message)
 
 
 def test_an_approved_version_cannot_be_rewritten_but_a_new_version_can_be_added(tmp_path, domains, db):
-    run(write_json(tmp_path, native(sr_item("Q-1"))))
+    run(write_json(tmp_path, native(sr_item("Q-1"))), roles=ADMIN, keep_statuses=True)
     changed = sr_item("Q-1", stem="Rewritten?")
 
     refused = run(write_json(tmp_path, native(changed), "changed.json"))
@@ -128,10 +129,169 @@ def test_an_approved_version_cannot_be_rewritten_but_a_new_version_can_be_added(
 def test_new_domains_in_the_file_are_created(tmp_path, domains, db):
     document = native(sr_item("Q-1", domain="XTRA"), domains=[{"code": "XTRA", "name": "Extra", "description": "d"}])
 
-    plan = run(write_json(tmp_path, document))
+    plan = run(write_json(tmp_path, document), roles={Role.COORDINATOR, Role.ITEM_WRITER})
 
     assert plan.ok and plan.new_domains[0]["code"] == "XTRA"
     assert db.session.scalar(db.select(Item)).latest.primary_domain.name == "Extra"
+
+
+# Imports go through review (issue 20): what the file says of status and author is provenance, not fact.
+
+def test_an_item_writer_imports_approved_and_retired_items_as_their_own_drafts(tmp_path, domains, db, create_user):
+    importer = create_user("item_writer")
+    approved = sr_item("Q-1")
+    approved["versions"][0]["author"] = "someone-else@example.org"
+    path = write_json(tmp_path, native(approved, sr_item("Q-2", status="retired")))
+
+    plan = run(path, by=Actor(importer.id, "tests"))
+
+    assert plan.ok
+    versions = db.session.scalars(db.select(ItemVersion).join(Item).order_by(Item.identifier)).all()
+    assert [(v.item.identifier, v.status, v.author_id) for v in versions] == [
+        ("Q-1", "draft", importer.id), ("Q-2", "draft", importer.id)]
+    assert [v.provenance for v in versions] == [
+        {"file": str(path), "author": "someone-else@example.org", "status": "approved"},
+        {"file": str(path), "status": "retired"},
+    ]
+    assert all(v.item.approved is None for v in versions)
+
+
+def test_a_new_approved_version_with_a_changed_key_arrives_as_a_draft_and_forms_keep_the_old_key(
+        tmp_path, domains, db, make_item):
+    item = make_item(identifier="BANK-1", content=sr_content(key="C"))
+    changed = sr_item("BANK-1", key=["A"])
+    changed["versions"][0]["number"] = 2
+
+    plan = run(write_json(tmp_path, native(changed)))
+
+    assert plan.updated == [("BANK-1", [2])]
+    db.session.refresh(item)
+    assert [(v.number, v.status, v.content["key"]) for v in item.versions] == [
+        (1, "approved", ["C"]), (2, "draft", ["A"])]
+    assert item.approved.number == 1  # the version new forms take
+
+
+def test_reimporting_an_approved_bank_item_as_a_writer_changes_nothing(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1")))
+    run(path, roles=ADMIN, keep_statuses=True)
+
+    plan = run(path)
+
+    assert plan.ok and plan.unchanged == ["Q-1"]
+    assert db.session.scalar(db.select(ItemVersion)).status == "approved"
+
+
+def test_only_an_admin_keeps_the_files_statuses_and_that_is_audited(tmp_path, domains, db):
+    from audit.models import AuditEntry
+
+    path = write_json(tmp_path, native(sr_item("Q-1"), sr_item("Q-2", status="draft")))
+
+    with pytest.raises(importing.ImportRefused, match="only admins keep the statuses a file gives"):
+        run(path, roles={Role.PSYCHOMETRICIAN, Role.COORDINATOR}, keep_statuses=True)
+    plan = run(path, roles=ADMIN, keep_statuses=True)
+
+    assert plan.ok
+    assert [v.status for v in db.session.scalars(db.select(ItemVersion).order_by(ItemVersion.id))] == ["approved", "draft"]
+    entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "item_bank.imported_with_statuses"))
+    assert entry.details == {"source": str(path), "kept": ["Q-1 v1: approved"]}
+
+
+def test_an_approved_version_without_a_domain_is_refused_when_statuses_are_kept(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1", domain=None)))
+
+    kept = run(path, roles=ADMIN, keep_statuses=True, apply=False)
+    as_draft = run(path, roles=ADMIN, apply=False)
+
+    assert [str(p).split(": ", 1)[1] for p in kept.problems] == [
+        "versions[0].primary_domain: a approved version needs a competency domain"]
+    assert as_draft.ok and as_draft.untagged == ["Q-1"]
+
+
+def test_an_item_writer_cannot_add_the_domains_a_file_brings(tmp_path, domains, db):
+    from item_bank.models import Domain
+
+    document = native(sr_item("Q-1"), sr_item("Q-2", domain="XTRA"),
+                      domains=[{"code": "XTRA", "name": "Extra", "description": "d"}])
+    path = write_json(tmp_path, document)
+
+    plan = run(path)
+
+    line = path.read_text().splitlines().index('      "identifier": "Q-2",') + 1
+    assert [str(p) for p in plan.problems] == [
+        f"{path}, line {line}, item Q-2: versions[0].domains: unknown domain code XTRA: "
+        "only coordinators and admins add domains"]
+    assert count_items(db) == 0
+    assert db.session.scalar(db.select(Domain).where(Domain.code == "XTRA")) is None
+
+
+def test_a_domain_no_item_uses_is_left_out_of_a_writers_import_with_a_note(tmp_path, domains, db):
+    from item_bank.models import Domain
+
+    path = write_json(tmp_path, native(sr_item("Q-1"), domains=[{"code": "XTRA", "name": "Extra"}]))
+
+    plan = run(path)
+
+    assert plan.ok and plan.created == ["Q-1"] and plan.new_domains == []
+    assert [str(n) for n in plan.notices] == [
+        f"{path}, domains[0]: code: XTRA is not added: only coordinators and admins add domains"]
+    assert db.session.scalar(db.select(Domain).where(Domain.code == "XTRA")) is None
+
+
+# Duplicate identifiers: the later item is imported under a new identifier, the file's kept as provenance.
+
+def test_two_items_sharing_an_identifier_in_a_json_file_are_both_imported(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1"), sr_item("Q-1", stem="Another question?")))
+
+    plan = run(path)
+
+    lines = path.read_text().splitlines()
+    first, second = [number + 1 for number, text in enumerate(lines) if text == '      "identifier": "Q-1",']
+    assert plan.ok and plan.created == ["Q-1", "Q-1-2"]
+    assert [(original, new, str(notice)) for original, new, notice in plan.renamed] == [
+        ("Q-1", "Q-1-2", f"{path}, line {second}, item Q-1: identifier: Q-1 is also used at {path} line {first}, "
+                         "item Q-1; imported as Q-1-2")]
+    renamed = db.session.scalar(db.select(Item).where(Item.identifier == "Q-1-2"))
+    assert renamed.latest.content["stem"] == "Another question?"
+    assert renamed.latest.provenance["identifier"] == "Q-1"
+
+
+def test_importing_a_file_with_a_shared_identifier_again_changes_nothing(tmp_path, domains, db):
+    path = write_json(tmp_path, native(sr_item("Q-1"), sr_item("Q-1", stem="Another?"), sr_item("Q-1", stem="Third?")))
+    run(path)
+
+    again = run(path)
+
+    assert again.ok and again.unchanged == ["Q-1", "Q-1-2", "Q-1-3"] and not again.changes_anything
+
+
+def test_a_renamed_item_skips_identifiers_the_bank_and_the_file_hold(tmp_path, domains, db, make_item):
+    make_item(identifier="Q-1-2")
+    path = write_json(tmp_path, native(sr_item("Q-1"), sr_item("Q-1", stem="Another?"), sr_item("Q-1-3")))
+
+    plan = run(path)
+
+    assert plan.created == ["Q-1", "Q-1-4", "Q-1-3"]
+
+
+def test_foreign_qti_files_sharing_an_identifier_are_both_imported(tmp_path, domains, db):
+    path = tmp_path / "package.zip"
+    other = choice_item("choice").replace("Avoidance of the caregiver", "Something else")
+    path.write_bytes(qti_package({"a.xml": choice_item("choice"), "b.xml": other}))
+
+    plan = run(path)
+
+    assert plan.ok and plan.created == ["choice", "choice-2"]
+    assert str(plan.renamed[0][2]) == (
+        f"{path}/b.xml, item choice: identifier: choice is also used at {path}/a.xml item choice; imported as choice-2")
+
+
+def test_a_folder_of_files_sharing_an_identifier_imports_each(tmp_path, domains, db):
+    (tmp_path / "a.xml").write_text(choice_item("Q-1"))
+    write_json(tmp_path, native(sr_item("Q-1", status="draft")), "b.json")
+
+    plan = run(tmp_path, default_domain=domains["TF"])
+
+    assert plan.ok and plan.created == ["Q-1", "Q-1-2"]
 
 
 QTI_NS = 'xmlns="http://www.imsglobal.org/xsd/imsqti_v2p1"'
@@ -235,7 +395,6 @@ def test_lom_classification_names_the_domain(tmp_path, domains, db):
     [
         ({"a.xml": choice_item("F-1").replace("</itemBody>", "")}, "a.xml, line 16, column 3: malformed XML: mismatched tag"),
         ({"a.xml": choice_item("F-1", correct=False)}, "a.xml, item F-1: correctResponse: is missing: the item has no key"),
-        ({"a.xml": choice_item("F-1"), "b.xml": choice_item("F-1")}, "b.xml, item F-1: identifier: F-1 is also used by"),
         ({"a.xml": choice_item("F-1", key="ChoiceZ")}, "a.xml, item F-1: versions[0].content.key: names no option: ChoiceZ"),
     ],
 )
@@ -288,6 +447,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_ite
     item_service.mark_enemies(first, make_item(status="draft"), writer)
     db.session.commit()
     before = exporting.bank_document()
+    authors = [version["author"] for item in before["items"] for version in item["versions"]]
     if fmt == "json":
         path = write_json(tmp_path, before, "export.json")
     else:
@@ -297,12 +457,18 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_ite
         db.session.delete(entry)
     db.session.flush()
 
-    plan = run(path)
+    plan = run(path, roles=ADMIN, keep_statuses=True)
 
     assert plan.ok, [str(p) for p in plan.problems]
     after = exporting.bank_document()
+    for document in (before, after):
+        for version in (version for item in document["items"] for version in item["versions"]):
+            version.pop("author")
     assert after == before
     assert second.identifier in plan.created
+    # The importer is the author of every version; the file's authors are the versions' provenance.
+    versions = db.session.scalars(db.select(ItemVersion).join(Item).order_by(Item.identifier, ItemVersion.number))
+    assert [(v.author, v.provenance["author"]) for v in versions] == [(None, author) for author in authors]
 
 
 def test_exported_qti_conforms_to_the_qti_21_structure(make_item, db):

@@ -197,6 +197,50 @@ def test_upload_import_dry_run_then_for_real(client, login_as, domains, db):
     assert db.session.scalar(db.select(Item)).identifier == "UP-1"
 
 
+def approved_bank(*identifiers):
+    """An uploadable JSON bank whose items say they are approved and were written by someone else."""
+    document = {"format": "attest-item-bank", "version": 1, "items": [
+        {"identifier": identifier, "kind": "selected_response",
+         "versions": [{"number": 1, "status": "approved", "primary_domain": "TF", "author": "elsewhere@example.org",
+                       "content": sr_content(stem=f"Question {n}?")}]}
+        for n, identifier in enumerate(identifiers)]}
+    return io.BytesIO(json.dumps(document, indent=2).encode()), "bank.json"
+
+
+def test_an_uploaded_import_arrives_as_the_importers_drafts_and_shows_where_it_came_from(client, login_as, domains, db):
+    writer = login_as("item_writer")
+
+    page = client.post("/items/import", data={"file": approved_bank("UP-1", "UP-1")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+
+    assert "Keep the file" not in page
+    assert "Imported UP-1 as UP-1-2: bank.json, line 46, item UP-1: identifier: UP-1 is also used at bank.json " \
+           "line 6, item UP-1; imported as UP-1-2" in page
+    assert "Every version written is a draft, for review." in page
+    renamed = db.session.scalar(db.select(Item).where(Item.identifier == "UP-1-2"))
+    assert (renamed.latest.status, renamed.latest.author_id) == ("draft", writer.id)
+    item_page = client.get(f"/items/{renamed.id}").get_data(as_text=True)
+    assert ("Imported from</dt><dd>bank.json; the file's author: elsewhere@example.org; the file's status: approved; "
+            "the file's identifier: UP-1</dd>") in item_page
+
+
+def test_only_an_admin_may_keep_the_files_statuses_on_upload(client, login_as, domains, db):
+    login_as("item_writer", "psychometrician")
+
+    refused = client.post("/items/import", data={"file": approved_bank("UP-1"), "keep_statuses": "y"},
+                          content_type="multipart/form-data").get_data(as_text=True)
+
+    assert "only admins keep the statuses a file gives" in refused
+    assert db.session.scalar(db.select(Item)) is None
+    client.post("/sign-out")
+    login_as("admin")
+    assert "Keep the file" in client.get("/items/import").get_data(as_text=True)
+    kept = client.post("/items/import", data={"file": approved_bank("UP-1"), "keep_statuses": "y"},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "Statuses kept as the file gives them." in kept
+    assert db.session.scalar(db.select(Item)).latest.status == "approved"
+
+
 def test_upload_import_of_a_broken_file_lists_problems_and_writes_nothing(client, login_as, domains, db):
     login_as("item_writer")
 
