@@ -173,8 +173,12 @@ def _plan_item(incoming, plan, known_codes, default_domain):
         return
     problems_before = len(plan.problems)
     for position, version in enumerate(incoming.versions):
-        for error in kind.validate(version.content):
+        errors = kind.validate(version.content)
+        for error in errors:
             problem(f"versions[{position}].content.{error.field}", error.message)
+        if not errors and version.status in (Status.APPROVED, Status.RETIRED):
+            for error in kind.unready(version.content):
+                problem(f"versions[{position}].content.{error.field}", f"{error.message} (the version is {version.status})")
         _resolve_domains(version, position, known_codes, default_domain, problem)
         if version.primary_domain is None and version.status != Status.DRAFT:
             problem(f"versions[{position}].primary_domain", f"a {version.status} version needs a competency domain")
