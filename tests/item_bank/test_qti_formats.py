@@ -261,3 +261,32 @@ def test_the_export_page_and_command_offer_qti_30(client, login_as, make_item, r
     assert qti3_documents(download.get_data())[0].tag.endswith("manifest") and unknown.status_code == 404
     assert command.exit_code == 0 and "Exported 1 items" in command.output and "(QTI 3.0)" in command.output
     assert b"qti-assessment-item" in zipfile.ZipFile(tmp_path / "o.zip").read("items/SR-00001/v1.xml")
+
+
+def test_a_writer_adds_criteria_to_an_imported_vignette_in_the_editor_keeping_its_holistic_text(
+    client, login_as, domains, db
+):
+    item = imported("essay-prose-rubric-v2p2.xml", db, domains)["VIG-1"]
+    login_as("item_writer")
+    page = client.get(f"/items/{item.id}/edit").get_data(as_text=True)
+    assert "Partial credit names one of them." in page
+
+    client.post(f"/items/{item.id}/edit", data={
+        "scenario": item.latest.content["scenario"], "prompts-0": "What would you say to the mother, and why?",
+        "criteria-0-name": "Cues", "criteria-0-levels": "0: Misses them\n1: Names them",
+        "holistic": "Full credit names the cues.", "primary_domain": str(domains["REF"].id),
+    })
+
+    db.session.refresh(item)
+    assert item.latest.content["rubric"] == {
+        "criteria": [{"id": "C1", "name": "Cues", "levels": [{"points": 0, "descriptor": "Misses them"},
+                                                             {"points": 1, "descriptor": "Names them"}]}],
+        "holistic": "Full credit names the cues.",
+    }
+
+
+def test_an_xml_file_of_no_known_format_is_named_as_such():
+    bundle = qti.read_item_file(b"<html><body>Quiz</body></html>", "page.xml")
+
+    assert [str(p) for p in bundle.problems] == [
+        "page.xml: not a QTI item (QTI 1.2, 2.1, 2.2 or 3.0) or a Moodle XML quiz"]
