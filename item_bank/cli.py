@@ -94,17 +94,20 @@ def import_command(path, dry_run, domain_code, keep_statuses):
 
 @item_bank_cli.command("export")
 @click.option("--format", "format_", type=click.Choice(["json", "qti"]), required=True,
-              help="json: Attest's native format; qti: an IMS QTI 2.1 content package (.zip).")
+              help="json: Attest's native format; qti: an IMS QTI content package (.zip).")
+@click.option("--qti", "qti_version", type=click.Choice(exporting.QTI_VERSIONS), default="2.1", show_default=True,
+              help="The QTI version of a qti package: 2.1 (assessmentItem) or 3.0 (qti-assessment-item).")
 @click.argument("out", type=click.Path(path_type=Path))
-def export_command(format_, out):
+def export_command(format_, qti_version, out):
     """Write every item, with every version, domains, tags and enemies, to OUT."""
     if format_ == "json":
         document = exporting.bank_document()
         out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         count = len(document["items"])
     else:
-        data, count = exporting.qti_package()
+        data, count = exporting.qti_package(qti_version)
         out.write_bytes(data)
+        format_ = f"QTI {qti_version}"
     click.echo(f"Exported {count} items to {out} ({format_}).")
 
 

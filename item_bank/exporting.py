@@ -1,4 +1,4 @@
-"""The whole bank, every version, in the native JSON format or as a QTI package."""
+"""The whole bank, every version, in the native JSON format or as a QTI 2.1 or 3.0 package."""
 
 from sqlalchemy import select
 
@@ -17,7 +17,10 @@ def bank_document():
     return bank_json.dump(_items(), all_domains(), enemies_of)
 
 
-def qti_package():
+QTI_VERSIONS = qti.QTI_VERSIONS
+
+
+def qti_package(qti_version="2.1"):
     """(zip bytes, number of items)."""
     items = _items()
-    return qti.package(items, enemies_of), len(items)
+    return qti.package(items, enemies_of, qti_version), len(items)

@@ -64,7 +64,8 @@ class PublishForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("File", validators=[FileRequired(), FileAllowed(["json", "zip", "xml"], "Use .json, .zip or .xml.")],
-                     description="Attest JSON, an IMS QTI 2.1 package (.zip) or one QTI item (.xml).")
+                     description="Attest JSON, an IMS QTI package (.zip: QTI 1.2, 2.x or 3.0), or one QTI "
+                                 "file or Moodle XML quiz (.xml).")
     domain = SelectField("Domain for items that arrive without one", validators=[Optional()])
     dry_run = BooleanField("Dry run: check and report, write nothing", default=True)
     keep_statuses = BooleanField(

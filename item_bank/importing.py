@@ -263,10 +263,14 @@ def _plan_item(incoming, plan, known_codes, may_add_domains, default_domain):
         return
     problems_before = len(plan.problems)
     for position, version in enumerate(incoming.versions):
-        for error in kind.validate(version.content):
+        errors = kind.validate(version.content)
+        for error in errors:
             problem(f"versions[{position}].content.{error.field}", error.message)
-        _resolve_domains(version, position, known_codes, may_add_domains, default_domain, problem)
         status = plan.status_of(version)
+        if not errors and status in (Status.APPROVED, Status.RETIRED):
+            for error in kind.unready(version.content):
+                problem(f"versions[{position}].content.{error.field}", f"{error.message} (the version is {status})")
+        _resolve_domains(version, position, known_codes, may_add_domains, default_domain, problem)
         if version.primary_domain is None and status != Status.DRAFT:
             problem(f"versions[{position}].primary_domain", f"a {status} version needs a competency domain")
     if len(plan.problems) > problems_before:

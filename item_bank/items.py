@@ -107,8 +107,10 @@ def edit_item(item, content, by, *, primary_domain, secondary_domains=(), tags=(
 
 
 def move(version, to_status, by, comment=""):
-    """Move a version to another status, with who and why. Approving a version
-    retires the item's earlier approved one: new forms take the newest."""
+    """Move a version to another status, with who and why. A version is
+    approved only when its kind finds nothing missing (`unready`): a vignette
+    imported with a prose rubric waits for structured criteria. Approving a
+    version retires the item's earlier approved one: new forms take the newest."""
     to_status = Status(to_status)
     from_status = Status(version.status)
     if to_status not in TRANSITIONS[from_status]:
@@ -119,6 +121,10 @@ def move(version, to_status, by, comment=""):
         if version.primary_domain_id is None:
             raise ItemError("primary_domain", "tag the item to a competency domain first")
         check_content(version.item.kind, version.content)
+    if to_status == Status.APPROVED:
+        missing = kind_of(version.item.kind).unready(version.content)
+        if missing:
+            raise ItemError(missing[0].field, missing[0].message)
     if to_status == Status.APPROVED and from_status == Status.IN_REVIEW and version.author_id == by.user_id:
         raise ItemError("status", "an item needs a reviewer other than its author")
     if to_status == Status.APPROVED:

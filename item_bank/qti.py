@@ -1,4 +1,12 @@
-"""IMS QTI 2.1: reading items and content packages into a Bundle, writing them.
+"""IMS QTI: reading items and content packages into a Bundle, writing them.
+
+Read: QTI 2.1 and 2.2 assessmentItems, QTI 3.0 qti-assessment-items
+(`qti3.py`), QTI 1.2 questestinterop documents (`qti1.py`) and Moodle XML
+quizzes (`moodle_xml.py`), alone or in a content package. Every format is
+first brought into QTI 2.x terms, so one reader serves them all, and takes
+out of the item body, in one place, whatever is not for candidates (feedback,
+template content, rubric blocks for scorers and other staff) before a kind
+reads its stem, options, scenario or prompts. Written: QTI 2.1 or 3.0.
 
 Each kind maps its own items, both ways (`reads_qti`, `read_qti`,
 `write_qti` in `item_bank/kinds/`): a choiceInteraction is a selected-response
@@ -13,6 +21,7 @@ Parsing goes through defusedxml: no entity expansion, no external fetches.
 
 import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -20,12 +29,15 @@ from xml.etree import ElementTree as ET
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
+from item_bank import moodle_xml, qti1, qti3
 from item_bank.bundle import Bundle, IncomingItem, IncomingVersion, Problem, too_many_versions, too_much_to_parse
 from item_bank.kinds import KINDS, kind_of
-from item_bank.qti_xml import QTI, add_element, local_name, text_of
+from item_bank.qti_xml import QTI, add_element, candidate_copy, local_name, text_of
 
 QTI_NAMESPACES = (QTI, "http://www.imsglobal.org/xsd/imsqti_v2p2")
 CP = "http://www.imsglobal.org/xsd/imscp_v1p1"
+# Resource types of items: imsqti_item_xmlv2p1, _xmlv2p2, _xmlv3p0, and the QTI 1.2 files Canvas lists.
+QTI_RESOURCE_TYPES = ("imsqti_item", "imsqti_xmlv1p2")
 LOM = "http://ltsc.ieee.org/xsd/LOM"
 ATTEST = "https://attest.example.org/xsd/item-bank-v1"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -34,7 +46,9 @@ QTI_SCHEMA_LOCATION = f"{QTI} http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2
 # a small archive cannot unpack into gigabytes of text to parse.
 MAX_XML_BYTES = 5 * 1024 * 1024
 
-for prefix, uri in (("", QTI), ("imscp", CP), ("imsmd", LOM), ("attest", ATTEST), ("xsi", XSI)):
+PREFIXES = {QTI: "", CP: "imscp", LOM: "imsmd", ATTEST: "attest", XSI: "xsi", qti3.NAMESPACE: "qti3",
+            qti3.MANIFEST_NAMESPACE: "imscp3"}
+for uri, prefix in PREFIXES.items():
     ET.register_namespace(prefix, uri)
 
 
@@ -89,39 +103,67 @@ def structure_problems(root):
 class Found:
     """An item body as the reader found it, for its kind to read."""
 
-    root: ET.Element
-    ns: str  # "{namespace}" of the QTI version the document uses
-    body: ET.Element
-    interactions: list
+    root: ET.Element  # the whole assessmentItem, in QTI 2.x terms, hidden content and all
+    ns: str  # "{namespace}" of its elements
+    body: ET.Element  # the itemBody as a candidate may see it: feedback, template and staff-only rubric content taken out
+    interactions: list  # the interactions in `body`
     declarations: dict  # responseDeclaration elements by identifier
+    scorer_rubrics: list  # the rubricBlocks for scorers, wherever they sit in the item body
     source: str
     where: str
 
 
 def read_item_file(data, source, metadata=None):
-    """One assessmentItem document into a Bundle."""
+    """One file of items into a Bundle: a QTI 2.1, 2.2 or 3.0 assessment item,
+    a QTI 1.2 questestinterop (Questionmark, Canvas, Blackboard) or a Moodle XML quiz."""
     bundle = Bundle()
     root, problem = _parse(data, source)
     if problem:
         bundle.problems.append(problem)
         return bundle
-    if local_name(root.tag) != "assessmentItem" or root.tag.split("}")[0].lstrip("{") not in QTI_NAMESPACES:
-        bundle.problems.append(Problem(source, "", "", "not a QTI 2.1 assessmentItem"))
+    read = _items_in(root, source)
+    if read is None:
+        bundle.problems.append(Problem(source, "", "", "not a QTI item (QTI 1.2, 2.1, 2.2 or 3.0) or a Moodle XML quiz"))
         return bundle
+    label, items, bundle.skipped = read
+    for item, where in items:
+        bundle.extend(_read_item(item, label, source, where, metadata))
+    return bundle
+
+
+def _items_in(root, source):
+    """(the format's name, [(assessmentItem element in QTI 2.x terms, where)], [skips]), or None for
+    a document that holds no items Attest reads."""
+    name, namespace = local_name(root.tag), root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if name == "assessmentItem" and namespace in QTI_NAMESPACES:
+        return ("QTI 2.1" if namespace == QTI else "QTI 2.2"), [(root, None)], []
+    if name == "qti-assessment-item" and namespace == qti3.NAMESPACE:
+        return "QTI 3.0", [(qti3.to_qti2(root), None)], []
+    if name == "questestinterop":
+        return "QTI 1.2", *qti1.items(root, source)
+    if name == "quiz" and not namespace:
+        return "Moodle XML", *moodle_xml.items(root, source)
+    return None
+
+
+def _read_item(root, label, source, where, metadata):
+    """One assessmentItem, in QTI 2.x terms, into a Bundle."""
+    bundle = Bundle()
     identifier = root.get("identifier", "").strip()
     if not identifier:
-        bundle.problems.append(Problem(source, "assessmentItem", "identifier", "is required"))
+        bundle.problems.append(Problem(source, where or "assessmentItem", "identifier", "is required"))
         return bundle
-    where = f"item {identifier}"
+    where = where or f"item {identifier}"
     structure = structure_problems(root)
     if structure:
-        bundle.problems += [Problem(source, where, "QTI 2.1", problem) for problem in structure]
+        bundle.problems += [Problem(source, where, label, problem) for problem in structure]
         return bundle
     ns = root.tag.split("}")[0] + "}"
-    body = root.find(f"{ns}itemBody")
-    if body is None:
+    whole_body = root.find(f"{ns}itemBody")
+    if whole_body is None:
         bundle.problems.append(Problem(source, where, "itemBody", "is missing"))
         return bundle
+    body = candidate_copy(whole_body)
     interactions = [element for element in body.iter() if local_name(element.tag).endswith("Interaction")]
     kind = next((kind for kind in KINDS.values() if kind.reads_qti(interactions)), None)
     if kind is None:
@@ -130,7 +172,10 @@ def read_item_file(data, source, metadata=None):
         content, problems = None, []
     else:
         declarations = {decl.get("identifier"): decl for decl in root.findall(f"{ns}responseDeclaration")}
-        content, problems, skip = kind.read_qti(Found(root, ns, body, interactions, declarations, source, where))
+        scorer_rubrics = [block for block in whole_body.iter(f"{ns}rubricBlock")
+                          if "scorer" in block.get("view", "").split()]
+        content, problems, skip = kind.read_qti(
+            Found(root, ns, body, interactions, declarations, scorer_rubrics, source, where))
     if skip:
         bundle.skipped.append(skip)
         return bundle
@@ -202,7 +247,9 @@ def _read_manifest(data, size, read, source):
     if problem:
         bundle.problems.append(problem)
         return bundle
-    listed = _listed_items(root, size, source, bundle.problems)
+    # QTI 2.x, QTI 3.0 and Canvas's QTI 1.2 packages each name the manifest's namespace differently.
+    cp = root.tag.split("}")[0] + "}" if root.tag.startswith("{") else ""
+    listed = _listed_items(root, cp, size, source, bundle.problems)
     bundle.problems += [problem for href, _ in listed if (problem := too_big(f"{source}/{href}", size(href)))]
     if bundle.problems:
         return bundle
@@ -211,24 +258,25 @@ def _read_manifest(data, size, read, source):
         bundle.problems.append(Problem(manifest_source, "", "resources", too_much))
         return bundle
     for href, resource in listed:
-        bundle.extend(read_item_file(read(href), f"{source}/{href}", metadata=resource.find(f"{{{CP}}}metadata")))
+        bundle.extend(read_item_file(read(href), f"{source}/{href}", metadata=resource.find(f"{cp}metadata")))
     _merge_versions(bundle)
     if not bundle.items and not bundle.problems and not bundle.skipped:
         bundle.problems.append(Problem(manifest_source, "", "resources", "lists no QTI items"))
     return bundle
 
 
-def _listed_items(root, size, source, problems):
+def _listed_items(root, cp, size, source, problems):
     """(href, resource) for each item resource; a problem for each href that
     is not a file of the package or that an earlier resource lists already."""
     manifest_source = f"{source}/imsmanifest.xml"
     listed, first_listed = [], {}
-    resources = root.find(f"{{{CP}}}resources")
-    for resource in resources.findall(f"{{{CP}}}resource") if resources is not None else []:
-        if not resource.get("type", "").startswith("imsqti_item"):
+    resources = root.find(f"{cp}resources")
+    for resource in resources.findall(f"{cp}resource") if resources is not None else []:
+        if not resource.get("type", "").startswith(QTI_RESOURCE_TYPES):
             continue
         where = f"resource {resource.get('identifier')}"
-        raw = resource.get("href", "")
+        first_file = resource.find(f"{cp}file")
+        raw = resource.get("href") or (first_file.get("href", "") if first_file is not None else "")
         href = posixpath.normpath(raw) if raw else ""
         if not href or href.startswith("/") or href == ".." or href.startswith("../"):
             problems.append(Problem(manifest_source, where, "href", f"{raw!r} is not a path inside the package"))
@@ -288,16 +336,34 @@ def _merge_versions(bundle):
 
 # Writing
 
-def item_document(version):
-    """One item version as a QTI 2.1 assessmentItem document (bytes)."""
+def item_document(version, qti_version="2.1"):
+    """One item version as a QTI assessment item document (bytes): a QTI 2.1
+    assessmentItem, or for "3.0" a QTI 3.0 qti-assessment-item."""
     item, content = version.item, version.content
     root = ET.Element(f"{{{QTI}}}assessmentItem", {
         f"{{{XSI}}}schemaLocation": QTI_SCHEMA_LOCATION,
         "identifier": item.identifier, "title": _title(version), "adaptive": "false", "timeDependent": "false",
     })
     kind_of(item.kind).write_qti(root, content)
+    if qti_version == "3.0":
+        root = qti3.from_qti2(root)
+        root.set(f"{{{XSI}}}schemaLocation", qti3.SCHEMA_LOCATION)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return _serialise(root, qti3.NAMESPACE if qti_version == "3.0" else None)
+
+
+def _serialise(root, default_namespace=None):
+    """The document's bytes. ElementTree keeps one prefix per namespace for
+    the whole process, "" being QTI 2.1's, and cannot make another namespace
+    the default while attributes are unqualified; so a QTI 3.0 document is
+    written with its registered prefix, which is then dropped. The prefix
+    cannot occur elsewhere: a "<" in text or an attribute is escaped."""
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    if default_namespace is None:
+        return data
+    prefix = PREFIXES[default_namespace].encode()
+    data = re.sub(rb"<(/?)" + prefix + rb":", rb"<\1", data)
+    return data.replace(b"xmlns:" + prefix + b"=", b"xmlns=", 1)
 
 
 def _title(version):
@@ -305,8 +371,8 @@ def _title(version):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _metadata(parent, version, enemies):
-    metadata = add_element(parent, f"{{{CP}}}metadata")
+def _metadata(parent, version, enemies, cp=CP):
+    metadata = add_element(parent, f"{{{cp}}}metadata")
     attributes = {"identifier": version.item.identifier, "version": version.number, "status": version.status}
     if version.primary_domain:
         attributes["primary_domain"] = version.primary_domain.code
@@ -327,22 +393,28 @@ def _metadata(parent, version, enemies):
         add_element(attest, f"{{{ATTEST}}}notes", version.notes)
 
 
-def package(items, enemies_of):
-    """The items, every version, as a QTI 2.1 content package (.zip bytes)."""
-    manifest = ET.Element(f"{{{CP}}}manifest", {"identifier": "ATTEST-ITEM-BANK"})
-    add_element(manifest, f"{{{CP}}}organizations")
-    resources = add_element(manifest, f"{{{CP}}}resources")
+QTI_VERSIONS = ("2.1", "3.0")
+# The manifest's namespace and an item resource's type, by QTI version.
+PACKAGING = {"2.1": (CP, "imsqti_item_xmlv2p1"), "3.0": (qti3.MANIFEST_NAMESPACE, qti3.RESOURCE_TYPE)}
+
+
+def package(items, enemies_of, qti_version="2.1"):
+    """The items, every version, as a QTI 2.1 or 3.0 content package (.zip bytes)."""
+    cp, resource_type = PACKAGING[qti_version]
+    manifest = ET.Element(f"{{{cp}}}manifest", {"identifier": "ATTEST-ITEM-BANK"})
+    add_element(manifest, f"{{{cp}}}organizations")
+    resources = add_element(manifest, f"{{{cp}}}resources")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for item in items:
             enemies = enemies_of(item)
             for version in item.versions:
                 href = f"items/{item.identifier}/v{version.number}.xml"
-                resource = add_element(resources, f"{{{CP}}}resource", identifier=f"RES-{item.identifier}-v{version.number}",
-                                    type="imsqti_item_xmlv2p1", href=href)
-                _metadata(resource, version, enemies)
-                add_element(resource, f"{{{CP}}}file", href=href)
-                archive.writestr(href, item_document(version))
+                resource = add_element(resources, f"{{{cp}}}resource", identifier=f"RES-{item.identifier}-v{version.number}",
+                                       type=resource_type, href=href)
+                _metadata(resource, version, enemies, cp)
+                add_element(resource, f"{{{cp}}}file", href=href)
+                archive.writestr(href, item_document(version, qti_version))
         ET.indent(manifest)
-        archive.writestr("imsmanifest.xml", ET.tostring(manifest, encoding="utf-8", xml_declaration=True))
+        archive.writestr("imsmanifest.xml", _serialise(manifest, cp if qti_version == "3.0" else None))
     return buffer.getvalue()

@@ -132,7 +132,7 @@ def show_item(item_id):
     return render_template(
         "item_bank/item.html", item=item, version=item.latest, kind=KINDS[item.kind], history=reversed(history),
         enemies=item_service.enemies_of(item), status_form=StatusForm(), enemy_form=EnemyForm(),
-        moves=_moves_for(item.latest),
+        moves=_moves_for(item.latest), missing=KINDS[item.kind].unready(item.latest.content),
     )
 
 
@@ -251,13 +251,16 @@ def import_items():
 @bp.route("/items/export.<fmt>")
 @roles_required(*WRITERS)
 def export_items(fmt):
-    """Item writers, psychometricians, admins: the whole bank, every version."""
+    """Item writers, psychometricians, admins: the whole bank, every version (QTI 2.1, or 3.0 with ?qti=3.0)."""
     if fmt == "json":
         body = current_app.json.dumps(exporting.bank_document(), indent=2, ensure_ascii=False)
         mimetype, filename = "application/json", "attest-item-bank.json"
     elif fmt == "zip":
-        body, _ = exporting.qti_package()
-        mimetype, filename = "application/zip", "attest-item-bank-qti.zip"
+        qti_version = request.args.get("qti", "2.1")
+        if qti_version not in exporting.QTI_VERSIONS:
+            abort(404)
+        body, _ = exporting.qti_package(qti_version)
+        mimetype, filename = "application/zip", f"attest-item-bank-qti-{qti_version}.zip"
     else:
         abort(404)
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

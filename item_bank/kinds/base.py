@@ -78,6 +78,12 @@ class ItemKind:
         """Every problem with `content`, as ContentErrors; empty when it is sound."""
         raise NotImplementedError
 
+    def unready(self, content):
+        """What sound content still lacks before a version may be approved, as
+        ContentErrors that say what to add; empty when it may be. A draft may
+        lack it (an import brings what the other system had)."""
+        return []
+
     def normalise(self, content):
         """Sound content with every optional field filled in, so that two
         routes to the same item (form, JSON, QTI) store the same dict."""
@@ -131,7 +137,7 @@ class ItemKind:
         """The label the answer chose, or None."""
         raise NotImplementedError
 
-    # IMS QTI 2.1
+    # IMS QTI: every reader hands the kinds a QTI 2.x item body, hidden content taken out.
 
     def reads_qti(self, interactions):
         """Whether an item body with these interaction elements is this kind's."""

@@ -3,11 +3,18 @@
 Content: {"scenario": str, "prompts": [str, ...],
           "expected_length": {"min_words": int, "max_words": int},
           "rubric": {"criteria": [{"id": "C1", "name": str,
-                                   "levels": [{"points": 0, "descriptor": str}, ...]}]}}
+                                   "levels": [{"points": 0, "descriptor": str}, ...]}],
+                     "holistic": str}}
+The rubric's criteria are what raters score; `holistic` (optional) is prose
+guidance for them, as most QTI and Moodle items carry their rubric. A draft
+may have no criteria (an import brings what the other system had); a version
+is approved only with criteria. Neither part is ever shown to a candidate.
 An answer is {"texts": [str, ...]}, one text per prompt; it is rated. In QTI
 it is extendedTextInteraction(s): the item body's other text is the scenario,
-each interaction's prompt a prompt, and the scorer's rubricBlock the rubric
-(div.criterion > h4 name, li.points-N).
+each interaction's prompt a prompt (an interaction alone without one takes the
+scenario's last paragraph), and the scorers' rubricBlock the rubric:
+div.criterion > h4 name, li.points-N levels, and div.holistic the holistic
+text; a scorers' rubricBlock of prose alone is a holistic rubric.
 """
 
 import re
@@ -38,6 +45,7 @@ from item_bank.qti_xml import (
     add_score_declaration,
     local_name,
     text_of,
+    without,
 )
 
 # The longest text a candidate may give to one prompt, in characters (code
@@ -72,6 +80,11 @@ class ConstructedResponseForm(TaggingForm):
     min_words = IntegerField("Expected length: at least (words)", validators=[Optional(), NumberRange(min=0)])
     max_words = IntegerField("Expected length: at most (words)", validators=[Optional(), NumberRange(min=1)])
     criteria = FieldList(FormField(CriterionForm), min_entries=CRITERION_SLOTS, max_entries=MAX_ENTRIES)
+    holistic = TextAreaField(
+        "Holistic rubric", validators=[Length(max=20000)],
+        description="Scoring guidance in prose, for raters (an imported rubric arrives here). "
+                    "Approval needs structured criteria as well. Never shown to candidates.",
+    )
 
     def content(self):
         criteria = []
@@ -85,6 +98,8 @@ class ConstructedResponseForm(TaggingForm):
             "prompts": [prompt.strip() for prompt in self.prompts.data if prompt and prompt.strip()],
             "rubric": {"criteria": criteria},
         }
+        if self.holistic.data and self.holistic.data.strip():
+            content["rubric"]["holistic"] = self.holistic.data
         if self.min_words.data is not None or self.max_words.data is not None:
             content["expected_length"] = {"min_words": self.min_words.data or 0, "max_words": self.max_words.data or 0}
         return content
@@ -113,10 +128,13 @@ class ConstructedResponseForm(TaggingForm):
             entry = self.criteria.entries[index].form
             entry.name.data = criterion["name"]
             entry.levels.data = "\n".join(f"{level['points']}: {level['descriptor']}" for level in criterion["levels"])
+        self.holistic.data = content["rubric"].get("holistic", "")
         self.fill_tagging(version)
 
     def field_for(self, content_field):
         name = content_field.split("[")[0].split(".")[0]
+        if content_field == "rubric.holistic":
+            return self.holistic
         return {"scenario": self.scenario, "prompts": self.prompts, "expected_length": self.max_words,
                 "rubric": self.criteria}.get(name, self.scenario)
 
@@ -158,9 +176,11 @@ class ConstructedResponse(ItemKind):
     @staticmethod
     def _validate_rubric(rubric):
         criteria = rubric.get("criteria") if isinstance(rubric, dict) else None
-        if not isinstance(criteria, list) or not criteria:
-            return [ContentError("rubric", "needs at least one criterion")]
+        if not isinstance(criteria, list):
+            return [ContentError("rubric", "needs a list of criteria (empty while a draft has only holistic text)")]
         errors, _ = check_entries(criteria, "rubric.criteria", "name", "criterion")
+        if not isinstance(rubric.get("holistic", ""), str):
+            errors.append(ContentError("rubric.holistic", "must be text"))
         for index, criterion in enumerate(criteria):
             where = f"rubric.criteria[{index}]"
             if not isinstance(criterion, dict):
@@ -177,6 +197,14 @@ class ConstructedResponse(ItemKind):
             if not all(isinstance(level, dict) and str(level.get("descriptor", "")).strip() for level in levels):
                 errors.append(ContentError(f"{where}.levels", "each level needs a descriptor"))
         return errors
+
+    def unready(self, content):
+        if content["rubric"]["criteria"]:
+            return []
+        if content["rubric"].get("holistic", "").strip():
+            return [ContentError("rubric", "Add structured rubric criteria before approval; the imported rubric is "
+                                           "shown as holistic text")]
+        return [ContentError("rubric", "Add structured rubric criteria before approval")]
 
     def normalise(self, content):
         normal = {
@@ -197,6 +225,9 @@ class ConstructedResponse(ItemKind):
                 ]
             },
         }
+        holistic = (content["rubric"].get("holistic") or "").strip()
+        if holistic:  # absent when empty, so versions written before holistic rubrics compare equal
+            normal["rubric"]["holistic"] = holistic
         if content.get("expected_length"):
             normal["expected_length"] = dict(content["expected_length"])
         return normal
@@ -237,41 +268,30 @@ class ConstructedResponse(ItemKind):
 
     def read_qti(self, found):
         ns, source, where, interactions = found.ns, found.source, found.where, found.interactions
-        problems = []
-        prompts = []
+        expected_elements = [element for element in found.body.iter()
+                             if "expected-length" in element.get("class", "").split()]
+        expected = _expected_length(text_of(expected_elements[0])) if expected_elements else None
+        scenario = text_of(without(found.body, lambda element: element in interactions or element in expected_elements))
+        problems, prompts = [], []
         for interaction in interactions:
             prompt = interaction.find(f"{ns}prompt")
-            if prompt is None or not text_of(prompt):
+            if prompt is not None and text_of(prompt):
+                prompts.append(text_of(prompt))
+            elif len(interactions) == 1 and "\n\n" in scenario:
+                # A lone interaction without a prompt, as most systems write an essay: the question asked
+                # is the body's last paragraph.
+                scenario, question = scenario.rsplit("\n\n", 1)
+                prompts.append(question)
+            else:
                 problems.append(
                     Problem(source, where, "extendedTextInteraction",
-                            f"{interaction.get('responseIdentifier')} has no prompt")
+                            f"{interaction.get('responseIdentifier')} has no prompt, and no paragraph before it "
+                            "is left to ask the question")
                 )
-            else:
-                prompts.append(text_of(prompt))
-        rubric_block = next((b for b in found.body.iter(f"{ns}rubricBlock") if "scorer" in b.get("view", "")), None)
-        if rubric_block is None:
-            problems.append(Problem(source, where, "rubricBlock", 'no rubric for scorers (rubricBlock view="scorer")'))
-            rubric = None
-        else:
-            rubric = _read_rubric(rubric_block, ns)
-        scenario_parts, expected = [], None
-        for element in found.body:
-            if element in interactions or local_name(element.tag) == "rubricBlock":
-                continue
-            if "expected-length" in element.get("class", "").split():
-                expected = _expected_length(text_of(element))
-                continue
-            if any(inner in interactions for inner in element.iter()):
-                continue
-            scenario_parts.append(text_of(element))
         if expected is None:
             characters = max((int(i.get("expectedLength", "0") or 0) for i in interactions), default=0)
             expected = {"min_words": 0, "max_words": characters // CHARACTERS_PER_WORD} if characters else None
-        content = {
-            "scenario": "\n\n".join(part for part in scenario_parts if part),
-            "prompts": prompts,
-            "rubric": rubric,
-        }
+        content = {"scenario": scenario, "prompts": prompts, "rubric": _read_rubric(found.scorer_rubrics, ns)}
         if expected:
             content["expected_length"] = expected
         return content, problems, None
@@ -294,13 +314,18 @@ class ConstructedResponse(ItemKind):
                 attributes["expectedLength"] = length["max_words"] * CHARACTERS_PER_WORD
             interaction = add_element(body, q + "extendedTextInteraction", **attributes)
             add_element(interaction, q + "prompt", prompt)
+        criteria, holistic = content["rubric"]["criteria"], content["rubric"].get("holistic", "")
+        if not (criteria or holistic):
+            return
         rubric = add_element(body, q + "rubricBlock", view="scorer")
-        for criterion in content["rubric"]["criteria"]:
+        for criterion in criteria:
             block = add_element(rubric, q + "div", class_="criterion", id=criterion["id"])
             add_element(block, q + "h4", criterion["name"])
             levels = add_element(block, q + "ul")
             for level in criterion["levels"]:
                 add_element(levels, q + "li", level["descriptor"], class_=f"points-{level['points']}")
+        if holistic:
+            add_paragraphs(add_element(rubric, q + "div", class_="holistic"), holistic)
 
 
 def _expected_length(text):
@@ -308,17 +333,27 @@ def _expected_length(text):
     return {"min_words": numbers[0], "max_words": numbers[1]} if len(numbers) >= 2 else None
 
 
-def _read_rubric(block, ns):
-    criteria = []
-    for index, criterion in enumerate(element for element in block.iter() if "criterion" in element.get("class", "").split()):
-        heading = next((child for child in criterion if local_name(child.tag).startswith("h")), None)
-        levels = []
-        for entry in criterion.iter(f"{ns}li"):
-            match = re.search(r"\bpoints-(\d+)\b", entry.get("class", ""))
-            if match:
-                levels.append({"points": int(match.group(1)), "descriptor": text_of(entry)})
-        criteria.append(
-            {"id": criterion.get("id") or f"C{index + 1}", "name": text_of(heading) if heading is not None else "",
-             "levels": levels}
-        )
-    return {"criteria": criteria}
+def _read_rubric(blocks, ns):
+    """The rubric in the scorers' rubricBlocks: criteria from div.criterion, and
+    as holistic text div.holistic, or the whole of a block that has no criteria."""
+    criteria, holistic = [], []
+    for block in blocks:
+        marked = [element for element in block.iter() if "criterion" in element.get("class", "").split()]
+        for criterion in marked:
+            heading = next((child for child in criterion if local_name(child.tag).startswith("h")), None)
+            levels = []
+            for entry in criterion.iter(f"{ns}li"):
+                match = re.search(r"\bpoints-(\d+)\b", entry.get("class", ""))
+                if match:
+                    levels.append({"points": int(match.group(1)), "descriptor": text_of(entry)})
+            criteria.append(
+                {"id": criterion.get("id") or f"C{len(criteria) + 1}",
+                 "name": text_of(heading) if heading is not None else "", "levels": levels}
+            )
+        prose = [element for element in block.iter() if "holistic" in element.get("class", "").split()]
+        holistic += [text_of(element) for element in prose] if marked or prose else [text_of(block)]
+    rubric = {"criteria": criteria}
+    text = "\n\n".join(part for part in holistic if part)
+    if text:
+        rubric["holistic"] = text
+    return rubric

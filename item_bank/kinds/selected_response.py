@@ -4,7 +4,8 @@ Content: {"stem": str, "options": [{"id": "A", "text": str, "fixed": bool}, ...]
           "key": ["B"], "shuffle": bool, "rationale": str, "references": [str]}
 An answer is {"option": "B"}; it is scored by key. In QTI it is a
 choiceInteraction with single cardinality and a correctResponse (shuffle and
-fixed choices kept; modalFeedback RATIONALE is the rationale).
+fixed choices kept; the item body's text around the interaction and its
+prompt are the stem; modalFeedback RATIONALE is the rationale).
 """
 
 from flask_wtf import FlaskForm
@@ -24,7 +25,7 @@ from item_bank.kinds.base import (
     text_field,
     unknown_fields,
 )
-from item_bank.qti_xml import QTI, add_element, add_score_declaration, local_name, text_of
+from item_bank.qti_xml import QTI, add_element, add_paragraphs, add_score_declaration, local_name, text_of, without
 
 OPTION_LETTERS = "ABCDE"
 NOT_AN_OPTION = "not_an_option"  # the answer's code when it names no option of the item
@@ -203,8 +204,8 @@ class SelectedResponse(ItemKind):
             for choice in interaction.findall(f"{ns}simpleChoice")
         ]
         prompt = interaction.find(f"{ns}prompt")
-        stem_parts = [text_of(element) for element in found.body
-                      if element is not interaction and local_name(element.tag) != "rubricBlock"]
+        # The stem is the body's text around the interaction, wherever it is nested, then the prompt.
+        stem_parts = [text_of(without(found.body, lambda element: element is interaction))]
         if prompt is not None:
             stem_parts.append(text_of(prompt))
         feedback = found.root.find(f"{ns}modalFeedback")
@@ -239,4 +240,4 @@ class SelectedResponse(ItemKind):
         if content.get("rationale"):
             feedback = add_element(root, q + "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="RATIONALE",
                                    showHide="show")
-            feedback.text = content["rationale"]
+            add_paragraphs(feedback, content["rationale"])

@@ -34,12 +34,14 @@ def signed_in(live_app, email, password):
 
 
 def item_secrets():
-    """Every rationale and rubric level descriptor in the bank: the first 60
+    """Every rationale, holistic rubric and rubric level descriptor in the bank: the first 60
     characters of each, enough to be unique, short enough to survive wrapping."""
     secrets = set()
     for content in db.session.scalars(select(ItemVersion.content)):
         if content.get("rationale"):
             secrets.add(content["rationale"][:60])
+        if (content.get("rubric") or {}).get("holistic"):
+            secrets.add(content["rubric"]["holistic"][:60])
         for criterion in (content.get("rubric") or {}).get("criteria", []):
             secrets.update(level["descriptor"][:60] for level in criterion["levels"] if level.get("descriptor"))
     return secrets

@@ -3,12 +3,14 @@
 import re
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from exam import delivery, proctoring, saving, sessions
 from exam.models import Attempt, SaveRecord
+from item_bank import qti
 from item_bank.models import ItemVersion
 from results import release
 from tests.conftest import sign_in
@@ -135,6 +137,7 @@ def test_results_appear_only_once_released(client, create_user, exam_session, db
 
 
 MARKER = "SECRET-{}-{}"
+IMPORTED = Path(__file__).parent.parent / "data" / "qti" / "choice-hidden-content.xml"
 
 
 def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
@@ -142,16 +145,20 @@ def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
 ):
     # Unique markers in every rationale, reference and rubric, and an item on no
     # form; keys are option ids, so a key leaks only as a "key" field, looked for below.
+    # The selected-response items are one imported from QTI with markers planted in its
+    # scorers' rubricBlock, inline and block feedback.
+    imported = qti.read_item_file(IMPORTED.read_bytes(), IMPORTED.name).items[0].versions[0].content
     for version in db.session.scalars(db.select(ItemVersion)):
         content = dict(version.content)
         if "key" in content:
+            content = dict(imported)
             content["rationale"] = MARKER.format("RATIONALE", version.id)
             content["references"] = [MARKER.format("REFERENCE", version.id)]
         else:
             content["rubric"] = {"criteria": [
                 dict(c, name=MARKER.format("RUBRIC", version.id),
                      levels=[dict(level, descriptor=MARKER.format("LEVEL", version.id)) for level in c["levels"]])
-                for c in content["rubric"]["criteria"]]}
+                for c in content["rubric"]["criteria"]], "holistic": MARKER.format("HOLISTIC", version.id)}
         version.content = content
     make_item(content={"stem": MARKER.format("OTHER", "stem"), "options": [{"id": x, "text": x} for x in "ABC"],
                        "key": ["A"]})
@@ -190,6 +197,7 @@ def test_nothing_a_candidate_can_reach_carries_a_key_rationale_or_rubric(
     fetch("/nowhere")
 
     assert len(pages) > 15
+    assert any("What is the most helpful first response?" in body for _, body in pages)
     leaks = [(path, marker) for path, body in pages for marker in re.findall(r"SECRET-\w+-\w+", body)]
     assert leaks == []
     assert [path for path, body in pages if re.search(r'"key"|data-key|\bkey=', body)] == []

@@ -5,7 +5,6 @@ parsed beyond what an item bank needs. Never a 500 or a hang."""
 import html
 import io
 import json
-import time
 import zipfile
 
 import pytest
@@ -230,16 +229,15 @@ def test_a_json_bank_over_the_budgets_is_refused(monkeypatch):
     assert len(too_long) == 1 and too_long[0].startswith("bank.json: comes to 0.0 MB of text to read")
 
 
-def test_a_large_json_bank_is_read_in_one_pass_over_its_text():
-    """Finding each item's line by searching the text from the top took 10 s for these 5,000 items (2 MB)."""
+def test_each_item_of_a_large_json_bank_is_named_by_its_own_line():
+    """Lines come from one pass over the text (searching it from the top for each item took 10 s for these
+    5,000 items); bench/item_import.py times it."""
     document = json.loads(VALID)
     document["items"] = [document["items"][0] | {"identifier": f"Q-{n}"} for n in range(5000)]
     text = json.dumps(document, indent=2).encode()
 
-    started = time.perf_counter()
     found = importing.read_upload("bank.json", text)
 
-    assert time.perf_counter() - started < 3
     line = text.decode().splitlines().index('      "identifier": "Q-4999",') + 1
     assert found.items[-1].where == f"line {line}, item Q-4999"
 

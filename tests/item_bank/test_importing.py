@@ -1,4 +1,5 @@
-"""Importing native JSON and IMS QTI 2.1: all or nothing, problems named by file, line or item, and field."""
+"""Importing native JSON and IMS QTI: all or nothing, problems named by file, line or item, and field;
+exporting and importing again (JSON, QTI 2.1, QTI 3.0) gives the same bank."""
 
 import io
 import json
@@ -436,14 +437,20 @@ def test_a_folder_of_files_is_imported(tmp_path, domains, db):
     assert sorted(plan.created) == ["F-1", "Q-1"]
 
 
-@pytest.mark.parametrize("fmt", ["json", "qti"])
+@pytest.mark.parametrize("fmt", ["json", "2.1", "3.0"])
 def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_item, writer, domains, db, tmp_path, app):
     from item_bank import items as item_service
 
     first = make_item(secondary_domains=[domains["REF"]], tags=["attachment"], source="demo", notes="n")
     item_service.edit_item(first, sr_content(stem="Second version?"), writer, primary_domain=domains["TF"],
                            tags=["revised"])
-    second = make_item(kind="constructed_response", domain="REF", content=cr_content(prompts=("One?", "Two?")))
+    with_holistic = cr_content(prompts=("One?", "Two?"))
+    with_holistic["rubric"]["holistic"] = "Read the whole answer first.\n\nThen score each criterion."
+    second = make_item(kind="constructed_response", domain="REF", content=with_holistic)
+    imported_draft = cr_content()
+    imported_draft["rubric"] = {"criteria": [], "holistic": "Prose from another system."}
+    make_item(kind="constructed_response", domain="REF", status="draft", content=imported_draft)
+    make_item(kind="constructed_response", domain="REF", status="draft", content=cr_content() | {"rubric": {"criteria": []}})
     item_service.mark_enemies(first, make_item(status="draft"), writer)
     db.session.commit()
     before = exporting.bank_document()
@@ -452,7 +459,7 @@ def test_export_then_import_into_an_empty_bank_gives_the_same_bank(fmt, make_ite
         path = write_json(tmp_path, before, "export.json")
     else:
         path = tmp_path / "export.zip"
-        path.write_bytes(exporting.qti_package()[0])
+        path.write_bytes(exporting.qti_package(fmt)[0])
     for entry in db.session.scalars(db.select(Item)):
         db.session.delete(entry)
     db.session.flush()
