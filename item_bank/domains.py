@@ -34,9 +34,16 @@ def domain_by_code(code):
     return db.session.scalar(select(Domain).where(Domain.code == code.strip().upper()))
 
 
-def _check(code, name, domain_id=None):
+def code_problem(code):
+    """What is wrong with a domain code, or None."""
     if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 16:
-        raise DomainError("code", "use 1 to 16 letters, digits, - or _")
+        return "use 1 to 16 letters, digits, - or _"
+    return None
+
+
+def _check(code, name, domain_id=None):
+    if code_problem(code):
+        raise DomainError("code", code_problem(code))
     if not name.strip():
         raise DomainError("name", "is required")
     for column, value in (("code", code), ("name", name.strip())):

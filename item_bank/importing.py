@@ -190,7 +190,9 @@ def _plan_domains(bundle, plan, known_codes, may_add):
         code = entry["code"].strip().upper()
         if code in known_codes:
             continue
-        if may_add:
+        if domains.code_problem(code):
+            plan.problems.append(Problem(entry["origin"], entry["where"], "code", domains.code_problem(code)))
+        elif may_add:
             known_codes.add(code)
             plan.new_domains.append(entry)
         else:

@@ -184,8 +184,10 @@ def _read_item(root, label, source, where, metadata):
         return bundle
     version = IncomingVersion(number=1, status="draft", content=content)
     item = IncomingItem(identifier=identifier, kind=kind.name, versions=[version], origin=source, where=where)
-    if metadata is not None:
-        _apply_metadata(item, version, metadata)
+    wrong_version = _apply_metadata(item, version, metadata) if metadata is not None else None
+    if wrong_version:
+        bundle.problems.append(Problem(source, where, "version", wrong_version))
+        return bundle
     bundle.items.append(item)
     return bundle
 
@@ -292,9 +294,13 @@ def _listed_items(root, cp, size, source, problems):
 
 
 def _apply_metadata(item, version, metadata):
+    """Read the manifest's metadata into the item; what is wrong with its version number, or None."""
     attest = metadata.find(f"{{{ATTEST}}}item") if metadata is not None else None
     if attest is not None:
-        version.number = int(attest.get("version", "1"))
+        number = attest.get("version", "1").strip()
+        if not number.isdigit() or int(number) < 1:
+            return f"{number!r} in the manifest's metadata is not a version number (1, 2, ...)"
+        version.number = int(number)
         version.status = attest.get("status", "draft")
         version.primary_domain = attest.get("primary-domain") or None
         version.secondary_domains = [e.text for e in attest.findall(f"{{{ATTEST}}}secondary-domain")]

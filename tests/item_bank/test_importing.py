@@ -136,6 +136,17 @@ def test_new_domains_in_the_file_are_created(tmp_path, domains, db):
     assert db.session.scalar(db.select(Item)).latest.primary_domain.name == "Extra"
 
 
+def test_a_new_domain_with_a_code_the_bank_cannot_hold_is_named_and_nothing_is_written(tmp_path, domains, db):
+    document = native(sr_item("Q-1", domain="BAD CODE"), domains=[{"code": "BAD CODE", "name": "Bad"}])
+
+    plan = run(write_json(tmp_path, document), roles={Role.ADMIN})
+
+    assert [str(problem).split(", ", 1)[1] for problem in plan.problems] == [
+        "domains[0]: code: use 1 to 16 letters, digits, - or _",
+        "line 12, item Q-1: versions[0].domains: unknown domain code BAD CODE"]
+    assert count_items(db) == 0
+
+
 # Imports go through review (issue 20): what the file says of status and author is provenance, not fact.
 
 def test_an_item_writer_imports_approved_and_retired_items_as_their_own_drafts(tmp_path, domains, db, create_user):
@@ -508,3 +519,15 @@ def test_qti_out_of_structure_is_refused_naming_what_is_wrong(tmp_path, domains)
         "templateDeclaration, templateProcessing, stylesheet, itemBody, responseProcessing, modalFeedback",
         "QTI 2.1: assessmentItem has no title",
     ]
+
+
+def test_a_manifest_version_that_is_not_a_number_is_named_not_a_crash(tmp_path, domains, db):
+    metadata = ('<metadata><attest:item xmlns:attest="https://attest.example.org/xsd/item-bank-v1" identifier="Q-1" '
+                'version="two" status="draft"/></metadata>')
+    path = tmp_path / "bank.zip"
+    path.write_bytes(qti_package({"q1.xml": choice_item("Q-1")}, manifest_metadata=metadata))
+
+    plan = run(path)
+
+    assert [str(problem) for problem in plan.problems] == [
+        f"{path}/q1.xml, item Q-1: version: 'two' in the manifest's metadata is not a version number (1, 2, ...)"]
