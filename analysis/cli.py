@@ -30,7 +30,9 @@ def item_analysis_command(responses_path, key_path, irt, groups_path, out_path):
     (corrected, item-rest), r_pbis_total, r_bis, discrimination_index (upper
     and lower 27%), alpha_if_deleted, omit_rate, options {letter: {proportion,
     r_pbis}}, irt and dif when asked, and flags. Omitted responses score 0;
-    SD and SEM use n-1; undefined values are null.
+    SD and SEM use n-1; undefined values are null. With --irt, each item's
+    irt is null, with irt_reason, where the calibration cannot place it, and
+    a top-level irt says {model, refused, converged, cycles, log_likelihood}.
 
     Bad input is refused with its file, line and column, and exit code 2.
     """

@@ -71,7 +71,7 @@ def statistics_csv(report):
               *(f"{label}_{name}" for label in labels for name in ("proportion", "r_pbis")), "flags"]
     rows = []
     for item in report["items"]:
-        irt = item.get("irt", {})
+        irt = item.get("irt") or {}  # null where the item was left out of the calibration
         options = [item["options"].get(label, {}).get(name) for label in labels for name in ("proportion", "r_pbis")]
         rows.append([item["item_id"], item["domain"], *(item[name] for name in STATISTIC_COLUMNS),
                      *(irt.get(name) for name in ("a", "b", "se_a", "se_b")), *options, "; ".join(item["flags"])])

@@ -2,8 +2,9 @@
 
 One analysis covers every submitted attempt of the form under its current
 scoring rules: the classical report, test precision at the cut, the 2PL with
-item fit and test information (from `MIN_IRT_CANDIDATES` on), and the option
-trace lines by score group. Results are stored per form and item version
+item fit and test information (from `MIN_IRT_CANDIDATES` on; an item it
+cannot place, or whose slope runs to its lower bound, is stored without
+parameters and with the reason), and the option trace lines by score group. Results are stored per form and item version
 (`ItemStatistic`), and each version's difficulty feeds form assembly.
 """
 
@@ -14,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from analysis import csv_input, plots
 from analysis.models import FormAnalysis, ItemStatistic
+from analysis.report import left_out_reason
 from audit import log
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
@@ -21,7 +23,7 @@ from item_bank.models import Form, FormStatus
 from psychometrics import OMITTED
 from psychometrics.ctt import analyse, plain
 from psychometrics.fit import item_fit
-from psychometrics.irt import abilities, calibrate, information
+from psychometrics.irt import SLOPES, CalibrationRefused, abilities, calibrate, information
 from psychometrics.reliability import conditional_sem, decision_consistency
 from psychometrics.scoring import score
 from results.matrices import form_matrix
@@ -52,16 +54,21 @@ def compute(form, now, by):
     summary = {"test": _test(analysis.test, scored, rules.pass_percent),
                "histogram": np.bincount(total.astype(int), minlength=n_items + 1).tolist()}
     calibration = theta = fit = None
-    if n_persons >= MIN_IRT_CANDIDATES:
-        calibration = calibrate(scored, "2pl")
+    if n_persons < MIN_IRT_CANDIDATES:
+        summary["irt"] = {"skipped": f"IRT needs at least {MIN_IRT_CANDIDATES} candidates; "
+                                     f"this form has {n_persons}."}
+    else:
+        try:
+            calibration = calibrate(scored, "2pl")
+        except CalibrationRefused as refusal:
+            summary["irt"] = {"skipped": f"The 2PL was refused: {refusal}."}
+    if calibration is not None:
         theta = abilities(scored, calibration).theta
         fit = item_fit(scored, calibration)
         info, csem = information(calibration, THETA)
         summary["irt"] = {"model": "2pl", "converged": calibration.converged, "cycles": calibration.cycles,
-                          "theta": THETA.tolist(), "information": info.tolist(), "csem": csem.tolist()}
-    else:
-        summary["irt"] = {"skipped": f"IRT needs at least {MIN_IRT_CANDIDATES} candidates; "
-                                     f"this form has {n_persons}."}
+                          "log_likelihood": calibration.log_likelihood, "theta": THETA.tolist(),
+                          "information": info.tolist(), "csem": csem.tolist()}
     groups = _score_groups(total)
     revision = latest_revision(form)
     db.session.execute(delete(ItemStatistic).where(ItemStatistic.form_id == form.id))
@@ -78,10 +85,7 @@ def compute(form, now, by):
             details={"trace": _trace(matrix.choices[:, index], scored[:, index], matrix.labels[index], groups, total,
                                      theta)})
         if calibration is not None:
-            statistic.irt_a, statistic.irt_b = _number(calibration.a[index]), _number(calibration.b[index])
-            statistic.irt_se_a, statistic.irt_se_b = _number(calibration.se_a[index]), _number(calibration.se_b[index])
-            statistic.details["fit"] = {name: _number(getattr(fit, name)[index])
-                                        for name in ("infit", "outfit", "sx2", "sx2_df", "sx2_p")}
+            _store_irt(statistic, calibration, fit, index, analysis.omit_rate[index])
         form_item.item_version.difficulty = statistic.p
         db.session.add(statistic)
     db.session.add(FormAnalysis(form_id=form.id, revision_number=revision.number if revision else 0,
@@ -89,6 +93,32 @@ def compute(form, now, by):
     log.record("form.analysed", by, form, candidates=n_persons, items=n_items,
                revision=revision.number if revision else 0)
     db.session.flush()
+
+
+def _store_irt(statistic, calibration, fit, index, omit_rate):
+    """The item's 2PL parameters, their bound and the item's fit; or, where
+    the parameters would mean nothing, why not."""
+    reason = not_estimable(calibration, index, omit_rate)
+    if reason is not None:
+        statistic.details["irt"] = {"not_estimable": reason}
+        return
+    statistic.irt_a, statistic.irt_b = _number(calibration.a[index]), _number(calibration.b[index])
+    statistic.irt_se_a, statistic.irt_se_b = _number(calibration.se_a[index]), _number(calibration.se_b[index])
+    statistic.details["irt"] = {"bound": calibration.bound[index]}
+    statistic.details["fit"] = {name: _number(getattr(fit, name)[index])
+                                for name in ("infit", "outfit", "sx2", "sx2_df", "sx2_p")}
+
+
+def not_estimable(calibration, index, omit_rate):
+    """Why the item has no 2PL parameters worth showing, or None. A slope held
+    at its lower bound is no estimate, and b = -c / a then only restates the
+    bound (the demo's miskeyed question had b 40.47, SE 163): the answers
+    rise with ability no more than that, or fall. At the upper bound, b still
+    places the item and a is a lower limit: shown, flagged."""
+    if calibration.bound[index] == "lower":
+        return (f"its slope runs to the lower bound {SLOPES[0]:g}: the item does not discriminate, or "
+                "discriminates the wrong way (check its key)")
+    return left_out_reason(calibration, index, omit_rate)
 
 
 def _number(value):

@@ -9,7 +9,7 @@ import numpy as np
 from psychometrics import OMITTED
 from psychometrics.ctt import Thresholds, analyse, plain
 from psychometrics.dif import dif_all
-from psychometrics.irt import calibrate
+from psychometrics.irt import SLOPES, CalibrationRefused, calibrate
 from psychometrics.scoring import score
 
 IRT_MODELS = ("none", "rasch", "2pl")
@@ -28,12 +28,9 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
     scored = score(choices, keys)
     analysis = analyse(scored, choices, keys, thresholds)
     warnings = []
-    calibration = None
+    calibration = refused = None
     if irt != "none":
-        calibration = calibrate(scored, irt)
-        if not calibration.converged:
-            warnings.append(f"The {irt} calibration did not converge in {calibration.cycles} cycles; "
-                            "treat its parameters with care.")
+        calibration, refused = _calibration(scored, irt, warnings)
     difs = dif_all(scored, *groups) if groups is not None else None
     test = analysis.test
     items = []
@@ -51,8 +48,9 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
             "options": _options(analysis, index, choices[:, index], keys[index], labels),
         }
         flags = list(analysis.flags[index])
-        if calibration is not None:
-            entry["irt"] = _irt(calibration, index)
+        if irt != "none":
+            entry |= _irt(calibration, index, refused or left_out_reason(calibration, index, analysis.omit_rate[index]))
+            flags += _bound_flags(calibration, index)
         if difs is not None:
             dif = difs[index]
             entry["dif"] = {"mh_d_dif": dif.mh_d_dif, "ets_class": dif.ets_class}
@@ -67,6 +65,8 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
         "reliability": {"alpha": test.alpha, "sem": test.sem},
         "items": items,
     }
+    if irt != "none":
+        fields["irt"] = _summary(irt, calibration, refused)
     return Report(_plain(fields), warnings)
 
 
@@ -80,11 +80,55 @@ def _options(analysis, index, column, keyed, labels):
             for option in range(highest + 1)}
 
 
-def _irt(calibration, index):
+def _calibration(scored, model, warnings):
+    """The calibration and None, or None and why it was refused; warnings
+    for the person running it."""
+    try:
+        calibration = calibrate(scored, model)
+    except CalibrationRefused as refusal:
+        warnings.append(f"The {model} calibration was refused: {refusal}.")
+        return None, str(refusal)
+    if not calibration.converged:
+        warnings.append(f"The {model} calibration did not converge in {calibration.cycles} cycles; "
+                        "treat its parameters with care.")
+    return calibration, None
+
+
+def left_out_reason(calibration, index, omit_rate):
+    """Why the calibration left this item out, or None."""
+    if calibration.left_out[index] is not None and omit_rate == 1:
+        return "no one answered it"
+    return calibration.left_out[index]
+
+
+def _irt(calibration, index, reason):
+    """The item's parameters, or null and why it has none (`irt_reason`)."""
+    if reason is not None:
+        return {"irt": None, "irt_reason": reason}
     if calibration.model == "rasch":
-        return {"b": calibration.b[index], "se_b": calibration.se_b[index]}
-    return {"a": calibration.a[index], "b": calibration.b[index], "se_a": calibration.se_a[index],
-            "se_b": calibration.se_b[index]}
+        return {"irt": {"b": calibration.b[index], "se_b": calibration.se_b[index],
+                        "bound": calibration.bound[index]}}
+    return {"irt": {"a": calibration.a[index], "b": calibration.b[index], "se_a": calibration.se_a[index],
+                    "se_b": calibration.se_b[index], "bound": calibration.bound[index]}}
+
+
+def _bound_flags(calibration, index):
+    bound = calibration.bound[index] if calibration is not None else None
+    if bound is None:
+        return []
+    held = "ability SD" if calibration.model == "rasch" else "slope"
+    return [f"IRT {held} at its {bound} bound {SLOPES[0 if bound == 'lower' else 1]:g}"]
+
+
+def _summary(model, calibration, refused):
+    """The calibration as a whole: how it went, and the Rasch model's ability SD."""
+    if calibration is None:
+        return {"model": model, "refused": refused, "converged": None, "cycles": None, "log_likelihood": None}
+    summary = {"model": model, "refused": None, "converged": calibration.converged, "cycles": calibration.cycles,
+               "log_likelihood": calibration.log_likelihood}
+    if model == "rasch":
+        summary |= {"ability_sd": calibration.ability_sd, "se_ability_sd": calibration.se_ability_sd}
+    return summary
 
 
 def _plain(value):

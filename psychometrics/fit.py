@@ -65,14 +65,20 @@ def item_fit(scored, calibration):
     scored = np.asarray(scored, dtype=np.float64)
     if not np.isin(scored, (0, 1)).all():
         raise ValueError("item fit needs a 0/1 scored matrix")
-    p = _probabilities(calibration)
+    # Items the calibration left out (everyone or no one right, too few either way) have no fit; the
+    # summed scores of S-X2 are over the items it calibrated.
+    kept = calibration.calibrated
+    scored = scored[:, kept]
+    p = _probabilities(calibration)[kept]
     posterior = _posterior(scored, p, calibration.weights)
     infit, outfit, infit_t, outfit_t = _mean_squares(scored, p, posterior)
     sx2, df, p_value = _sx2(scored, p, calibration.weights, PARAMETERS[calibration.model])
-    right = scored.sum(axis=0)
-    no_fit = (right == 0) | (right == scored.shape[0])
-    values = (infit, outfit, infit_t, outfit_t, sx2, df, p_value)
-    return ItemFit(*(np.where(no_fit, np.nan, value) for value in values))
+    placed = []
+    for value in (infit, outfit, infit_t, outfit_t, sx2, df, p_value):
+        every_item = np.full(kept.shape[0], np.nan)
+        every_item[kept] = value
+        placed.append(every_item)
+    return ItemFit(*placed)
 
 
 def _probabilities(calibration):

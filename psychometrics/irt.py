@@ -18,9 +18,24 @@ extrapolates along two EM cycles' progress when the likelihood gains by it.
 Convergence is judged on a plain EM cycle, as without acceleration, and the
 report (log-likelihood, standard errors) is computed in float64.
 
-Standard errors come from the expected information of the last M-step.
-Person abilities are EAP estimates with their posterior SD. A fit that has
-not converged says so.
+Items the data cannot place are left out before the cycles start, each with
+its reason: everyone or no one answered it right, or fewer than `MIN_EACH`
+candidates either way. With fewer than `MIN_ITEMS` items left, or fewer
+candidates than parameters, the calibration is refused (`CalibrationRefused`).
+
+Standard errors come from the observed information of the marginal
+likelihood, the negative Hessian of log sum_q w_q L_i(theta_q) summed over
+persons (Louis 1982): the complete-data information expected under each
+person's posterior, less the posterior covariance of each person's
+complete-data score, which is what the unknown abilities cost. Every term
+reduces to products over quadrature points, save one persons x items x
+items product; the full covariance across items is kept. A slope held at a
+bound of `SLOPES` is not an estimate: it is flagged, treated as fixed (no
+standard error, as ltm does for a constrained parameter), and its b's
+standard error is conditional on it. An information matrix that is not
+positive definite means the answers do not identify the model, and the
+calibration is refused. Person abilities are EAP estimates with their
+posterior SD. A fit that has not converged says so.
 """
 
 from dataclasses import dataclass
@@ -34,20 +49,41 @@ SLOPES = (0.05, 10.0)  # the range a slope is kept in
 LOGISTIC = 1.702  # normal-ogive slopes times this are logistic ones
 UNDERFLOW = -60.0  # posterior weights below e^-60 of a person's largest count as e^-60
 SLACK = 1.0  # log-likelihood a SQUAREM step may lose and still be taken (as in R's SQUAREM)
+MIN_EACH = 5  # right answers, and misses, an item needs: with fewer its estimates run to a bound
+MIN_ITEMS = {"rasch": 2, "2pl": 3}  # two items leave the 2PL's four parameters three pattern frequencies
+SINGULAR = 1e-10  # smallest eigenvalue of the information, relative to the largest, taken as zero
+
+
+class CalibrationRefused(ValueError):
+    """Why the answers cannot be calibrated under the model, in a sentence."""
 
 
 @dataclass(frozen=True)
 class Calibration:
+    """Per item, NaN where an item was left out (its reason in `left_out`);
+    `covariance` is of the reported parameters, ordered (a of each item, b of
+    each item) for the 2PL and (ability SD, b of each item) for the Rasch
+    model, NaN in the rows of items left out and of slopes held at a bound."""
+
     model: str  # "rasch" or "2pl"
     a: np.ndarray
     b: np.ndarray
-    se_a: np.ndarray  # NaN for the Rasch model's fixed slope
+    se_a: np.ndarray  # NaN for the Rasch model's fixed slope and for slopes held at a bound
     se_b: np.ndarray
     converged: bool
     cycles: int
     log_likelihood: float
     points: np.ndarray  # quadrature points, on the reported scale
     weights: np.ndarray
+    covariance: np.ndarray
+    left_out: tuple  # per item: None if calibrated, else why not
+    bound: tuple  # per item: None, or "lower" or "upper" where a slope is held at SLOPES
+    ability_sd: float = 1.0  # the Rasch model estimates it; the 2PL fixes it at 1
+    se_ability_sd: float = float("nan")
+
+    @property
+    def calibrated(self):
+        return np.array([reason is None for reason in self.left_out], dtype=bool)
 
 
 def _grid():
@@ -152,10 +188,9 @@ def _start(scored, shared_slope):
     return np.concatenate([a, -a * z / r])
 
 
-def _squarem(em, parameters, free, tolerance):
+def _squarem(em, parameters, tolerance):
     """EM cycles to convergence, two at a time followed by a SQUAREM step
-    (scheme S3) in the `free` parameters; returns the parameters and whether
-    they converged."""
+    (scheme S3); returns the parameters and whether they converged."""
     while not em.spent:
         first, _ = em(parameters)
         change = first - parameters
@@ -164,21 +199,19 @@ def _squarem(em, parameters, free, tolerance):
         if em.spent:
             return first, False
         second, likelihood = em(first)
-        parameters = _extrapolated(em, parameters, change, second - first - change, second, likelihood, free)
+        parameters = _extrapolated(em, parameters, change, second - first - change, second, likelihood)
     return parameters, False
 
 
-def _extrapolated(em, start, change, curvature, second, likelihood, free):
-    """start + 2 s change + s^2 curvature in the free parameters, with
-    s = |change| / |curvature|, then one EM cycle from there, if the likelihood
-    there is no lower than after the first of the two cycles (`likelihood`);
-    else the two cycles' result `second`."""
-    change, curvature = change[free], curvature[free]
+def _extrapolated(em, start, change, curvature, second, likelihood):
+    """start + 2 s change + s^2 curvature, with s = |change| / |curvature|,
+    then one EM cycle from there, if the likelihood there is no lower than
+    after the first of the two cycles (`likelihood`); else the two cycles'
+    result `second`."""
     pace = np.sqrt((change @ change) / (curvature @ curvature)) if curvature.any() else 1.0
     if pace <= 1 or em.spent:
         return second  # s = 1 is the two cycles' result itself
-    trial = second.copy()
-    trial[free] = start[free] + 2 * pace * change + pace ** 2 * curvature
+    trial = start + 2 * pace * change + pace ** 2 * curvature
     half = trial.shape[0] // 2
     trial[:half] = np.clip(trial[:half], *SLOPES)
     stabilised, trial_likelihood = em(trial)
@@ -187,40 +220,158 @@ def _extrapolated(em, start, change, curvature, second, likelihood, free):
 
 def calibrate(scored, model="2pl", *, tolerance=1e-4, max_cycles=500):
     """Fit the Rasch model or the 2PL to a persons x items 0/1 matrix; converged
-    when an EM cycle moves no parameter by `tolerance` or more."""
+    when an EM cycle moves no parameter by `tolerance` or more. Raises
+    CalibrationRefused when the answers cannot carry the model."""
     if model not in ("rasch", "2pl"):
         raise ValueError(f"unknown model {model!r}: rasch or 2pl")
     scored = np.asarray(scored, dtype=np.float64)
-    em = _EM(scored, model == "rasch", max_cycles)
-    # An item everyone, or no one, answered right has no finite intercept: EM cycles move it a step at a time
-    # (the fit does not converge), and extrapolating along a likelihood that flat would throw the rest off.
-    p = scored.mean(axis=0)
-    free = np.tile((p > 0) & (p < 1), 2)
-    parameters, converged = _squarem(em, _start(scored, model == "rasch"), free, tolerance)
+    left_out = left_out_items(scored)
+    kept = np.array([reason is None for reason in left_out], dtype=bool)
+    _refuse_too_little(model, scored.shape[0], int(kept.sum()))
+    fitted = scored[:, kept]
+    em = _EM(fitted, model == "rasch", max_cycles)
+    parameters, converged = _squarem(em, _start(fitted, model == "rasch"), tolerance)
     a, c = np.split(parameters, 2)
-    return _report(model, scored, a, c, em.points, em.weights, converged, em.cycles)
+    posterior, log_likelihood = _posterior(fitted, a, c, em.points, em.weights)
+    info = _observed_information(fitted, posterior, a, c, em.points)
+    estimates = _rasch(a, c, info) if model == "rasch" else _two_pl(a, c, info)
+    return _placed(model, estimates, kept, tuple(left_out), converged, em.cycles, log_likelihood, em.points,
+                   em.weights)
 
 
-def _report(model, scored, a, c, points, weights, converged, cycles):
-    posterior, log_likelihood = _posterior(scored, a, c, points, weights)
-    expected_n = posterior.sum(axis=0)
+def left_out_items(scored):
+    """Per item of a 0/1 matrix: None, or why it cannot be calibrated."""
+    right = scored.sum(axis=0).astype(int)
+    reasons = []
+    for right_count, missed_count in zip(right, scored.shape[0] - right):
+        if missed_count == 0:
+            reasons.append("everyone answered it right")
+        elif right_count == 0:
+            reasons.append("no one answered it right")
+        elif min(right_count, missed_count) < MIN_EACH:
+            which = "answered it right" if right_count < missed_count else "missed it"
+            reasons.append(f"only {min(right_count, missed_count)} candidate(s) {which}; "
+                           f"IRT needs at least {MIN_EACH} either way")
+        else:
+            reasons.append(None)
+    return reasons
+
+
+def _refuse_too_little(model, n_persons, n_items):
+    if n_items < MIN_ITEMS[model]:
+        raise CalibrationRefused(f"the {model} needs at least {MIN_ITEMS[model]} items the data can place; "
+                                 f"there are {n_items}")
+    parameters = n_items + 1 if model == "rasch" else 2 * n_items
+    if n_persons < parameters:
+        raise CalibrationRefused(f"the {model} of {n_items} items has {parameters} parameters; "
+                                 f"{n_persons} candidates cannot estimate them")
+
+
+def _observed_information(scored, posterior, a, c, points):
+    """The negative Hessian of the marginal log-likelihood in (a of each item,
+    c of each item): summed over persons, the complete-data information
+    expected under the posterior less the posterior covariance of the
+    complete-data score (x_j - P_j) z, z = (theta, 1). With x fixed that
+    covariance splits into Cov(P_j z, P_l z), through the points x points
+    Gram matrix of the posteriors; x_j Cov(theta, P_l z), an items x points
+    product; and x_j x_l Var(theta), the one persons x items x items product."""
     p = _probabilities(a, c, points)
-    info = expected_n[None, :] * p * (1 - p)
-    h_cc, h_ac, h_aa = info.sum(axis=1), info @ points, info @ points ** 2
+    n = posterior.sum(axis=0)
+    mean = posterior @ points
+    deviation = posterior * (points[None, :] - mean[:, None])
+    gram = posterior.T @ posterior
+    p_theta = p * points
+    x_cov_c = (scored.T @ deviation) @ p.T  # sum over persons of x_j Cov(theta, P_l)
+    x_cov_a = (scored.T @ (deviation * points)) @ p.T  # of x_j Cov(theta, theta P_l)
+    spread = scored * np.sqrt(np.maximum(posterior @ points ** 2 - mean ** 2, 0))[:, None]
+    score_cc = (p * n) @ p.T - p @ gram @ p.T
+    score_ac = (p_theta * n) @ p.T - p_theta @ gram @ p.T - x_cov_c
+    score_aa = spread.T @ spread + (p_theta * points * n) @ p.T - p_theta @ gram @ p_theta.T - x_cov_a - x_cov_a.T
+    complete = n * p * (1 - p)
+    info_ac = np.diag(complete @ points) - score_ac
+    return np.block([[np.diag(complete @ points ** 2) - score_aa, info_ac],
+                     [info_ac.T, np.diag(complete.sum(axis=1)) - score_cc]])
+
+
+@dataclass(frozen=True)
+class _Estimates:
+    """The calibrated items' reported parameters; `covariance` of (a, b), or of
+    (ability SD, b) for the Rasch model, NaN in the rows of slopes held at a
+    bound, which are not estimates: fixed there, as ltm treats a constrained
+    parameter, with b's standard error conditional on them."""
+
+    a: np.ndarray
+    b: np.ndarray
+    covariance: np.ndarray
+    bound: tuple
+    ability_sd: float = 1.0
+
+
+def _two_pl(a, c, info):
+    """b = -c / a, with the covariance by the delta method: db/da = -b / a,
+    db/dc = -1 / a."""
+    n_items = a.shape[0]
+    bound = _bounds(a)
+    held = np.concatenate([[value is not None for value in bound], np.zeros(n_items, dtype=bool)])
     b = -c / a
-    if model == "rasch":
-        # On the logit scale: slope 1, abilities N(0, a^2); b_logit = a b, se from var(c) / 1.
-        scale = a[0]
-        schur = h_aa.sum() - (h_ac ** 2 / h_cc).sum()
-        var_c = 1 / h_cc + (h_ac / h_cc) ** 2 / schur
-        return Calibration(model, np.ones_like(a), b * scale, np.full_like(a, np.nan), np.sqrt(var_c), converged,
-                           cycles, log_likelihood, points * scale, weights)
-    determinant = h_aa * h_cc - h_ac ** 2
-    var_a, var_c, cov_ac = h_cc / determinant, h_aa / determinant, -h_ac / determinant
-    # b = -c / a: the delta method.
-    var_b = (var_c + b ** 2 * var_a + 2 * b * cov_ac) / a ** 2
-    return Calibration(model, a, b, np.sqrt(var_a), np.sqrt(var_b), converged, cycles, log_likelihood, points,
-                       weights)
+    jacobian = np.block([[np.eye(n_items), np.zeros((n_items, n_items))], [np.diag(-b / a), np.diag(-1 / a)]])
+    covariance = jacobian @ _covariance(info, held, "2pl") @ jacobian.T
+    covariance[held, :] = covariance[:, held] = np.nan
+    return _Estimates(a, b, covariance, bound)
+
+
+def _rasch(a, c, info):
+    """On the logit scale: slope 1, abilities N(0, a^2), b = -c. The shared
+    slope's information sums the 2PL's over the slopes; held at a bound, it
+    flags every item."""
+    n_items = a.shape[0]
+    shared = np.zeros((2 * n_items, n_items + 1))
+    shared[:n_items, 0] = 1
+    shared[n_items:, 1:] = np.eye(n_items)
+    bound = _bounds(a[:1]) * n_items
+    held = np.concatenate([[bound[0] is not None], np.zeros(n_items, dtype=bool)])
+    signs = np.concatenate([[1.0], -np.ones(n_items)])
+    covariance = _covariance(shared.T @ info @ shared, held, "rasch") * np.outer(signs, signs)
+    covariance[held, :] = covariance[:, held] = np.nan
+    return _Estimates(np.ones(n_items), -c, covariance, bound, float(a[0]))
+
+
+def _bounds(slopes):
+    return tuple("lower" if value <= SLOPES[0] else "upper" if value >= SLOPES[1] else None for value in slopes)
+
+
+def _covariance(info, held, model):
+    """The inverse of the information in the parameters not `held` at a bound,
+    which are fixed: zero variance, as the delta method then needs. Refused
+    when that information is not positive definite."""
+    free = ~held
+    values, vectors = np.linalg.eigh(info[np.ix_(free, free)])
+    if values[0] <= SINGULAR * abs(values[-1]):
+        raise CalibrationRefused(f"the answers do not identify the {model}: its information matrix is not "
+                                 "positive definite (some parameters are not determined by these data)")
+    covariance = np.zeros_like(info)
+    covariance[np.ix_(free, free)] = (vectors / values) @ vectors.T
+    return covariance
+
+
+def _placed(model, estimates, kept, left_out, converged, cycles, log_likelihood, points, weights):
+    """The calibrated items' results among all items, NaN for those left out."""
+    n_items, where = kept.shape[0], np.flatnonzero(kept)
+    rows = np.concatenate([[0], 1 + where]) if model == "rasch" else np.concatenate([where, n_items + where])
+    covariance = np.full((n_items + 1 if model == "rasch" else 2 * n_items,) * 2, np.nan)
+    covariance[np.ix_(rows, rows)] = estimates.covariance
+    variances = np.diag(covariance)
+    a, b, se_a = np.full(n_items, np.nan), np.full(n_items, np.nan), np.full(n_items, np.nan)
+    a[kept], b[kept] = estimates.a, estimates.b
+    bound = [None] * n_items
+    for index, value in zip(where, estimates.bound):
+        bound[index] = value
+    se_b = np.sqrt(variances[-n_items:])
+    if model == "2pl":
+        se_a = np.sqrt(variances[:n_items])
+    return Calibration(model, a, b, se_a, se_b, converged, cycles, log_likelihood, points * estimates.ability_sd,
+                       weights, covariance, left_out, tuple(bound), estimates.ability_sd,
+                       float(np.sqrt(variances[0])) if model == "rasch" else float("nan"))
 
 
 @dataclass(frozen=True)
@@ -230,17 +381,21 @@ class Abilities:
 
 
 def abilities(scored, calibration):
-    """EAP ability estimates and their standard errors, on the calibration's scale."""
-    scored = np.asarray(scored, dtype=np.float64)
-    a, c = calibration.a, -calibration.a * calibration.b
+    """EAP ability estimates and their standard errors, on the calibration's
+    scale, from the items it calibrated."""
+    kept = calibration.calibrated
+    scored = np.asarray(scored, dtype=np.float64)[:, kept]
+    a, c = calibration.a[kept], -calibration.a[kept] * calibration.b[kept]
     posterior, _ = _posterior(scored, a, c, calibration.points, calibration.weights)
     theta = posterior @ calibration.points
     return Abilities(theta, np.sqrt(np.maximum(posterior @ calibration.points ** 2 - theta ** 2, 0)))
 
 
 def information(calibration, theta):
-    """Test information at each theta, and the conditional SEM (1 / sqrt(information))."""
+    """Test information of the calibrated items at each theta, and the
+    conditional SEM (1 / sqrt(information))."""
     theta = np.asarray(theta, dtype=np.float64)
-    p = 1 / (1 + np.exp(-calibration.a[:, None] * (theta[None, :] - calibration.b[:, None])))
-    information = (calibration.a[:, None] ** 2 * p * (1 - p)).sum(axis=0)
+    a, b = calibration.a[calibration.calibrated], calibration.b[calibration.calibrated]
+    p = 1 / (1 + np.exp(-a[:, None] * (theta[None, :] - b[:, None])))
+    information = (a[:, None] ** 2 * p * (1 - p)).sum(axis=0)
     return information, 1 / np.sqrt(information)

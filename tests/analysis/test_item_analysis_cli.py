@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.cli import item_analysis_command
+from psychometrics import OMITTED
+from psychometrics.simulate import choices_from, simulate_2pl
 
 RESPONSES = """candidate_id,Q1,Q2,Q3,Q4
 c1,A,B,C,D
@@ -79,12 +81,62 @@ def test_a_constant_item_reports_null_not_nan(tmp_path):
     assert "NaN" not in result.stdout
 
 
-@pytest.mark.parametrize("model, fields", [("rasch", {"b", "se_b"}), ("2pl", {"a", "b", "se_a", "se_b"})])
-def test_irt_adds_the_models_parameters(tmp_path, model, fields):
-    result = run(tmp_path, "--irt", model)
+def simulated_files(n_persons=400, n_items=6, seed=11):
+    """RESPONSES and KEY texts of simulated 2PL answers; Q1 everyone answers right, Q2 no one answers, and Q3 is
+    answered right by the weaker candidates, as if miskeyed."""
+    scored = simulate_2pl(n_persons, n_items, seed).scored
+    scored[:, 0] = 1
+    scored[:, 2] = 1 - scored[:, 2]
+    choices, keys = choices_from(scored, 4, seed)
+    choices[:, 1] = OMITTED
+    letters = "ABCD"
+    rows = [f"c{person},{','.join(letters[code] if code >= 0 else '' for code in row)}"
+            for person, row in enumerate(choices.tolist())]
+    items = [f"Q{number}" for number in range(1, n_items + 1)]
+    key = "item_id,key\n" + "".join(f"{item},{letters[keyed.argmax()]}\n" for item, keyed in zip(items, keys))
+    return f"candidate_id,{','.join(items)}\n" + "\n".join(rows) + "\n", key
+
+
+@pytest.mark.parametrize("model, fields", [("rasch", {"b", "se_b", "bound"}),
+                                           ("2pl", {"a", "b", "se_a", "se_b", "bound"})])
+def test_irt_adds_the_models_parameters_and_how_the_calibration_went(tmp_path, model, fields):
+    responses, key = simulated_files()
+
+    result = run(tmp_path, "--irt", model, responses=responses, key=key)
+
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert all(set(item["irt"]) == fields for item in report["items"][2:])
+    summary = report["irt"]
+    assert summary["model"] == model and summary["refused"] is None and summary["converged"] is True
+    assert summary["cycles"] > 0 and summary["log_likelihood"] < 0
+    assert ("ability_sd" in summary) == (model == "rasch")
+
+
+def test_items_the_calibration_cannot_place_get_null_and_a_reason(tmp_path):
+    responses, key = simulated_files()
+
+    result = run(tmp_path, "--irt", "2pl", responses=responses, key=key)
+
+    q1, q2, q3 = json.loads(result.stdout)["items"][:3]
+    assert q1["irt"] is None and q1["irt_reason"] == "everyone answered it right"
+    assert q2["irt"] is None and q2["irt_reason"] == "no one answered it"
+    # The miskeyed item: its slope runs to the lower bound, where b means nothing; flagged, with no slope SE.
+    assert q3["irt"]["bound"] == "lower" and q3["irt"]["a"] == 0.05 and q3["irt"]["se_a"] is None
+    assert "IRT slope at its lower bound 0.05" in q3["flags"]
+    assert "NaN" not in result.stdout
+
+
+def test_a_calibration_the_data_cannot_carry_is_refused_with_its_reason(tmp_path):
+    result = run(tmp_path, "--irt", "2pl")  # six candidates: no item has five right and five missed
 
     assert result.exit_code == 0
-    assert all(set(item["irt"]) == fields for item in json.loads(result.stdout)["items"])
+    report = json.loads(result.stdout)
+    reason = "the 2pl needs at least 3 items the data can place; there are 0"
+    assert report["irt"] == {"model": "2pl", "refused": reason, "converged": None, "cycles": None,
+                             "log_likelihood": None}
+    assert all(item["irt"] is None and item["irt_reason"] == reason for item in report["items"])
+    assert f"Warning: The 2pl calibration was refused: {reason}." in result.stderr
 
 
 def test_groups_add_mantel_haenszel_dif_and_out_writes_a_file(tmp_path):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from analysis import csv_input, exports
+from analysis import item_statistics as item_statistics_module
 from analysis.cli import item_analysis_command
 from analysis.item_statistics import AnalysisRefused, compute, form_analysis, item_statistics
 from analysis.models import FormAnalysis, ItemStatistic
@@ -171,3 +172,24 @@ def test_statistics_csv_keeps_negative_numbers_and_guards_formula_text(exam_sess
     assert float(r_pbis[2]) < 0 and r_pbis[2].startswith("-")  # a plain number, no apostrophe
     assert all(not cell.startswith("'") for row in rows[1:] for cell in row)
     assert [row[0] for row in raw[1:]][-1] == "'=1+2@example.org"
+
+
+def test_a_2pl_the_answers_cannot_carry_is_skipped_with_its_reason(exam_session, sat, db, monkeypatch):
+    monkeypatch.setattr(item_statistics_module, "MIN_IRT_CANDIDATES", 5)
+    form = exam_session.form
+
+    compute(form, T0, BY)
+
+    # Five candidates: no question has five right answers and five misses, so none can be placed.
+    assert form_analysis(form).summary["irt"] == {
+        "skipped": "The 2PL was refused: the 2pl needs at least 3 items the data can place; there are 0."}
+    assert all(s.irt_a is None and "irt" not in s.details for s in item_statistics(form))
+
+
+def test_the_statistics_csv_leaves_the_irt_cells_of_a_refused_calibration_empty(exam_session, sat):
+    matrix = form_matrix(exam_session.form, current_rules(exam_session.form)).kept()
+
+    rows = read_csv(exports.statistics_csv(exports.statistics_report(matrix, min_irt_candidates=2)))
+
+    header = rows[0]
+    assert {row[header.index(name)] for row in rows[1:] for name in ("irt_a", "irt_b", "irt_se_a", "irt_se_b")} == {""}

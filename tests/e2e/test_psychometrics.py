@@ -44,7 +44,8 @@ def test_a_psychometrician_corrects_a_key_and_releases_the_rescored_results(page
     page.get_by_role("link", name=identifier, exact=True).click()
     expect(page.get_by_text("key chosen less than a distractor")).to_be_visible()
     expect(page.get_by_role("img", name="Option trace lines")).to_be_visible()
-    expect(page.get_by_role("img", name="Item characteristic curve (2PL)")).to_be_visible()
+    # Its 2PL slope runs to the lower bound: no curve, and the page says why.
+    expect(page.get_by_text("not estimable: its slope runs to the lower bound 0.05")).to_be_visible()
 
     page.get_by_role("link", name="Change this item's key").click()
     page.get_by_label(f"Keys of question {MISKEYED_QUESTION}", exact=True).fill(better_key)

@@ -60,7 +60,7 @@ def test_a_fit_stopped_early_says_it_did_not_converge():
 
 def test_information_and_the_conditional_sem_of_one_item():
     one = Calibration("2pl", np.array([2.0]), np.array([0.0]), np.array([0.0]), np.array([0.0]), True, 1, 0.0,
-                      np.array([0.0]), np.array([1.0]))
+                      np.array([0.0]), np.array([1.0]), np.zeros((2, 2)), (None,), (None,))
 
     info, sem = information(one, [0.0, 1.0])
 
