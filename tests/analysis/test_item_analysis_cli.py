@@ -69,6 +69,15 @@ def test_the_report_matches_a_hand_computation(tmp_path):
     assert "irt" not in q1 and "dif" not in q1
 
 
+def test_a_biserial_beyond_1_is_flagged_out_of_range(tmp_path):
+    q1, q2, q3, _ = json.loads(run(tmp_path).stdout)["items"]
+
+    # Q1: p 2/3, r_pbis_total 0.883; r_bis = 0.883 sqrt(2/9) / phi(z at 2/3) = 1.145, which no correlation can be.
+    assert q1["r_bis"] == pytest.approx(1.1453895) and q1["biserial_out_of_range"] is True
+    assert q3["biserial_out_of_range"] is False
+    assert q2["r_bis"] is None and q2["biserial_out_of_range"] is False
+
+
 def test_a_constant_item_reports_null_not_nan(tmp_path):
     result = run(tmp_path)
 
@@ -95,7 +104,8 @@ def test_groups_add_mantel_haenszel_dif_and_out_writes_a_file(tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert "written to" in result.stderr
     items = json.loads((tmp_path / "report.json").read_text())["items"]
-    assert all(set(item["dif"]) == {"mh_d_dif", "ets_class"} for item in items)
+    assert all(set(item["dif"]) == {"mh_d_dif", "ets_class", "se_mh_d_dif", "mh_chi_square", "mh_p_value"}
+               for item in items)
 
 
 @pytest.mark.parametrize("responses, key, groups, message", [
