@@ -3,6 +3,9 @@ input refused with file, line and column and exit code 2."""
 
 import json
 import statistics
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -154,3 +157,31 @@ def test_flask_knows_the_command(app, tmp_path):
         args=["item-analysis", str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv")])
 
     assert result.exit_code == 0 and json.loads(result.output)["n_items"] == 4
+
+
+def test_python_m_runs_the_same_command_without_the_web_application(app, tmp_path):
+    (tmp_path / "responses.csv").write_text(RESPONSES)
+    (tmp_path / "key.csv").write_text(KEY)
+    (tmp_path / "groups.csv").write_text("candidate_id,group\nc1,reference\nc2,focal\nc3,reference\nc4,focal\n")
+    arguments = [str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv"), "--irt", "rasch",
+                 "--group", str(tmp_path / "groups.csv")]
+
+    through_flask = app.test_cli_runner().invoke(args=["item-analysis", *arguments])
+    light = subprocess.run([sys.executable, "-X", "importtime", "-m", "analysis.cli", *arguments],
+                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+
+    assert light.returncode == 0 and light.stdout == through_flask.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in light.stderr.splitlines() if line.startswith("import time")}
+    assert "numpy" in imported and not imported & {"app", "flask", "flask_sqlalchemy", "sqlalchemy", "extensions"}
+
+
+def test_python_m_refuses_bad_input_as_flask_does(tmp_path):
+    (tmp_path / "responses.csv").write_text(RESPONSES.replace("c3,B,b", "c3,B,?"))
+    (tmp_path / "key.csv").write_text(KEY)
+
+    light = subprocess.run([sys.executable, "-m", "analysis.cli", str(tmp_path / "responses.csv"), "--key",
+                            str(tmp_path / "key.csv")], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                           text=True, timeout=60)
+
+    assert light.returncode == 2 and light.stdout == ""
+    assert "responses.csv, line 4, column 3 (Q2): unknown option label '?'" in light.stderr
