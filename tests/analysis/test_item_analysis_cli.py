@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from analysis.cli import item_analysis_command
+from psychometrics.simulate import choices_from, simulate_2pl
 
 RESPONSES = """candidate_id,Q1,Q2,Q3,Q4
 c1,A,B,C,D
@@ -70,6 +72,25 @@ def test_the_report_matches_a_hand_computation(tmp_path):
     b_chosen = [1 if name == "c3" else 0 for name in SCORED]
     assert q1["options"]["B"]["r_pbis"] == pytest.approx(statistics.correlation(b_chosen, rest))
     assert "irt" not in q1 and "dif" not in q1
+
+
+def test_the_discrimination_index_is_the_same_whatever_the_order_of_the_rows(tmp_path):
+    # 400 candidates on 5 items: six possible totals, so many candidates are tied at each 27% cut.
+    choices, keys = choices_from(simulate_2pl(400, 5, seed=9).scored, 4, seed=1, omit_rate=0.1)
+    rows = [f"c{person}," + ",".join("" if code < 0 else "ABCD"[code] for code in codes)
+            for person, codes in enumerate(choices.tolist())]
+    key = "item_id,key\n" + "".join(f"Q{item},{'ABCD'[keyed.argmax()]}\n" for item, keyed in enumerate(keys, 1))
+    header = "candidate_id,Q1,Q2,Q3,Q4,Q5\n"
+    orders = [rows, rows[::-1], sorted(rows), [rows[i] for i in np.random.default_rng(2).permutation(400)]]
+
+    indices = []
+    for number, order in enumerate(orders):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        result = run(folder, responses=header + "\n".join(order) + "\n", key=key)
+        indices.append([item["discrimination_index"] for item in json.loads(result.stdout)["items"]])
+
+    assert indices[1:] == [indices[0]] * 3
 
 
 def test_a_biserial_beyond_1_is_flagged_out_of_range(tmp_path):
