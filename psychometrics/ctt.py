@@ -3,12 +3,12 @@
 Per item: p, the point-biserial with the total (item included) and with the
 rest (item excluded: the corrected one, used for flags), the biserial, the
 upper-lower 27% discrimination index, the omit rate and alpha if the item is
-deleted. The upper and lower groups each hold exactly 27% of the persons'
-weight: persons tied at a cut share what is left of it equally, so no
-statistic depends on the order of the rows. Per option: the proportion choosing it overall and in the upper and
+deleted. Per option: the proportion choosing it overall and in the upper and
 lower 27%, and its point-biserial with the rest score. Per test: mean, SD,
 min, max, Cronbach's alpha (KR-20 for 0/1 items) and its SEM. SD, variances
-and SEM use n - 1.
+and SEM use n - 1. The upper and lower groups each hold exactly 27% of the
+persons' weight: persons tied at a cut share what is left of it equally, so
+no statistic depends on the order of the rows.
 
 How, for speed (the full report at 100,000 x 150 costs a few passes over
 the matrix): every statistic is a sum over persons, per item or per option,
