@@ -60,11 +60,11 @@ UCB_ADMISSIONS = [(1, 512, 313, 89, 19), (2, 353, 207, 17, 8), (3, 120, 205, 202
 
 
 @pytest.mark.parametrize("strata, chi_square, p_value, odds_ratio, interval", [
-    # R's output for `mantelhaen.test(Rabbits)` (R 4.x, the help page's example, as printed in many
-    # R tutorials): Mantel-Haenszel X-squared = 3.9286, df = 1, p-value = 0.04747; 95 percent
-    # confidence interval 1.026713 47.725133; common odds ratio 7.
+    # R (stats package), the examples of ?mantelhaen.test, as R prints them:
+    # `mantelhaen.test(Rabbits)`: Mantel-Haenszel X-squared = 3.9286, df = 1, p-value = 0.04747;
+    # 95 percent confidence interval 1.026713 47.725133; common odds ratio 7.
     (RABBITS, 3.9286, 0.04747, 7.0, (1.026713, 47.725133)),
-    # R's output for `mantelhaen.test(UCBAdmissions)`: X-squared = 1.4269, df = 1, p-value = 0.2323;
+    # `mantelhaen.test(UCBAdmissions)`: Mantel-Haenszel X-squared = 1.4269, df = 1, p-value = 0.2323;
     # 95 percent confidence interval 0.7719074 1.0603298; common odds ratio 0.9046968.
     (UCB_ADMISSIONS, 1.4269, 0.2323, 0.9046968, (0.7719074, 1.0603298)),
 ], ids=["rabbits", "UCBAdmissions"])
