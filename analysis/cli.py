@@ -1,4 +1,9 @@
-"""`flask item-analysis`: the classical report, IRT and DIF of exported responses."""
+"""`flask item-analysis`: the classical report, IRT and DIF of exported responses.
+
+`python -m analysis.cli` runs the same command without loading the web
+application first (Flask finds an app's commands only once it has built the
+app, every blueprint and model imported): the same arguments, output and exit
+codes, a second or two sooner."""
 
 import json
 import sys
@@ -27,14 +32,19 @@ def item_analysis_command(responses_path, key_path, irt, groups_path, out_path):
 
     Prints JSON: n_candidates, n_items, total {mean, sd, min, max},
     reliability {alpha, sem} and, per item in column order, p, r_pbis
-    (corrected, item-rest), r_pbis_total, r_bis, discrimination_index (upper
-    and lower 27%), alpha_if_deleted, omit_rate, options {letter: {proportion,
-    r_pbis}}, irt and dif when asked, and flags. Omitted responses score 0;
-    SD and SEM use n-1; undefined values are null. With --irt, each item's
-    irt is null, with irt_reason, where the calibration cannot place it, and
-    a top-level irt says {model, refused, converged, cycles, log_likelihood}.
+    (corrected, item-rest), r_pbis_total, r_bis, biserial_out_of_range (r_bis
+    beyond -1 or 1), discrimination_index (upper and lower 27%, candidates
+    tied at a cut sharing its weight, whatever the row order),
+    alpha_if_deleted, omit_rate, options {letter: {proportion, r_pbis}}, irt
+    and dif {mh_d_dif, ets_class, se_mh_d_dif, mh_chi_square, mh_p_value} when
+    asked, and flags. Omitted responses score 0; SD and SEM use n-1;
+    undefined values are null. With --irt, each item's irt is null, with
+    irt_reason, where the calibration cannot place it, and a top-level irt
+    says {model, refused, converged, cycles, log_likelihood}.
 
     Bad input is refused with its file, line and column, and exit code 2.
+    `python -m analysis.cli` runs this command without loading the web
+    application.
     """
     try:
         responses = csv_input.read_responses(responses_path)
@@ -54,3 +64,7 @@ def item_analysis_command(responses_path, key_path, irt, groups_path, out_path):
                    f"{report.fields['n_items']} items written to {out_path}.", err=True)
     else:
         click.echo(text)
+
+
+if __name__ == "__main__":
+    item_analysis_command(prog_name="python -m analysis.cli")

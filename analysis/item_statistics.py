@@ -224,7 +224,7 @@ def item_charts(statistic):
              for label, shares in trace["options"].items()]
     lines.append(("Omitted", groups, trace["omitted"], []))
     charts = [plots.line_chart("Option trace lines", "Score group (1 lowest fifth, 5 highest)",
-                               "Proportion choosing", lines, (1, max(len(groups), 2)), (0, 1))]
+                               "Proportion choosing", lines, (1, max(len(groups), 2)), (0, 1), x_integers=True)]
     if statistic.irt_a is not None:
         curve = 1 / (1 + np.exp(-statistic.irt_a * (THETA - statistic.irt_b)))
         observed = [(theta, share, f"observed {share:.0%} in score group {group}")

@@ -10,6 +10,7 @@ from accounts.models import User
 from clock import UTCDateTime, utcnow
 from extensions import db
 from item_bank.models import Form, FormItem, ItemVersion
+from psychometrics.ctt import biserial_out_of_range
 
 
 class FormAnalysis(db.Model):
@@ -62,6 +63,10 @@ class ItemStatistic(db.Model):
 
     form_item: Mapped[FormItem] = relationship()
     item_version: Mapped[ItemVersion] = relationship()
+
+    @property
+    def biserial_out_of_range(self):
+        return bool(biserial_out_of_range(self.r_bis))
 
 
 angoff_panelists = db.Table(

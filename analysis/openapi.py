@@ -26,13 +26,15 @@ SCHEMAS = {
     },
     "ItemStatistics": {
         "type": "object",
-        "required": ["item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
-                     "alpha_if_deleted", "omit_rate", "options", "flags"],
+        "required": ["item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "biserial_out_of_range",
+                     "discrimination_index", "alpha_if_deleted", "omit_rate", "options", "flags"],
         "properties": {
             "item_id": {"type": "string"},
             "domain": nullable({"type": "string"}),
             **{name: ref("Statistic") for name in ("p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
                                                    "alpha_if_deleted", "omit_rate")},
+            "biserial_out_of_range": {"type": "boolean", "description": "r_bis beyond -1 or 1, as no correlation "
+                                      "can be: its normal-ability model does not fit the item."},
             "options": {
                 "type": "object", "description": "By letter, from A to the highest option chosen or keyed.",
                 "additionalProperties": {"type": "object", "required": ["proportion", "r_pbis"],

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from psychometrics import OMITTED
-from psychometrics.ctt import Thresholds, analyse, plain
+from psychometrics.ctt import Thresholds, analyse, biserial_out_of_range, plain
 from psychometrics.dif import dif_all
 from psychometrics.irt import SLOPES, CalibrationRefused, calibrate
 from psychometrics.scoring import score
@@ -33,6 +33,7 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
         calibration, refused = _calibration(scored, irt, warnings)
     difs = dif_all(scored, *groups) if groups is not None else None
     test = analysis.test
+    out_of_range = biserial_out_of_range(analysis.r_bis)
     items = []
     for index, item_id in enumerate(item_ids):
         entry = {
@@ -42,6 +43,7 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
             "r_pbis": analysis.r_pbis[index],
             "r_pbis_total": analysis.r_pbis_total[index],
             "r_bis": analysis.r_bis[index],
+            "biserial_out_of_range": bool(out_of_range[index]),
             "discrimination_index": analysis.discrimination_index[index],
             "alpha_if_deleted": analysis.alpha_if_deleted[index],
             "omit_rate": analysis.omit_rate[index],
@@ -53,7 +55,8 @@ def item_analysis(item_ids, domains, choices, keys, *, irt="none", groups=None, 
             flags += _bound_flags(calibration, index)
         if difs is not None:
             dif = difs[index]
-            entry["dif"] = {"mh_d_dif": dif.mh_d_dif, "ets_class": dif.ets_class}
+            entry["dif"] = {"mh_d_dif": dif.mh_d_dif, "ets_class": dif.ets_class, "se_mh_d_dif": dif.se,
+                            "mh_chi_square": dif.chi_square, "mh_p_value": dif.p_value}
             if dif.ets_class == "C":
                 flags.append("DIF class C")
         entry["flags"] = flags

@@ -4,7 +4,10 @@ A/B/C classification (Holland & Thayer 1988; Zwick 2012).
 Candidates of the reference and focal groups are matched on their total
 score (the studied item included, as usual); in each score stratum a 2x2
 table of group by right/wrong is formed. Strata with only one group carry
-no information and drop out of every sum.
+no information and drop out of every sum. MH D-DIF's standard error is 2.35
+times the Robins-Breslow-Greenland (1986) standard error of ln(alpha_MH);
+the chi-square (1 df, with the continuity correction) and its p are those
+of R's `mantelhaen.test`.
 """
 
 import math
@@ -70,7 +73,9 @@ def _chi_square(a, b, c, d, n):
     total_variance = variance.sum()
     if not total_variance > 0:
         return UNDEFINED, UNDEFINED
-    chi_square = max(abs(a.sum() - expected.sum()) - 0.5, 0) ** 2 / total_variance
+    difference = abs(a.sum() - expected.sum())
+    # Yates' half, as R's mantelhaen.test takes it: only from a difference it cannot overshoot.
+    chi_square = (difference - (0.5 if difference >= 0.5 else 0.0)) ** 2 / total_variance
     return chi_square, math.erfc(math.sqrt(chi_square / 2))  # the upper tail of chi-square with 1 df
 
 

@@ -3,7 +3,11 @@ input refused with file, line and column and exit code 2."""
 
 import json
 import statistics
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -69,6 +73,34 @@ def test_the_report_matches_a_hand_computation(tmp_path):
     b_chosen = [1 if name == "c3" else 0 for name in SCORED]
     assert q1["options"]["B"]["r_pbis"] == pytest.approx(statistics.correlation(b_chosen, rest))
     assert "irt" not in q1 and "dif" not in q1
+
+
+def test_the_discrimination_index_is_the_same_whatever_the_order_of_the_rows(tmp_path):
+    # 400 candidates on 5 items: six possible totals, so many candidates are tied at each 27% cut.
+    choices, keys = choices_from(simulate_2pl(400, 5, seed=9).scored, 4, seed=1, omit_rate=0.1)
+    rows = [f"c{person}," + ",".join("" if code < 0 else "ABCD"[code] for code in codes)
+            for person, codes in enumerate(choices.tolist())]
+    key = "item_id,key\n" + "".join(f"Q{item},{'ABCD'[keyed.argmax()]}\n" for item, keyed in enumerate(keys, 1))
+    header = "candidate_id,Q1,Q2,Q3,Q4,Q5\n"
+    orders = [rows, rows[::-1], sorted(rows), [rows[i] for i in np.random.default_rng(2).permutation(400)]]
+
+    indices = []
+    for number, order in enumerate(orders):
+        folder = tmp_path / str(number)
+        folder.mkdir()
+        result = run(folder, responses=header + "\n".join(order) + "\n", key=key)
+        indices.append([item["discrimination_index"] for item in json.loads(result.stdout)["items"]])
+
+    assert indices[1:] == [indices[0]] * 3
+
+
+def test_a_biserial_beyond_1_is_flagged_out_of_range(tmp_path):
+    q1, q2, q3, _ = json.loads(run(tmp_path).stdout)["items"]
+
+    # Q1: p 2/3, r_pbis_total 0.883; r_bis = 0.883 sqrt(2/9) / phi(z at 2/3) = 1.145, which no correlation can be.
+    assert q1["r_bis"] == pytest.approx(1.1453895) and q1["biserial_out_of_range"] is True
+    assert q3["biserial_out_of_range"] is False
+    assert q2["r_bis"] is None and q2["biserial_out_of_range"] is False
 
 
 def test_a_constant_item_reports_null_not_nan(tmp_path):
@@ -147,7 +179,8 @@ def test_groups_add_mantel_haenszel_dif_and_out_writes_a_file(tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert "written to" in result.stderr
     items = json.loads((tmp_path / "report.json").read_text())["items"]
-    assert all(set(item["dif"]) == {"mh_d_dif", "ets_class"} for item in items)
+    assert all(set(item["dif"]) == {"mh_d_dif", "ets_class", "se_mh_d_dif", "mh_chi_square", "mh_p_value"}
+               for item in items)
 
 
 @pytest.mark.parametrize("responses, key, groups, message", [
@@ -196,3 +229,31 @@ def test_flask_knows_the_command(app, tmp_path):
         args=["item-analysis", str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv")])
 
     assert result.exit_code == 0 and json.loads(result.output)["n_items"] == 4
+
+
+def test_python_m_runs_the_same_command_without_the_web_application(app, tmp_path):
+    (tmp_path / "responses.csv").write_text(RESPONSES)
+    (tmp_path / "key.csv").write_text(KEY)
+    (tmp_path / "groups.csv").write_text("candidate_id,group\nc1,reference\nc2,focal\nc3,reference\nc4,focal\n")
+    arguments = [str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv"), "--irt", "rasch",
+                 "--group", str(tmp_path / "groups.csv")]
+
+    through_flask = app.test_cli_runner().invoke(args=["item-analysis", *arguments])
+    light = subprocess.run([sys.executable, "-X", "importtime", "-m", "analysis.cli", *arguments],
+                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+
+    assert light.returncode == 0 and light.stdout == through_flask.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in light.stderr.splitlines() if line.startswith("import time")}
+    assert "numpy" in imported and not imported & {"app", "flask", "flask_sqlalchemy", "sqlalchemy", "extensions"}
+
+
+def test_python_m_refuses_bad_input_as_flask_does(tmp_path):
+    (tmp_path / "responses.csv").write_text(RESPONSES.replace("c3,B,b", "c3,B,?"))
+    (tmp_path / "key.csv").write_text(KEY)
+
+    light = subprocess.run([sys.executable, "-m", "analysis.cli", str(tmp_path / "responses.csv"), "--key",
+                            str(tmp_path / "key.csv")], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                           text=True, timeout=60)
+
+    assert light.returncode == 2 and light.stdout == ""
+    assert "responses.csv, line 4, column 3 (Q2): unknown option label '?'" in light.stderr

@@ -76,9 +76,12 @@ def test_statistics_match_a_hand_computation(exam_session, sat, start_attempt, d
     rest = [total - item for total, item in zip(totals, columns[2])]
     assert statistics[2].r_pbis == pytest.approx(float(np.corrcoef(columns[2], rest)[0, 1]))
     assert statistics[2].r_pbis < 0
-    chose_d = [1, 1, 0, 0, 0]  # c1 and c2; the upper group is c5 alone, the lower c4 alone (27% of 5)
+    chose_d = [1, 1, 0, 0, 0]  # c1 and c2
+    # The groups hold 27% of 5, 1.35: upper c5 (3) and lower c4 (1) whole, and c1, c2, c3, tied at 2,
+    # share the 0.35 left of each: D's share of either group is 2 * 0.35 / 3 / 1.35.
     assert statistics[2].options["D"] == {
-        "proportion": pytest.approx(0.4), "upper": 0.0, "lower": 0.0, "keyed": False,
+        "proportion": pytest.approx(0.4), "upper": pytest.approx(0.7 / 3 / 1.35),
+        "lower": pytest.approx(0.7 / 3 / 1.35), "keyed": False,
         "r_pbis": pytest.approx(float(np.corrcoef(chose_d, rest)[0, 1]))}
 
     analysis = form_analysis(form)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.roles import Role
-from analysis.models import AngoffRating
+from analysis.models import AngoffRating, ItemStatistic
 from exam import sessions
 from exam.models import AttemptScore, ScoringRevision
 from results import release, rescoring
@@ -92,6 +92,22 @@ def test_the_item_page_shows_options_and_trace_lines(client, psychometrician, ex
     assert '<td class="numeric">0.40</td>' in options  # D, chosen by c1 and c2 of 5
     assert re.search(r'<svg[^>]*aria-label="Option trace lines"', body)
     assert f"key {key}, weight 1" in body
+
+
+def test_a_biserial_beyond_1_is_marked_out_of_range(client, psychometrician, exam_session, sat, db):
+    form = exam_session.form
+    client.post(f"/analysis/forms/{form.id}/compute")
+    statistic = db.session.scalar(select(ItemStatistic).where(ItemStatistic.form_id == form.id,
+                                                              ItemStatistic.position == 2))
+    statistic.r_bis = 1.07  # as a biserial can come out when its normal-ability model does not fit
+    db.session.commit()
+
+    table = page(client.get(f"/analysis/forms/{form.id}"))
+    item = page(client.get(f"/analysis/forms/{form.id}/items/{statistic.form_item_id}"))
+
+    rows = table[table.index("<tbody>"):].split("</tr>")
+    assert ["(out of range)" in row for row in rows[:3]] == [False, True, False]
+    assert "r<sub>bis</sub> 1.07 <strong class=\"warning\">(out of range: a biserial beyond ±1" in item
 
 
 def test_an_item_without_statistics_is_not_found(client, psychometrician, exam_session, sat):
@@ -221,8 +237,8 @@ def test_releasing_again_shows_the_candidate_the_new_score(app, client, psychome
 
 # Exports ---------------------------------------------------------------------
 
-ITEM_FIELDS = {"item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index",
-               "alpha_if_deleted", "omit_rate", "options", "flags"}
+ITEM_FIELDS = {"item_id", "domain", "p", "r_pbis", "r_pbis_total", "r_bis", "biserial_out_of_range",
+               "discrimination_index", "alpha_if_deleted", "omit_rate", "options", "flags"}
 
 
 def test_the_statistics_json_export_follows_the_contract(client, psychometrician, exam_session, sat):

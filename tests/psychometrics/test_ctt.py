@@ -33,8 +33,11 @@ def test_item_statistics_match_the_hand_worked_example():
     assert analysis.p.tolist() == pytest.approx([0.6, 0.6, 0.2])
     # Item 3 against the rest (2, 2, 1, 1, 0): cov 0.2, variances 0.2 and 0.7.
     assert analysis.r_pbis[2] == pytest.approx(0.2 / math.sqrt(0.2 * 0.7))
-    # Upper and lower 27% of 5 persons: one each, the first (3) and the last (0).
-    assert analysis.discrimination_index.tolist() == pytest.approx([1.0, 1.0, 1.0])
+    # The upper and lower groups hold 27% of 5 persons, 1.35. Upper: the 3 whole, and 0.35 of the 2.
+    # Lower: the 0 whole; the two tied at 1 share the remaining 0.35, 0.175 each, whatever their order.
+    # Item 1 (1, 1, 1, 0, 0): upper (1 + 0.35) / 1.35 = 1, lower 0.175 * 1 / 1.35 (the first 1 was right).
+    # Item 3 (1, 0, 0, 0, 0): upper 1 / 1.35, lower 0.
+    assert analysis.discrimination_index.tolist() == pytest.approx([1 - 0.175 / 1.35, 1 - 0.175 / 1.35, 1 / 1.35])
     # Deleting item 3 leaves items 1 and 2: variances 0.3 + 0.3; their sum (2, 2, 1, 1, 0) has variance 0.7.
     assert analysis.alpha_if_deleted[2] == pytest.approx(2 * (1 - 0.6 / 0.7))
 
@@ -84,14 +87,25 @@ def plain_correlation(a, b):
     return np.corrcoef(a, b)[0, 1] if a.std() > 0 and b.std() > 0 else np.nan
 
 
+def plain_group_weights(total):
+    """Each person's weight in the upper and in the lower 27%, one person at a
+    time: what is left of 27% of the persons once those above (below) them are
+    counted, shared with the others of the same total, between 0 and 1."""
+    group = 0.27 * len(total)
+    upper, lower = np.zeros(len(total)), np.zeros(len(total))
+    for person, value in enumerate(total):
+        tied = np.count_nonzero(total == value)
+        upper[person] = min(max((group - np.count_nonzero(total > value)) / tied, 0), 1)
+        lower[person] = min(max((group - np.count_nonzero(total < value)) / tied, 0), 1)
+    return upper / group, lower / group
+
+
 def plain_report(scored, choices, n_options):
     """The item and option statistics the straightforward way: a loop over items
-    and options, np.corrcoef, the 27% groups from a stable sort of the totals."""
+    and options, np.corrcoef, the 27% groups weighted person by person."""
     n, k = scored.shape
     total = scored.sum(axis=1)
-    order = np.argsort(total, kind="stable")
-    size = round(0.27 * n)
-    lower, upper = order[:size], order[n - size:]
+    upper, lower = plain_group_weights(total)
     report = {name: np.full(k, np.nan) for name in ("p", "r_pbis", "r_pbis_total", "discrimination_index",
                                                     "omit_rate")}
     report |= {name: np.full((k, n_options), np.nan) for name in ("option_proportion", "option_upper",
@@ -101,13 +115,13 @@ def plain_report(scored, choices, n_options):
         report["p"][item] = points.mean()
         report["r_pbis"][item] = plain_correlation(points, rest)
         report["r_pbis_total"][item] = plain_correlation(points, total)
-        report["discrimination_index"][item] = points[upper].mean() - points[lower].mean()
+        report["discrimination_index"][item] = upper @ points - lower @ points
         report["omit_rate"][item] = (choices[:, item] == OMITTED).mean()
         for option in range(n_options):
             chosen = (choices[:, item] == option).astype(float)
             report["option_proportion"][item, option] = chosen.mean()
-            report["option_upper"][item, option] = chosen[upper].mean()
-            report["option_lower"][item, option] = chosen[lower].mean()
+            report["option_upper"][item, option] = upper @ chosen
+            report["option_lower"][item, option] = lower @ chosen
             report["option_r_pbis"][item, option] = plain_correlation(chosen, rest)
     return report
 
@@ -128,6 +142,23 @@ def test_the_report_matches_a_plain_computation(points):
         np.testing.assert_allclose(getattr(analysis, name), expected, rtol=1e-9, atol=1e-12, err_msg=name)
     assert plain(analysis.option_r_pbis)[3][unchosen] is None and analysis.option_proportion[3, unchosen] == 0
     assert plain(analysis.r_pbis)[5] is None  # the dropped item scores 0 for everyone
+
+
+def test_the_upper_and_lower_groups_do_not_depend_on_the_order_of_the_rows():
+    # 600 persons on 6 items: 7 possible totals, so many persons are tied at each 27% cut.
+    choices, keys = choices_from(simulate_2pl(600, 6, seed=21).scored, 4, seed=3, omit_rate=0.1)
+    total = score(choices, keys).sum(axis=1)
+    orders = {"as simulated": np.arange(600), "reversed": np.arange(600)[::-1],
+              "by total, ties reversed": np.lexsort((-np.arange(600), total)),
+              "shuffled": np.random.default_rng(4).permutation(600)}
+
+    results = {name: analyse(score(choices[order], keys), choices[order], keys) for name, order in orders.items()}
+
+    first = results["as simulated"]
+    assert 0 < first.discrimination_index.min()
+    for name, result in results.items():
+        for statistic in ("discrimination_index", "option_upper", "option_lower"):
+            np.testing.assert_array_equal(getattr(result, statistic), getattr(first, statistic), err_msg=name)
 
 
 def test_a_constant_column_gives_undefined_values_not_nan_or_a_crash():

@@ -42,6 +42,51 @@ def test_the_common_odds_ratio_and_d_dif_match_the_hand_worked_example():
     assert (result.n_reference, result.n_focal) == (45, 45)
 
 
+Z_975 = 1.959963984540054
+
+
+def log_odds_ratio_se(low, high):
+    """The standard error of ln(alpha_MH) behind a printed 95% confidence interval exp(ln alpha -+ 1.96 SE)."""
+    return math.log(high / low) / (2 * Z_975)
+
+
+# Each stratum as (score, A, B, C, D): A/B the first row's first/second column, C/D the second row's.
+# Agresti (1990), penicillin and rabbits: the example of R's ?mantelhaen.test, rows Delay (none, 1.5h),
+# columns Response (cured, died), strata the penicillin level.
+RABBITS = [(1, 0, 6, 0, 5), (2, 3, 3, 0, 6), (3, 6, 0, 2, 4), (4, 5, 1, 6, 0), (5, 2, 0, 5, 0)]
+# R's UCBAdmissions (Bickel et al. 1975), Admit x Gender x Dept, strata the departments A-F.
+UCB_ADMISSIONS = [(1, 512, 313, 89, 19), (2, 353, 207, 17, 8), (3, 120, 205, 202, 391), (4, 138, 279, 131, 244),
+                  (5, 53, 138, 94, 299), (6, 22, 351, 24, 317)]
+
+
+@pytest.mark.parametrize("strata, chi_square, p_value, odds_ratio, interval", [
+    # R (stats package), the examples of ?mantelhaen.test, as R prints them:
+    # `mantelhaen.test(Rabbits)`: Mantel-Haenszel X-squared = 3.9286, df = 1, p-value = 0.04747;
+    # 95 percent confidence interval 1.026713 47.725133; common odds ratio 7.
+    (RABBITS, 3.9286, 0.04747, 7.0, (1.026713, 47.725133)),
+    # `mantelhaen.test(UCBAdmissions)`: Mantel-Haenszel X-squared = 1.4269, df = 1, p-value = 0.2323;
+    # 95 percent confidence interval 0.7719074 1.0603298; common odds ratio 0.9046968.
+    (UCB_ADMISSIONS, 1.4269, 0.2323, 0.9046968, (0.7719074, 1.0603298)),
+], ids=["rabbits", "UCBAdmissions"])
+def test_the_chi_square_p_and_standard_error_match_r_mantelhaen_test(strata, chi_square, p_value, odds_ratio,
+                                                                       interval):
+    result = mantel_haenszel(*tables(strata))
+
+    assert result.chi_square == pytest.approx(chi_square, abs=5e-5)
+    assert result.p_value == pytest.approx(p_value, abs=5e-6 if p_value < 0.1 else 5e-5)
+    assert result.alpha_mh == pytest.approx(odds_ratio, rel=1e-7)
+    # MH D-DIF's standard error is 2.35 times R's (Robins-Breslow-Greenland) SE of the log odds ratio.
+    assert result.se == pytest.approx(2.35 * log_odds_ratio_se(*interval), rel=1e-6)
+
+
+def test_the_continuity_correction_is_left_out_below_a_half_as_r_does():
+    # Stratum 1: A1 B1 C1 D0, E(A) = 2 * 2 / 3; stratum 2: A1 B1 C1 D1, E(A) = 1: A - E(A) = -1/3.
+    # Var = 2*1*2*1 / (3^2 * 2) + 2*2*2*2 / (4^2 * 3) = 2/9 + 1/3; R: (1/3)^2 / (5/9) = 0.2, uncorrected.
+    result = mantel_haenszel(*tables([(1, 1, 1, 1, 0), (2, 1, 1, 1, 1)]))
+
+    assert result.chi_square == pytest.approx(0.2)
+
+
 def test_a_stratum_with_one_group_only_changes_nothing():
     with_empty = mantel_haenszel(*tables([(1, 10, 10, 5, 15), (2, 20, 5, 15, 10), (3, 7, 2, 0, 0)]))
     without = mantel_haenszel(*tables([(1, 10, 10, 5, 15), (2, 20, 5, 15, 10)]))
