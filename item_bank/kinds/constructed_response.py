@@ -3,7 +3,8 @@
 Content: {"scenario": str, "prompts": [str, ...],
           "expected_length": {"min_words": int, "max_words": int},
           "rubric": {"criteria": [{"id": "C1", "name": str,
-                                   "levels": [{"points": 0, "descriptor": str}, ...]}]}}
+                                   "levels": [{"points": 0, "descriptor": str}, ...]}]},
+          "format": "xhtml" (optional: the scenario and prompts are XHTML, see `item_bank.rich`)}
 An answer is {"texts": [str, ...]}, one text per prompt; it is rated. In QTI
 it is extendedTextInteraction(s): the item body's other text is the scenario,
 each interaction's prompt a prompt, and the scorer's rubricBlock the rubric
@@ -16,8 +17,9 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from item_bank import rich
 from item_bank.bundle import Problem
-from item_bank.editor_forms import TaggingForm, lines
+from item_bank.editor_forms import RICH, TaggingForm, lines
 from item_bank.kinds.base import (
     INVALID_CHARACTER,
     UNKNOWN_FIELDS,
@@ -26,6 +28,7 @@ from item_bank.kinds.base import (
     ItemKind,
     check_entries,
     invalid_characters,
+    rich_errors,
     strings,
     text_field,
     unknown_fields,
@@ -34,9 +37,13 @@ from item_bank.qti_xml import (
     CHARACTERS_PER_WORD,
     QTI,
     add_element,
-    add_paragraphs,
+    add_rich,
+    add_rich_paragraphs,
     add_score_declaration,
+    join_rich,
     local_name,
+    rich_of,
+    settle_rich,
     text_of,
 )
 
@@ -65,9 +72,9 @@ class CriterionForm(FlaskForm):
 
 
 class ConstructedResponseForm(TaggingForm):
-    scenario = TextAreaField("Scenario", validators=[DataRequired(), Length(max=20000)],
+    scenario = TextAreaField("Scenario", validators=[DataRequired(), Length(max=20000)], render_kw=RICH,
                              description="The vignette. Separate paragraphs with a blank line.")
-    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)]), min_entries=PROMPT_SLOTS,
+    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)], render_kw=RICH), min_entries=PROMPT_SLOTS,
                         max_entries=MAX_ENTRIES)
     min_words = IntegerField("Expected length: at least (words)", validators=[Optional(), NumberRange(min=0)])
     max_words = IntegerField("Expected length: at most (words)", validators=[Optional(), NumberRange(min=1)])
@@ -84,6 +91,7 @@ class ConstructedResponseForm(TaggingForm):
             "scenario": self.scenario.data,
             "prompts": [prompt.strip() for prompt in self.prompts.data if prompt and prompt.strip()],
             "rubric": {"criteria": criteria},
+            **self.rich_marker(),
         }
         if self.min_words.data is not None or self.max_words.data is not None:
             content["expected_length"] = {"min_words": self.min_words.data or 0, "max_words": self.max_words.data or 0}
@@ -142,7 +150,9 @@ class ConstructedResponse(ItemKind):
             errors.append(ContentError("prompts", "needs at least one prompt, each with text"))
         errors += self._validate_length(content.get("expected_length"))
         errors += self._validate_rubric(content.get("rubric"))
-        return errors
+        prompt_fields = {f"prompts[{index}]": (prompt, True)
+                         for index, prompt in enumerate(prompts if strings(prompts) else [])}
+        return errors + rich_errors(content, {"scenario": (content.get("scenario"), True), **prompt_fields})
 
     @staticmethod
     def _validate_length(length):
@@ -179,9 +189,10 @@ class ConstructedResponse(ItemKind):
         return errors
 
     def normalise(self, content):
+        xhtml = rich.is_xhtml(content)
         normal = {
-            "scenario": content["scenario"].strip(),
-            "prompts": [prompt.strip() for prompt in content["prompts"]],
+            "scenario": rich.clean(content["scenario"], xhtml),
+            "prompts": [rich.clean(prompt, xhtml) for prompt in content["prompts"]],
             "rubric": {
                 "criteria": [
                     {
@@ -199,7 +210,7 @@ class ConstructedResponse(ItemKind):
         }
         if content.get("expected_length"):
             normal["expected_length"] = dict(content["expected_length"])
-        return normal
+        return normal | rich.marker(content)
 
     def candidate_view(self, content, layout=None):
         return {
@@ -207,6 +218,7 @@ class ConstructedResponse(ItemKind):
             "prompts": list(content["prompts"]),
             "expected_length": content.get("expected_length"),
             "max_characters": MAX_TEXT,
+            **rich.marker(content),
         }
 
     def refusal(self, content, layout, answer):
@@ -226,10 +238,11 @@ class ConstructedResponse(ItemKind):
         return sum(max(level["points"] for level in criterion["levels"]) for criterion in content["rubric"]["criteria"])
 
     def summary(self, content):
-        return content.get("scenario", "")
+        return rich.plain_text(content.get("scenario", ""), rich.is_xhtml(content))
 
     def search_text(self, content):
-        return "\n".join([content.get("scenario", ""), *content.get("prompts", [])])
+        parts = [content.get("scenario", ""), *content.get("prompts", [])]
+        return "\n".join(rich.plain_text(part, rich.is_xhtml(content)) for part in parts)
 
     def reads_qti(self, interactions):
         return bool(interactions) and all(local_name(element.tag) == "extendedTextInteraction"
@@ -247,7 +260,7 @@ class ConstructedResponse(ItemKind):
                             f"{interaction.get('responseIdentifier')} has no prompt")
                 )
             else:
-                prompts.append(text_of(prompt))
+                prompts.append(rich_of(prompt))
         rubric_block = next((b for b in found.body.iter(f"{ns}rubricBlock") if "scorer" in b.get("view", "")), None)
         if rubric_block is None:
             problems.append(Problem(source, where, "rubricBlock", 'no rubric for scorers (rubricBlock view="scorer")'))
@@ -263,18 +276,18 @@ class ConstructedResponse(ItemKind):
                 continue
             if any(inner in interactions for inner in element.iter()):
                 continue
-            scenario_parts.append(text_of(element))
+            scenario_parts.append(rich_of(element, outer=True))
         if expected is None:
             characters = max((int(i.get("expectedLength", "0") or 0) for i in interactions), default=0)
             expected = {"min_words": 0, "max_words": characters // CHARACTERS_PER_WORD} if characters else None
         content = {
-            "scenario": "\n\n".join(part for part in scenario_parts if part),
+            "scenario": join_rich(scenario_parts),
             "prompts": prompts,
             "rubric": rubric,
         }
         if expected:
             content["expected_length"] = expected
-        return content, problems, None
+        return settle_rich(content), problems, None
 
     def write_qti(self, root, content):
         q = f"{{{QTI}}}"
@@ -283,7 +296,7 @@ class ConstructedResponse(ItemKind):
                         baseType="string")
         add_score_declaration(root)
         body = add_element(root, q + "itemBody")
-        add_paragraphs(body, content["scenario"])
+        add_rich_paragraphs(body, content["scenario"], content)
         length = content.get("expected_length")
         if length:
             add_element(body, q + "p", f"Expected length: {length['min_words']} to {length['max_words']} words.",
@@ -293,7 +306,7 @@ class ConstructedResponse(ItemKind):
             if length:
                 attributes["expectedLength"] = length["max_words"] * CHARACTERS_PER_WORD
             interaction = add_element(body, q + "extendedTextInteraction", **attributes)
-            add_element(interaction, q + "prompt", prompt)
+            add_rich(add_element(interaction, q + "prompt"), prompt, content)
         rubric = add_element(body, q + "rubricBlock", view="scorer")
         for criterion in content["rubric"]["criteria"]:
             block = add_element(rubric, q + "div", class_="criterion", id=criterion["id"])
