@@ -26,12 +26,14 @@ PAYLOADS = [
     '<img src="https://evil.example/attest_pwned.png" alt="tracker">',
     '<img src="//evil.example/attest_pwned.png" alt="tracker">',
     '<object data="attest_pwned.swf"></object><embed src="attest_pwned.swf">',
-    '<math><mtext><table><mglyph><style><img src=x onerror="attest_pwned()">',
+    '<math><mtext><table><mglyph><style><img src=x onerror="attest_pwned()"></style></mglyph></table></mtext></math>',
     '<form action="/attest_pwned"><input name="x"></form>',
     '<p class="attest_pwned" id="attest_pwned">classed</p>',
     "<!-- attest_pwned --><p>commented</p>",
 ]
 HOSTILE = "<p>Intro</p>" + "".join(PAYLOADS)
+# Those a writer may send and have removed; an image from outside the bank is refused instead.
+HOSTILE_ACCEPTED = "<p>Intro</p>" + "".join(payload for payload in PAYLOADS if "<img" not in payload)
 ALLOWED_ATTRIBUTES = {("img", "src"), ("img", "alt"), ("th", "scope"), ("th", "colspan"), ("th", "rowspan"),
                       ("td", "colspan"), ("td", "rowspan")}
 
@@ -135,6 +137,12 @@ def test_an_unknown_format_is_refused():
     errors = [str(error) for error in kind_of("selected_response").validate(sr_content() | {"format": "markdown"})]
 
     assert errors == ['format: must be "xhtml" or absent (plain text)']
+
+
+def test_an_image_from_outside_the_bank_is_refused_not_removed():
+    errors = [str(error) for error in kind_of("selected_response").validate(xhtml_sr(stem=HOSTILE))]
+
+    assert errors == ["stem: image must be one uploaded to the item bank"] * 3
 
 
 def test_normalising_xhtml_removes_what_is_outside_the_subset_in_every_rich_field():
