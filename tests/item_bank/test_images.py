@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from accounts.roles import Role
+from audit.models import AuditEntry
 from exam import delivery
 from item_bank import images
 from tests.conftest import sign_in
@@ -40,13 +41,15 @@ def test_a_writer_uploads_an_image_and_gets_its_address(fmt, content_type, clien
     assert images.by_digest(digest).alt == "A growth chart"
 
 
-def test_the_same_image_twice_is_kept_once(client, login_as, db):
-    login_as(Role.ITEM_WRITER)
+def test_the_same_image_twice_is_kept_once_and_its_upload_audited(client, login_as, db):
+    writer = login_as(Role.ITEM_WRITER)
 
     first, second = upload(client, image_bytes()), upload(client, image_bytes(), name="again.png")
 
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(db.select(db.func.count()).select_from(images.ItemImage)) == 1
+    entries = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "item.image_uploaded")).all()
+    assert [(entry.actor_id, entry.object_type) for entry in entries] == [(writer.id, "item_images")]
 
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
