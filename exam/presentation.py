@@ -1,12 +1,15 @@
 """What a candidate's browser is sent: built from candidate views only, so no
 page, JSON or script can carry a key, rationale, rubric or statistic."""
 
+from sqlalchemy import exists, select
+
 from exam import timing
 from exam.codes import StateCode
 from exam.delivery import preload_form_items
-from exam.models import OPEN_STATUSES, AttemptStatus
+from exam.models import OPEN_STATUSES, Attempt, AttemptStatus, Enrollment, Response
+from extensions import db
 from item_bank.kinds import kind_of
-from item_bank.models import FormItem, Navigation
+from item_bank.models import FormItem, Navigation, version_images
 
 
 def _item(number, response, shown):
@@ -98,3 +101,13 @@ def saved_answers(attempt):
         return []
     return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen}
             for response in section.responses]
+
+
+def shows_image(user, image):
+    """Whether one of the candidate's open attempts holds an item whose text
+    shows the bank image: the only images a candidate is sent."""
+    return db.session.scalar(select(exists().where(
+        Enrollment.candidate_id == user.id, Attempt.enrollment_id == Enrollment.id,
+        Attempt.status.in_(OPEN_STATUSES), Response.attempt_id == Attempt.id, FormItem.id == Response.form_item_id,
+        version_images.c.item_version_id == FormItem.item_version_id, version_images.c.image_id == image.id,
+    )))

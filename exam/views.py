@@ -15,10 +15,12 @@ from exam import bodies, delivery, openapi, presentation, safe_browser, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
+from item_bank.images import declare_viewers
 from openapi.parts import declare as declare_openapi
 
 bp = Blueprint("exam", __name__)
 declare_openapi(bp, tags=openapi.TAGS, paths=openapi.PATHS, schemas=openapi.SCHEMAS)
+declare_viewers(bp, presentation.shows_image)
 
 
 def _body_capped(view):

@@ -1,4 +1,4 @@
-"""Forms for writing items, reviewing them, managing domains, building exam forms, importing."""
+"""Forms for writing items and their images, reviewing them, managing domains, building exam forms, importing."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -27,6 +27,13 @@ class ItemSearchForm(FlaskForm):
     status = SelectField("Status", validators=[Optional()],
                          choices=[SelectChoice("", "Any status")] + [SelectChoice(s.value, s.label) for s in Status])
     tag = StringField("Tag", validators=[Optional(), Length(max=64)])
+
+
+class ImageForm(FlaskForm):
+    """An image for rich item text, sent by the editor's script (its type is judged by `images.check`)."""
+
+    image = FileField("Image", validators=[FileRequired()])
+    alt = StringField("Alt text", validators=[Length(max=500)])
 
 
 class StatusForm(FlaskForm):

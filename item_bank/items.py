@@ -7,6 +7,7 @@ from sqlalchemy import exists, or_, select
 
 from audit import log
 from extensions import db
+from item_bank import images
 from item_bank.kinds import kind_of
 from item_bank.models import EnemyPair, FormItem, Item, ItemTag, ItemVersion, Status, StatusChange
 
@@ -32,6 +33,9 @@ def check_content(kind, content):
     errors = kind_of(kind).validate(content)
     if errors:
         raise ItemError(errors[0].field, errors[0].message)
+    missing = images.missing(content)
+    if missing:
+        raise ItemError(missing[0][0], "shows an image the item bank does not hold; upload it again")
 
 
 def normalise_tags(tags):
@@ -48,6 +52,7 @@ def apply_fields(version, content, primary_domain, secondary_domains, tags, sour
     version.source = source.strip()
     version.notes = notes.strip()
     version.search_text = kind_of(version.item.kind).search_text(content).lower()
+    version.images = images.shown_by(content)
 
 
 def new_identifier(kind):

@@ -1,4 +1,4 @@
-"""Competency domains, items and their versions, blueprints and forms."""
+"""Competency domains, items and their versions with the images their text shows, blueprints and forms."""
 
 import enum
 from datetime import datetime
@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -68,6 +69,36 @@ secondary_domains = Table(
     Column("item_version_id", ForeignKey("item_versions.id", ondelete="CASCADE"), primary_key=True),
     Column("domain_id", ForeignKey("domains.id"), primary_key=True),
 )
+
+# The bank images a version's rich text shows, kept by the service as the content is written.
+version_images = Table(
+    "item_version_images",
+    db.metadata,
+    Column("item_version_id", ForeignKey("item_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("image_id", ForeignKey("item_images.id"), primary_key=True, index=True),
+)
+
+# What an image in the bank may be: raster formats a browser shows without running anything (never SVG).
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+class ItemImage(db.Model):
+    """An image item text shows (`item_bank.rich`), stored in the bank once per
+    content and addressed by its SHA-256."""
+
+    __tablename__ = "item_images"
+    __table_args__ = (
+        CheckConstraint(f"content_type IN ({', '.join(repr(t) for t in IMAGE_TYPES)})", name="known_type"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(16))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The description offered when the image is placed in an item; each use keeps its own alt text.
+    alt: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Item(db.Model):
@@ -141,6 +172,7 @@ class ItemVersion(db.Model):
     status_changes: Mapped[list["StatusChange"]] = relationship(
         back_populates="item_version", order_by="StatusChange.id", cascade="all, delete-orphan"
     )
+    images: Mapped[list[ItemImage]] = relationship(secondary=version_images)
 
     @property
     def tags(self):

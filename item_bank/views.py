@@ -1,14 +1,14 @@
 """Item bank screens: items and their review, domains, import/export, blueprints and forms."""
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from extensions import db
-from item_bank import assembly, domains, exporting, importing, queries
+from item_bank import assembly, domains, exporting, images, importing, queries, rich
 from item_bank import blueprints as exam_blueprints
 from item_bank import items as item_service
 from item_bank.cli import report
@@ -17,6 +17,7 @@ from item_bank.forms import (
     AssembleForm,
     DomainForm,
     EnemyForm,
+    ImageForm,
     ImportForm,
     ItemSearchForm,
     PublishForm,
@@ -36,6 +37,20 @@ navigation.declare(bp, links={
     Role.ITEM_WRITER: [(10, "Items", ".list_items"), (20, "Review queue", ".review_queue"),
                        (30, "Import", ".import_items")],
 })
+
+
+@bp.app_template_filter("rich")
+def rich_filter(value, content, paragraph=None):
+    """A rich field of `content` (a version's content or a candidate view), shown
+    as its format says: `{{ content.stem | rich(content, paragraph='p') }}`."""
+    return rich.render(value, rich.is_xhtml(content), paragraph)
+
+
+@bp.app_template_filter("rich_text")
+def rich_text_filter(value, content):
+    """A rich field's words alone, for a line in a list."""
+    return rich.plain_text(value, rich.is_xhtml(content))
+
 
 WRITERS = (Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN)
 DOMAIN_EDITORS = domains.EDITORS
@@ -220,6 +235,36 @@ def review_queue():
         "item_bank/review.html", versions=queries.review_queue(current_user.id), status_form=StatusForm(),
         kinds=KINDS, own_waiting=queries.own_in_review(current_user.id),
     )
+
+
+# Images for rich item text
+
+@bp.route("/item-bank/images", methods=["POST"])
+@roles_required(*WRITERS)
+def upload_image():
+    """Item writers, psychometricians, admins, through the editor's script: 201
+    with the image's address in Location, or 400 with the reason as text."""
+    form = ImageForm()
+    if not form.validate_on_submit():
+        return Response("Choose an image to upload.", status=400, mimetype="text/plain")
+    try:
+        image = images.store(form.image.data.read(), form.alt.data or "", current_actor())
+    except images.ImageRefused as error:
+        return Response(str(error), status=400, mimetype="text/plain")
+    db.session.commit()
+    return Response(status=201, headers={"Location": images.url_of(image)})
+
+
+@bp.route("/item-bank/images/<sha256>")
+@login_required
+def show_image(sha256):
+    """Whoever may see an item that shows it (`images.may_see`); 404 for anyone else, as for no image."""
+    image = images.by_digest(sha256)
+    if image is None or not images.may_see(current_user, image, current_app.extensions.get("item_image_viewers", ())):
+        abort(404)
+    response = Response(image.data, mimetype=image.content_type)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # Import and export

@@ -144,6 +144,9 @@ CHECKS = [
     Check("GET", "/items/import", "item_bank.import_items", only(WRITERS)),
     Check("POST", "/items/import", "item_bank.import_items", only(WRITERS)),
     Check("GET", "/items/export.json", "item_bank.export_items", only(WRITERS)),
+    # An upload without an image is refused; an image the bank does not hold is not found, whoever asks.
+    Check("POST", "/item-bank/images", "item_bank.upload_image", only(WRITERS, status=400)),
+    Check("GET", "/item-bank/images/" + "0" * 64, "item_bank.show_image", everyone(404, anonymous=302)),
     Check("GET", "/items/export.zip", "item_bank.export_items", only(WRITERS)),
     Check("GET", "/items/export.xml", "item_bank.export_items", only(WRITERS, status=404)),
     Check("GET", "/domains", "item_bank.list_domains", only(DOMAIN_EDITORS + WRITERS)),

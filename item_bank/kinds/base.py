@@ -11,6 +11,7 @@ templates and QTI mapping that show and carry it.
 from dataclasses import dataclass
 
 from database import storable
+from item_bank import rich
 
 KINDS = {}
 # Codes any kind may refuse an answer with, when it lists them in its answer_codes.
@@ -202,3 +203,16 @@ def check_entries(entries, prefix, text_field, noun):
         if not isinstance(entry.get(text_field), str) or not entry[text_field].strip():
             errors.append(ContentError(f"{where}.{text_field}", "is required"))
     return errors, ids
+
+
+def rich_errors(content, fields):
+    """Problems with the content's format and, in XHTML content, with its rich
+    fields, given as {field path: (value, required)}: images without alt text
+    or from outside the bank, and required fields with nothing to read."""
+    problem = rich.format_problem(content)
+    if problem:
+        return [ContentError(rich.FORMAT, problem)]
+    if not rich.is_xhtml(content):
+        return []
+    return [ContentError(path, message) for path, (value, required) in fields.items() if isinstance(value, str)
+            for message in rich.problems(value, required)]

@@ -4,7 +4,8 @@ Content: {"scenario": str, "prompts": [str, ...],
           "expected_length": {"min_words": int, "max_words": int},
           "rubric": {"criteria": [{"id": "C1", "name": str,
                                    "levels": [{"points": 0, "descriptor": str}, ...]}],
-                     "holistic": str}}
+                     "holistic": str},
+          "format": "xhtml" (optional: the scenario and prompts are XHTML, see `item_bank.rich`)}
 The rubric's criteria are what raters score; `holistic` (optional) is prose
 guidance for them, as most QTI and Moodle items carry their rubric. A draft
 may have no criteria (an import brings what the other system had); a version
@@ -23,8 +24,9 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from item_bank import rich
 from item_bank.bundle import Problem
-from item_bank.editor_forms import TaggingForm, lines
+from item_bank.editor_forms import RICH, TaggingForm, lines
 from item_bank.kinds.base import (
     INVALID_CHARACTER,
     UNKNOWN_FIELDS,
@@ -33,17 +35,23 @@ from item_bank.kinds.base import (
     ItemKind,
     check_entries,
     invalid_characters,
+    rich_errors,
     strings,
     text_field,
     unknown_fields,
 )
 from item_bank.qti_xml import (
+    BLOCKS,
     CHARACTERS_PER_WORD,
     QTI,
     add_element,
     add_paragraphs,
+    add_rich,
+    add_rich_paragraphs,
     add_score_declaration,
     local_name,
+    rich_of,
+    settle_rich,
     text_of,
     without,
 )
@@ -73,9 +81,9 @@ class CriterionForm(FlaskForm):
 
 
 class ConstructedResponseForm(TaggingForm):
-    scenario = TextAreaField("Scenario", validators=[DataRequired(), Length(max=20000)],
+    scenario = TextAreaField("Scenario", validators=[DataRequired(), Length(max=20000)], render_kw=RICH,
                              description="The vignette. Separate paragraphs with a blank line.")
-    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)]), min_entries=PROMPT_SLOTS,
+    prompts = FieldList(TextAreaField("Prompt", validators=[Length(max=2000)], render_kw=RICH), min_entries=PROMPT_SLOTS,
                         max_entries=MAX_ENTRIES)
     min_words = IntegerField("Expected length: at least (words)", validators=[Optional(), NumberRange(min=0)])
     max_words = IntegerField("Expected length: at most (words)", validators=[Optional(), NumberRange(min=1)])
@@ -97,6 +105,7 @@ class ConstructedResponseForm(TaggingForm):
             "scenario": self.scenario.data,
             "prompts": [prompt.strip() for prompt in self.prompts.data if prompt and prompt.strip()],
             "rubric": {"criteria": criteria},
+            **self.rich_marker(),
         }
         if self.holistic.data and self.holistic.data.strip():
             content["rubric"]["holistic"] = self.holistic.data
@@ -160,7 +169,9 @@ class ConstructedResponse(ItemKind):
             errors.append(ContentError("prompts", "needs at least one prompt, each with text"))
         errors += self._validate_length(content.get("expected_length"))
         errors += self._validate_rubric(content.get("rubric"))
-        return errors
+        prompt_fields = {f"prompts[{index}]": (prompt, True)
+                         for index, prompt in enumerate(prompts if strings(prompts) else [])}
+        return errors + rich_errors(content, {"scenario": (content.get("scenario"), True), **prompt_fields})
 
     @staticmethod
     def _validate_length(length):
@@ -207,9 +218,10 @@ class ConstructedResponse(ItemKind):
         return [ContentError("rubric", "Add structured rubric criteria before approval")]
 
     def normalise(self, content):
+        xhtml = rich.is_xhtml(content)
         normal = {
-            "scenario": content["scenario"].strip(),
-            "prompts": [prompt.strip() for prompt in content["prompts"]],
+            "scenario": rich.clean(content["scenario"], xhtml),
+            "prompts": [rich.clean(prompt, xhtml) for prompt in content["prompts"]],
             "rubric": {
                 "criteria": [
                     {
@@ -230,7 +242,7 @@ class ConstructedResponse(ItemKind):
             normal["rubric"]["holistic"] = holistic
         if content.get("expected_length"):
             normal["expected_length"] = dict(content["expected_length"])
-        return normal
+        return normal | rich.marker(content)
 
     def candidate_view(self, content, layout=None):
         return {
@@ -238,6 +250,7 @@ class ConstructedResponse(ItemKind):
             "prompts": list(content["prompts"]),
             "expected_length": content.get("expected_length"),
             "max_characters": MAX_TEXT,
+            **rich.marker(content),
         }
 
     def refusal(self, content, layout, answer):
@@ -257,10 +270,11 @@ class ConstructedResponse(ItemKind):
         return sum(max(level["points"] for level in criterion["levels"]) for criterion in content["rubric"]["criteria"])
 
     def summary(self, content):
-        return content.get("scenario", "")
+        return rich.plain_text(content.get("scenario", ""), rich.is_xhtml(content))
 
     def search_text(self, content):
-        return "\n".join([content.get("scenario", ""), *content.get("prompts", [])])
+        parts = [content.get("scenario", ""), *content.get("prompts", [])]
+        return "\n".join(rich.plain_text(part, rich.is_xhtml(content)) for part in parts)
 
     def reads_qti(self, interactions):
         return bool(interactions) and all(local_name(element.tag) == "extendedTextInteraction"
@@ -271,16 +285,15 @@ class ConstructedResponse(ItemKind):
         expected_elements = [element for element in found.body.iter()
                              if "expected-length" in element.get("class", "").split()]
         expected = _expected_length(text_of(expected_elements[0])) if expected_elements else None
-        scenario = text_of(without(found.body, lambda element: element in interactions or element in expected_elements))
+        body = without(found.body, lambda element: element in interactions or element in expected_elements)
         problems, prompts = [], []
         for interaction in interactions:
             prompt = interaction.find(f"{ns}prompt")
             if prompt is not None and text_of(prompt):
-                prompts.append(text_of(prompt))
-            elif len(interactions) == 1 and "\n\n" in scenario:
+                prompts.append(rich_of(prompt))
+            elif len(interactions) == 1 and (question := _question_paragraph(body)) is not None:
                 # A lone interaction without a prompt, as most systems write an essay: the question asked
                 # is the body's last paragraph.
-                scenario, question = scenario.rsplit("\n\n", 1)
                 prompts.append(question)
             else:
                 problems.append(
@@ -291,10 +304,10 @@ class ConstructedResponse(ItemKind):
         if expected is None:
             characters = max((int(i.get("expectedLength", "0") or 0) for i in interactions), default=0)
             expected = {"min_words": 0, "max_words": characters // CHARACTERS_PER_WORD} if characters else None
-        content = {"scenario": scenario, "prompts": prompts, "rubric": _read_rubric(found.scorer_rubrics, ns)}
+        content = {"scenario": rich_of(body), "prompts": prompts, "rubric": _read_rubric(found.scorer_rubrics, ns)}
         if expected:
             content["expected_length"] = expected
-        return content, problems, None
+        return settle_rich(content), problems, None
 
     def write_qti(self, root, content):
         q = f"{{{QTI}}}"
@@ -303,7 +316,7 @@ class ConstructedResponse(ItemKind):
                         baseType="string")
         add_score_declaration(root)
         body = add_element(root, q + "itemBody")
-        add_paragraphs(body, content["scenario"])
+        add_rich_paragraphs(body, content["scenario"], content)
         length = content.get("expected_length")
         if length:
             add_element(body, q + "p", f"Expected length: {length['min_words']} to {length['max_words']} words.",
@@ -313,7 +326,7 @@ class ConstructedResponse(ItemKind):
             if length:
                 attributes["expectedLength"] = length["max_words"] * CHARACTERS_PER_WORD
             interaction = add_element(body, q + "extendedTextInteraction", **attributes)
-            add_element(interaction, q + "prompt", prompt)
+            add_rich(add_element(interaction, q + "prompt"), prompt, content)
         criteria, holistic = content["rubric"]["criteria"], content["rubric"].get("holistic", "")
         if not (criteria or holistic):
             return
@@ -326,6 +339,22 @@ class ConstructedResponse(ItemKind):
                 add_element(levels, q + "li", level["descriptor"], class_=f"points-{level['points']}")
         if holistic:
             add_paragraphs(add_element(rubric, q + "div", class_="holistic"), holistic)
+
+
+def _question_paragraph(body):
+    """Take the body's last paragraph out of it as rich text, when a paragraph
+    of scenario is left before it; None otherwise."""
+    if "\n\n" not in text_of(body):
+        return None
+    parents = {child: parent for parent in body.iter() for child in parent}
+    leaves = [element for element in body.iter()
+              if element is not body and local_name(element.tag) in BLOCKS and text_of(element)
+              and not any(local_name(inner.tag) in BLOCKS for inner in element.iter() if inner is not element)]
+    if not leaves or text_of(body).rsplit("\n\n", 1)[1] != text_of(leaves[-1]):
+        return None
+    question = leaves[-1]
+    parents[question].remove(question)
+    return rich_of(question)
 
 
 def _expected_length(text):

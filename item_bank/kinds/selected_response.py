@@ -1,7 +1,8 @@
 """Selected response: a stem, three to five options and one key.
 
 Content: {"stem": str, "options": [{"id": "A", "text": str, "fixed": bool}, ...],
-          "key": ["B"], "shuffle": bool, "rationale": str, "references": [str]}
+          "key": ["B"], "shuffle": bool, "rationale": str, "references": [str],
+          "format": "xhtml" (optional: the stem, option texts and rationale are XHTML, see `item_bank.rich`)}
 An answer is {"option": "B"}; it is scored by key. In QTI it is a
 choiceInteraction with single cardinality and a correctResponse (shuffle and
 fixed choices kept; the item body's text around the interaction and its
@@ -13,19 +14,31 @@ from wtforms import BooleanField, FieldList, FormField, RadioField, TextAreaFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from item_bank import rich
 from item_bank.bundle import Problem
-from item_bank.editor_forms import TaggingForm, lines
+from item_bank.editor_forms import RICH, TaggingForm, lines
 from item_bank.kinds.base import (
     UNKNOWN_FIELDS,
     AnswerRefused,
     ContentError,
     ItemKind,
     check_entries,
+    rich_errors,
     strings,
     text_field,
     unknown_fields,
 )
-from item_bank.qti_xml import QTI, add_element, add_paragraphs, add_score_declaration, local_name, text_of, without
+from item_bank.qti_xml import (
+    QTI,
+    add_element,
+    add_rich,
+    add_score_declaration,
+    join_rich,
+    local_name,
+    rich_of,
+    settle_rich,
+    without,
+)
 
 OPTION_LETTERS = "ABCDE"
 NOT_AN_OPTION = "not_an_option"  # the answer's code when it names no option of the item
@@ -35,18 +48,18 @@ class OptionForm(FlaskForm):
     class Meta:
         csrf = False
 
-    text = TextAreaField("Option", validators=[Length(max=2000)])
+    text = TextAreaField("Option", validators=[Length(max=2000)], render_kw=RICH)
     fixed = BooleanField("Keep in place when options are shuffled")
 
 
 class SelectedResponseForm(TaggingForm):
-    stem = TextAreaField("Stem", validators=[DataRequired(), Length(max=10000)],
+    stem = TextAreaField("Stem", validators=[DataRequired(), Length(max=10000)], render_kw=RICH,
                          description="The question. Separate paragraphs with a blank line.")
     options = FieldList(FormField(OptionForm), min_entries=5, max_entries=5)
     key = RadioField("Correct option", choices=[SelectChoice(letter, letter) for letter in OPTION_LETTERS],
                      validators=[InputRequired(message="Choose the correct option.")])
     shuffle = BooleanField("Shuffle options for each candidate (when the form shuffles)", default=True)
-    rationale = TextAreaField("Rationale", validators=[Length(max=5000)],
+    rationale = TextAreaField("Rationale", validators=[Length(max=5000)], render_kw=RICH,
                               description="Why the key is right and the distractors are not. Never shown to candidates.")
     references = TextAreaField("References", validators=[Length(max=5000)], description="One per line.")
 
@@ -64,6 +77,7 @@ class SelectedResponseForm(TaggingForm):
             "shuffle": self.shuffle.data,
             "rationale": self.rationale.data or "",
             "references": lines(self.references.data),
+            **self.rich_marker(),
         }
 
     def fill(self, version):
@@ -122,19 +136,30 @@ class SelectedResponse(ItemKind):
                 errors.append(ContentError("key", f"names no option: {', '.join(unknown)}"))
         if "references" in content and not strings(content["references"]):
             errors.append(ContentError("references", "must be a list of texts"))
-        return errors
+        return errors + rich_errors(content, self._rich_fields(content, options))
+
+    @staticmethod
+    def _rich_fields(content, options):
+        fields = {"stem": (content.get("stem"), True), "rationale": (content.get("rationale"), False)}
+        for index, option in enumerate(options):
+            if isinstance(option, dict):
+                fields[f"options[{index}].text"] = (option.get("text"), True)
+        return fields
 
     def normalise(self, content):
+        xhtml = rich.is_xhtml(content)
         return {
-            "stem": content["stem"].strip(),
+            "stem": rich.clean(content["stem"], xhtml),
             "options": [
-                {"id": option["id"].strip(), "text": option["text"].strip(), "fixed": bool(option.get("fixed", False))}
+                {"id": option["id"].strip(), "text": rich.clean(option["text"], xhtml),
+                 "fixed": bool(option.get("fixed", False))}
                 for option in content["options"]
             ],
             "key": [key.strip() for key in content["key"]],
             "shuffle": bool(content.get("shuffle", True)),
-            "rationale": (content.get("rationale") or "").strip(),
+            "rationale": rich.clean(content.get("rationale") or "", xhtml),
             "references": [reference.strip() for reference in content.get("references", []) if reference.strip()],
+            **rich.marker(content),
         }
 
     def layout(self, content, shuffle, rng):
@@ -150,7 +175,8 @@ class SelectedResponse(ItemKind):
 
     def candidate_view(self, content, layout=None):
         by_id = {option["id"]: {"id": option["id"], "text": option["text"]} for option in content["options"]}
-        return {"stem": content["stem"], "options": [by_id[option_id] for option_id in layout or by_id]}
+        return {"stem": content["stem"], "options": [by_id[option_id] for option_id in layout or by_id],
+                **rich.marker(content)}
 
     def refusal(self, content, layout, answer):
         if not isinstance(answer, dict) or answer.get("option") not in (layout or []):
@@ -173,12 +199,12 @@ class SelectedResponse(ItemKind):
         return 1
 
     def summary(self, content):
-        return content.get("stem", "")
+        return rich.plain_text(content.get("stem", ""), rich.is_xhtml(content))
 
     def search_text(self, content):
         parts = [content.get("stem", ""), content.get("rationale", "")]
         parts += [option.get("text", "") for option in content.get("options", []) if isinstance(option, dict)]
-        return "\n".join(parts)
+        return "\n".join(rich.plain_text(part, rich.is_xhtml(content)) for part in parts)
 
     def reads_qti(self, interactions):
         return [local_name(element.tag) for element in interactions] == ["choiceInteraction"]
@@ -200,24 +226,24 @@ class SelectedResponse(ItemKind):
         if not key:
             problems.append(Problem(source, where, "correctResponse", "is missing: the item has no key"))
         options = [
-            {"id": choice.get("identifier", ""), "text": text_of(choice), "fixed": choice.get("fixed") == "true"}
+            {"id": choice.get("identifier", ""), "text": rich_of(choice), "fixed": choice.get("fixed") == "true"}
             for choice in interaction.findall(f"{ns}simpleChoice")
         ]
         prompt = interaction.find(f"{ns}prompt")
         # The stem is the body's text around the interaction, wherever it is nested, then the prompt.
-        stem_parts = [text_of(without(found.body, lambda element: element is interaction))]
+        stem_parts = [rich_of(without(found.body, lambda element: element is interaction))]
         if prompt is not None:
-            stem_parts.append(text_of(prompt))
+            stem_parts.append(rich_of(prompt))
         feedback = found.root.find(f"{ns}modalFeedback")
         content = {
-            "stem": "\n\n".join(part for part in stem_parts if part),
+            "stem": join_rich(stem_parts),
             "options": options,
             "key": key,
             "shuffle": interaction.get("shuffle") == "true",
-            "rationale": text_of(feedback) if feedback is not None else "",
+            "rationale": rich_of(feedback) if feedback is not None else "",
             "references": [],
         }
-        return content, problems, None
+        return settle_rich(content), problems, None
 
     def write_qti(self, root, content):
         q = f"{{{QTI}}}"
@@ -229,15 +255,19 @@ class SelectedResponse(ItemKind):
         add_score_declaration(root)
         add_element(root, q + "outcomeDeclaration", identifier="FEEDBACK", cardinality="single", baseType="identifier")
         body = add_element(root, q + "itemBody")
+        if rich.is_xhtml(content):  # a prompt holds no blocks: the stem goes before the interaction
+            add_rich(body, content["stem"], content)
         interaction = add_element(body, q + "choiceInteraction", responseIdentifier="RESPONSE",
                                   shuffle=str(content.get("shuffle", False)).lower(), maxChoices="1")
-        add_element(interaction, q + "prompt", content["stem"])
+        if not rich.is_xhtml(content):
+            add_element(interaction, q + "prompt", content["stem"])
         for option in content["options"]:
-            add_element(interaction, q + "simpleChoice", option["text"], identifier=option["id"],
-                        fixed=str(option.get("fixed", False)).lower())
+            choice = add_element(interaction, q + "simpleChoice", identifier=option["id"],
+                                 fixed=str(option.get("fixed", False)).lower())
+            add_rich(choice, option["text"], content)
         add_element(root, q + "responseProcessing",
                     template="http://www.imsglobal.org/question/qti_v2p1/rptemplates/match_correct")
         if content.get("rationale"):
             feedback = add_element(root, q + "modalFeedback", outcomeIdentifier="FEEDBACK", identifier="RATIONALE",
                                    showHide="show")
-            add_paragraphs(feedback, content["rationale"])
+            add_rich(feedback, content["rationale"], content)

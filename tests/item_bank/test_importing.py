@@ -361,9 +361,10 @@ def test_a_single_qti_choice_item_arrives_as_an_untagged_draft(tmp_path, domains
     assert plan.ok and plan.untagged == ["FOREIGN-1"]
     version = db.session.scalar(db.select(ItemVersion))
     assert (version.status, version.primary_domain) == ("draft", None)
-    assert version.content["stem"] == (
-        "A toddler repeatedly looks back at the caregiver while exploring.\n\nWhat does this behaviour most likely show?"
-    )
+    # The body's emphasis is kept: the item's text is XHTML, the prompt a paragraph of its own.
+    assert version.content["stem"] == ("<p>A toddler <em>repeatedly</em> looks back at the caregiver while exploring.</p>"
+                                       "<p>What does this behaviour most likely show?</p>")
+    assert version.content["format"] == "xhtml" and version.content["options"][0]["text"] == "Avoidance of the caregiver"
     assert version.content["key"] == ["ChoiceB"] and version.content["shuffle"] is True
     assert [o["fixed"] for o in version.content["options"]] == [False, False, False, True]
 

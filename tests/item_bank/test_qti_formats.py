@@ -146,14 +146,15 @@ def test_a_qti_30_choice_item_reads_as_its_21_twin():
     (content,) = contents(read("choice-v3p0.xml")).values()
 
     assert content == {
-        "stem": "A toddler repeatedly looks back at the caregiver while exploring.\n\n"
-                "What does this behaviour most likely show?",
+        "stem": "<p>A toddler <em>repeatedly</em> looks back at the caregiver while exploring.</p>"
+                "<p>What does this behaviour most likely show?</p>",
         "options": [{"id": "A", "text": "Avoidance of the caregiver", "fixed": False},
                     {"id": "B", "text": "Use of the caregiver as a secure base", "fixed": False},
                     {"id": "C", "text": "Separation distress", "fixed": False},
                     {"id": "D", "text": "Stranger wariness", "fixed": True}],
         "key": ["B"], "shuffle": True,
-        "rationale": "The child checks in with the caregiver and returns to play.", "references": [],
+        "rationale": "<p>The child checks in with the caregiver and returns to play.</p>", "references": [],
+        "format": "xhtml",
     }
 
 
@@ -207,10 +208,10 @@ def test_a_moodle_quiz_gives_its_multichoice_and_essay_and_never_answer_feedback
     items = contents(bundle)
 
     choice, essay = items["SERVE-1"], items["Supervision-essay"]
-    assert choice["stem"] == "A baby babbles at her father.\n\nWhich response is a return?"
-    assert [o["text"] for o in choice["options"]] == ["He looks at his phone", "He babbles back and smiles",
-                                                       "He hands her a toy"]
-    assert choice["key"] == ["B"] and choice["rationale"] == "Returning the serve means responding to the baby's bid."
+    assert choice["stem"] == "<p>A baby babbles at her father.</p><p>Which response is a <strong>return</strong>?</p>"
+    assert [o["text"] for o in choice["options"]] == ["<p>He looks at his phone</p>", "<p>He babbles back and smiles</p>",
+                                                       "<p>He hands her a toy</p>"]
+    assert choice["key"] == ["B"] and choice["rationale"] == "<p>Returning the serve means responding to the baby's bid.</p>"
     assert essay["scenario"] == "A home visitor feels hopeless about a family."
     assert essay["prompts"] == ["How would you support her in reflective supervision?"]
     assert essay["expected_length"] == {"min_words": 150, "max_words": 500}
