@@ -57,7 +57,7 @@ def create_study(form, name, now, by):
 
 
 def _may_sit(form, user):
-    """Why the user may sit the form, as the end of a sentence; None if they may not."""
+    """Why the user may sit the form, as the end of a sentence about them; None if nothing says they may."""
     if user.has_role(Role.CANDIDATE):
         return "holds the candidate role"
     enrolled = db.session.scalar(select(Enrollment.id).join(ExamSession).where(
@@ -109,7 +109,7 @@ def open_round_two(study, now, by):
     if study.current_round == 2:
         raise StudyRefused("round 2 is already open")
     first = _round(study, 1, list(study.panelists), keyed_items(study.form))
-    if first.angoff is None or math.isnan(first.angoff.cut_raw):
+    if not first.has_cut:
         raise StudyRefused("round 1 has no cut yet: every item needs at least one rating first")
     study.round_two_opened_at = now
     log.record("angoff.round_two_opened", by, study, round_one_cut=round(first.angoff.cut_raw, 4))
