@@ -79,7 +79,8 @@ angoff_panelists = db.Table(
 class AngoffStudy(db.Model):
     """A modified-Angoff standard setting for a form: panelists judge, for
     each item, the chance that a minimally competent candidate answers it
-    right."""
+    right; in round 1 alone, then, once staff open round 2, again with the
+    panel's round-1 ratings and their impact in view."""
 
     __tablename__ = "angoff_studies"
 
@@ -89,6 +90,7 @@ class AngoffStudy(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    round_two_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     form: Mapped[Form] = relationship()
     panelists: Mapped[list[User]] = relationship(secondary=angoff_panelists, order_by=User.name)
@@ -98,18 +100,26 @@ class AngoffStudy(db.Model):
     def open(self):
         return self.closed_at is None
 
+    @property
+    def current_round(self):
+        """The round panelists rate in: 1, then 2 once staff open it."""
+        return 1 if self.round_two_opened_at is None else 2
+
 
 class AngoffRating(db.Model):
     __tablename__ = "angoff_ratings"
     __table_args__ = (
-        UniqueConstraint("study_id", "panelist_id", "form_item_id", name="uq_angoff_ratings_study_panelist_item"),
+        UniqueConstraint("study_id", "panelist_id", "form_item_id", "round",
+                         name="uq_angoff_ratings_study_panelist_item_round"),
         CheckConstraint("percent >= 0 AND percent <= 100", name="percent_range"),
+        CheckConstraint("round IN (1, 2)", name="known_round"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("angoff_studies.id", ondelete="CASCADE"), index=True)
     panelist_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     form_item_id: Mapped[int] = mapped_column(ForeignKey("form_items.id"))
+    round: Mapped[int] = mapped_column(Integer, default=1)
     percent: Mapped[float] = mapped_column(Float)  # out of 100 minimally competent candidates
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -15,7 +15,7 @@ from analysis import csv_input, exports, item_statistics, openapi, plots, standa
 from analysis.forms import GroupsForm, PanelistForm, RescoreForm, StudyForm
 from analysis.models import AngoffStudy
 from clock import utcnow
-from exam import sessions
+from exam import exposure, sessions
 from extensions import db
 from item_bank.models import Form, FormStatus
 from openapi.parts import declare as declare_openapi
@@ -34,6 +34,7 @@ navigation.declare(bp, links={
 }, notices=[
     ("analysis/_panel_studies.html", lambda user: {"studies": standard_setting.studies_for_panelist(user)}),
 ])
+exposure.declare(bp, standard_setting.panelist_may_not_sit)
 
 EXPORTS = {"raw.csv", "scored.csv", "key.csv", "statistics.csv", "statistics.json"}
 
@@ -255,6 +256,23 @@ def angoff_study(study_id):
                            result=standard_setting.result(study), close_form=ConfirmForm())
 
 
+@bp.route("/angoff/<int:study_id>/round-two", methods=["POST"])
+@roles_required(*PSYCHOMETRICIANS)
+def open_round_two(study_id):
+    """Psychometricians, admins: lock round 1; the panel rates again with its feedback."""
+    study = _study(study_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        standard_setting.open_round_two(study, utcnow(), current_actor())
+    except standard_setting.StudyRefused as refusal:
+        flash(f"Round 2 did not open: {refusal}.", "error")
+    else:
+        db.session.commit()
+        flash(f"Round 2 of {study.name} is open; round 1 is locked.", "success")
+    return redirect(url_for(".angoff_study", study_id=study.id))
+
+
 @bp.route("/angoff/<int:study_id>/close", methods=["POST"])
 @roles_required(*PSYCHOMETRICIANS)
 def close_angoff(study_id):
@@ -271,20 +289,25 @@ def close_angoff(study_id):
 @bp.route("/angoff/<int:study_id>/ratings", methods=["GET", "POST"])
 @roles_required(*Role)
 def angoff_ratings(study_id):
-    """The study's panelists, whatever their role: rate each item."""
+    """The study's panelists, whatever their role, unless they may now sit the form: rate each item."""
     study = _study(study_id)
     if not any(panelist.id == current_user.id for panelist in study.panelists):
         abort(404)
+    refusal = standard_setting.sheet_refusal(study, current_user)
+    if refusal:
+        return render_template("analysis/angoff_ratings.html", study=study, refusal=refusal), 403
     token = ConfirmForm()
     problems = []
     if request.method == "POST":
         if not token.validate_on_submit():
             abort(400)
-        problems = standard_setting.save_ratings(study, current_user, request.form, utcnow(), current_actor())
+        problems = standard_setting.save_ratings(study, current_user, request.form.get("round", type=int),
+                                                 request.form, utcnow(), current_actor())
         if not problems:
             db.session.commit()
-            flash("Your ratings are saved. You may change them until the study closes.", "success")
+            flash(f"Your round-{study.current_round} ratings are saved. You may change them until "
+                  f"{'round 2 opens or ' if study.current_round == 1 else ''}the study closes.", "success")
             return redirect(url_for(".angoff_ratings", study_id=study.id))
         db.session.rollback()
     return render_template("analysis/angoff_ratings.html", study=study, token=token, problems=problems,
-                           items=standard_setting.rating_sheet(study, current_user, request.form or None))
+                           sheet=standard_setting.rating_sheet(study, current_user, request.form or None))

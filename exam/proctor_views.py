@@ -315,7 +315,8 @@ def enroll_candidate(session_id):
             try:
                 sessions.enroll(session, candidate, current_actor())
             except sessions.SessionError as error:
-                flash(f"{str(error).capitalize()}.", "error")
+                # Only the first letter: the sentence may name a study or a form code.
+                flash(f"{str(error)[:1].upper()}{str(error)[1:]}.", "error")
             else:
                 db.session.commit()
                 flash(f"Enrolled {candidate.name}.", "success")

@@ -15,7 +15,7 @@ from accounts.roles import PROCTORS, Role
 from accounts.signin import normalise_email
 from accounts.users import find_users, user_by_email
 from audit import log
-from exam import notifications, timing
+from exam import exposure, notifications, timing
 from exam.delivery import enrollment_for, new_access_code
 from exam.models import Enrollment, ExamSession
 from extensions import db
@@ -134,6 +134,9 @@ def enroll(session, candidate, by, *, time_multiplier=1.0, extra_minutes=0, larg
             raise SessionError("this session is closed")
         if seats_left(session) == 0:
             raise SessionError(f"{session.name} is full ({session.capacity} seats)")
+        barred = exposure.why_not_sit(session.form, candidate)
+        if barred:
+            raise SessionError(barred)
         enrollment = Enrollment(session=session, candidate=candidate)
     before = {"time_multiplier": enrollment.time_multiplier, "extra_minutes": enrollment.extra_minutes,
               "large_text": enrollment.large_text, "high_contrast": enrollment.high_contrast}
@@ -214,6 +217,8 @@ def read_roster(session, text, filename="the list"):
             report.problems.append(f"{where}: {raw}'s account is deactivated")
         elif enrollment_for(session, user.id) is not None:
             report.already.append(user.email)
+        elif barred := exposure.why_not_sit(session.form, user):
+            report.problems.append(f"{where}: {barred}")
         else:
             report.ready.append(user)
     seats = seats_left(session)

@@ -12,13 +12,19 @@ over fewer items is not a cut on the same test. The spread of the panelist
 cuts (SD with n - 1, and SE = SD / sqrt(panelists with a cut)) says how much
 the cut depends on who sat on the panel.
 
-Panel agreement is measured over the items every panelist rated, on ratings
-as proportions of each item's maximum (so items worth more points do not
-look like agreement): the two-way mixed, consistency intraclass correlations
-of Shrout & Fleiss (1979) with items as targets and panelists as judges,
-ICC(3,1) for one panelist and ICC(3,k) for the panel's mean ratings, and each
-panelist's correlation with the mean of the others (low: a panelist who
-orders the items differently from the rest).
+Panel agreement is measured among the panelists who rated every item (those
+with a cut), so one panelist who has not finished leaves the others'
+agreement standing; it is on ratings as proportions of each item's maximum
+(so items worth more points do not look like agreement): the two-way mixed,
+consistency intraclass correlations of Shrout & Fleiss (1979) with items as
+targets and panelists as judges, ICC(3,1) for one panelist and ICC(3,k) for
+the mean ratings of that many panelists, and each one's correlation with the
+mean of the others (low: a panelist who orders the items differently from
+the rest).
+
+Per item, the panel's ratings are also summed up as a panel sees them between
+rounds (Cizek & Bunch 2007, ch. 6, normative feedback): the mean, the median,
+the lowest and the highest rating, and how many panelists gave one.
 """
 
 from dataclasses import dataclass
@@ -31,15 +37,19 @@ NAN = float("nan")
 @dataclass(frozen=True)
 class Angoff:
     item_means: np.ndarray  # per item, the mean rating of the panelists who rated it; NaN if none did
+    item_medians: np.ndarray  # per item, the same panelists' median rating
+    item_lows: np.ndarray  # per item, the lowest rating
+    item_highs: np.ndarray  # per item, the highest rating
+    item_raters: np.ndarray  # per item, how many panelists rated it
     cut_raw: float  # sum of the item means, raw points; NaN if an item has no rating
     cut_percent: float  # cut_raw as a percentage of the possible points
     panelist_cuts: np.ndarray  # per panelist, the sum of their ratings; NaN unless they rated every item
     sd: float  # of the panelist cuts, n - 1
     se: float  # sd / sqrt(panelists with a cut)
     icc_single: float  # ICC(3,1): consistency of one panelist's ratings across items
-    icc_mean: float  # ICC(3,k): consistency of the panel's mean ratings
-    panelist_r: np.ndarray  # per panelist, correlation with the mean of the other panelists over items
-    agreement_items: int  # the items rated by every panelist, on which agreement is measured
+    icc_mean: float  # ICC(3,k): consistency of the mean ratings of the k panelists counted
+    panelist_r: np.ndarray  # per panelist counted, correlation with the mean of the others over items; else NaN
+    agreement_panelists: int  # k, the panelists who rated every item, among whom agreement is measured
 
 
 def angoff(ratings, max_points=None):
@@ -63,10 +73,20 @@ def angoff(ratings, max_points=None):
     panelist_cuts = np.where(rated.all(axis=1), np.where(rated, ratings, 0).sum(axis=1), np.nan)
     sd, se = _spread(panelist_cuts[~np.isnan(panelist_cuts)])
 
-    complete = (ratings[:, rated.all(axis=0)] / max_points[rated.all(axis=0)]).T  # items x panelists
+    counted = rated.all(axis=1)
+    complete = (ratings[counted] / max_points).T  # items x the panelists who rated every item
     icc_single, icc_mean = icc_consistency(complete)
-    return Angoff(item_means, cut_raw, cut_raw / possible * 100 if possible > 0 else NAN, panelist_cuts, sd, se,
-                  icc_single, icc_mean, _with_the_others(complete), complete.shape[0])
+    panelist_r = np.full(n_panelists, np.nan)
+    panelist_r[counted] = _with_the_others(complete)
+    return Angoff(item_means, _per_item(ratings, rated, np.median), _per_item(ratings, rated, np.min),
+                  _per_item(ratings, rated, np.max), counts, cut_raw,
+                  cut_raw / possible * 100 if possible > 0 else NAN, panelist_cuts, sd, se,
+                  icc_single, icc_mean, panelist_r, int(counted.sum()))
+
+
+def _per_item(ratings, rated, reduce):
+    """`reduce` of each item's given ratings; NaN for an item nobody rated."""
+    return np.array([reduce(column[given]) if given.any() else np.nan for column, given in zip(ratings.T, rated.T)])
 
 
 def _spread(cuts):

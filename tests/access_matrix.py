@@ -231,6 +231,7 @@ CHECKS = [
     Check("POST", ANALYSIS + "/angoff", "analysis.angoff_studies", only(PSYCHOMETRIC_STAFF)),
     Check("GET", STUDY, "analysis.angoff_study", only(PSYCHOMETRIC_STAFF)),
     Check("POST", STUDY, "analysis.angoff_study", only(PSYCHOMETRIC_STAFF)),
+    Check("POST", STUDY + "/round-two", "analysis.open_round_two", only(PSYCHOMETRIC_STAFF, 302)),
     Check("POST", STUDY + "/close", "analysis.close_angoff", only(PSYCHOMETRIC_STAFF, 302)),
     Check("GET", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),
     Check("POST", STUDY + "/ratings", "analysis.angoff_ratings", everyone(404, anonymous=302) | {NO_ROLE: 403}),

@@ -10,10 +10,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from accounts.models import User, UserRole
 from accounts.roles import Role
 from analysis.models import AngoffRating, ItemStatistic
 from exam import sessions
-from exam.models import AttemptScore, ScoringRevision
+from exam.models import AttemptScore, Enrollment, ScoringRevision
 from results import release, rescoring
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
@@ -309,6 +310,16 @@ def start_study(client, form):
     return started.headers["Location"]
 
 
+def rate(client, study_url, ids, values, round_number=1):
+    """Post a panelist's sheet: one value per form item id, "" for a blank."""
+    return client.post(f"{study_url}/ratings", data={"round": str(round_number)} | {
+        f"rating-{form_item_id}": value for form_item_id, value in zip(ids, values)})
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(response)))
+
+
 def test_an_angoff_study_from_start_to_close(app, client, psychometrician, create_user, exam_session, db):
     form = exam_session.form
     ids = [form_item.id for form_item in sr_items(form)]
@@ -330,31 +341,126 @@ def test_an_angoff_study_from_start_to_close(app, client, psychometrician, creat
     assert "Mentor cut panel" in home and f'href="/analysis/angoff/{study_id}/ratings"' in home
     sheet = f"/analysis/angoff/{study_id}/ratings"
 
-    saved = rater_client.post(sheet, data={f"rating-{ids[0]}": "50", f"rating-{ids[1]}": "60",
-                                           f"rating-{ids[2]}": "70"})
+    saved = rate(rater_client, study_url, ids, ["50", "60", "70"])
     assert saved.status_code == 302
-    assert "Your ratings are saved." in page(rater_client.get(sheet))
-    refused = page(writer_client.post(sheet, data={f"rating-{ids[0]}": "70", f"rating-{ids[1]}": "150",
-                                                   f"rating-{ids[2]}": "90"}))
+    assert "Your round-1 ratings are saved." in page(rater_client.get(sheet))
+    refused = page(rate(writer_client, study_url, ids, ["70", "150", "90"]))
     assert "Nothing was saved." in refused and "Question 2: '150' is not a number from 0 to 100" in refused
     assert db.session.scalar(select(func.count()).select_from(AngoffRating)
                              .where(AngoffRating.panelist_id == writer.id)) == 0
-    writer_client.post(sheet, data={f"rating-{ids[0]}": "70", f"rating-{ids[1]}": "80", f"rating-{ids[2]}": "90"})
+    rate(writer_client, study_url, ids, ["70", "80", "90"])
 
     # Means 0.60, 0.70, 0.80: the cut is 2.10 of 3 (70.0%); the policy cut is 2.40 (80.0%).
-    comparison = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(client.get(study_url))))
-    assert "Angoff cut (sum of mean ratings) 2.10 70.0" in comparison
+    comparison = text_of(client.get(study_url))
+    assert "Round 1 Angoff cut (sum of mean ratings), recommended 2.10 70.0" in comparison
     assert "Policy cut 2.40 80.0" in comparison
-    assert "Preview the form's results at the Angoff cut (70.0%)" in comparison
+    assert "Preview the form's results at the recommended Angoff cut (70.0%)" in comparison
     assert client.get(sheet).status_code == 404  # the psychometrician is no panelist
 
     client.post(f"/analysis/angoff/{study_id}/close")
-    closed = page(rater_client.post(sheet, data={f"rating-{ids[0]}": "10"}))
+    closed = page(rate(rater_client, study_url, ids[:1], ["10"]))
 
     assert "The study is closed; ratings can no longer change." in closed
     assert sorted(db.session.scalars(select(AngoffRating.percent).where(AngoffRating.panelist_id == rater.id))) == [
         50, 60, 70]
     assert "Mentor cut panel" not in page(rater_client.get("/home/rater"))
+
+
+def panel_of(app, client, form, create_user, *names):
+    """Start a study and add a rater panelist per name; returns the study's URL and a signed-in client each."""
+    study_url = start_study(client, form)
+    clients = []
+    for name in names:
+        panelist = create_user(Role.RATER, name=name)
+        assert client.post(study_url, data={"email": panelist.email}).status_code == 302
+        clients.append(app.test_client())
+        sign_in(clients[-1], panelist.email)
+    return study_url, clients
+
+
+def test_an_angoff_study_in_two_rounds(app, client, psychometrician, create_user, exam_session, sat):
+    ids = [form_item.id for form_item in sr_items(exam_session.form)]
+    study_url, (ann, ben) = panel_of(app, client, exam_session.form, create_user, "Ann", "Ben")
+    rate(ann, study_url, ids, ["50", "60", "70"])
+    rate(ben, study_url, ids, ["70", "80", "90"])
+
+    opened = client.post(f"{study_url}/round-two", follow_redirects=True)
+
+    assert "Round 2 of Mentor cut panel is open; round 1 is locked." in page(opened)
+    sheet = text_of(ann.get(f"{study_url}/ratings"))
+    assert "Your ratings Mentor cut panel, round 2" in sheet
+    assert "Impact of the panel's round-1 cut: 2.10 of 3 (70.0%)" in sheet
+    assert "Your round 1 50 The panel's round 1 median 60, mean 60, from 50 to 70 (2 panelists)" in sheet
+    assert re.search(r"EXAM-T 5 \d+ [\d.]+%", sheet)
+    assert 'value="50"' in page(ann.get(f"{study_url}/ratings"))  # round 2 starts from round 1
+
+    locked = text_of(rate(ann, study_url, ids, ["10", "10", "10"], round_number=1))
+    assert "Round 2 is open: round-1 ratings are locked and can no longer change." in locked
+    assert rate(ann, study_url, ids, ["80", "80", "80"], round_number=2).status_code == 302
+    assert "Your round-2 ratings are saved." in page(ann.get(f"{study_url}/ratings"))
+    rate(ben, study_url, ids, ["60", "70", "80"], round_number=2)
+
+    study = text_of(client.get(study_url))
+    assert "Round 1 Angoff cut (sum of mean ratings) 2.10 70.0" in study
+    assert "Round 2 Angoff cut (sum of mean ratings), recommended 2.25 75.0" in study
+    assert "Preview the form's results at the recommended Angoff cut (75.0%)" in study
+    assert "Open round 2" not in study
+
+
+def test_round_two_does_not_open_without_a_round_one_cut(app, client, psychometrician, create_user, exam_session):
+    study_url, _ = panel_of(app, client, exam_session.form, create_user, "Ann")
+
+    refused = page(client.post(f"{study_url}/round-two", follow_redirects=True))
+
+    assert "Round 2 did not open: round 1 has no cut yet: every item needs at least one rating first." in refused
+    assert "Open round 2" in refused
+
+
+def test_a_panelist_who_has_not_rated_leaves_the_agreement_shown(app, client, psychometrician, create_user,
+                                                                exam_session):
+    ids = [form_item.id for form_item in sr_items(exam_session.form)]
+    study_url, (ann, ben, _) = panel_of(app, client, exam_session.form, create_user, "Ann", "Ben", "Cy")
+    rate(ann, study_url, ids, ["50", "60", "70"])
+    rate(ben, study_url, ids, ["70", "80", "90"])
+
+    rounds = text_of(client.get(study_url))
+
+    # Ann and Ben differ by 20 on each item: perfect consistency among the two who rated; Cy is not counted.
+    assert re.search(r"Round 1 [\d.]+ [\d.]+ 1\.000 1\.000 2 of 3", rounds)
+
+
+def test_a_panelist_who_becomes_a_candidate_no_longer_sees_the_sheet(app, client, psychometrician, create_user,
+                                                                    exam_session, db):
+    study_url, (ann,) = panel_of(app, client, exam_session.form, create_user, "Ann")
+    user = db.session.scalars(select(User).where(User.name == "Ann")).one()
+    user.role_rows.append(UserRole(role=Role.CANDIDATE.value))
+    db.session.commit()
+
+    sheet = ann.get(f"{study_url}/ratings")
+    posted = rate(ann, study_url, [form_item.id for form_item in sr_items(exam_session.form)], ["50", "60", "70"])
+
+    assert sheet.status_code == 403 and posted.status_code == 403
+    assert "This rating sheet is closed to you: your account holds the candidate role" in page(sheet)
+    assert "(key)" not in page(sheet) and "Question 1" not in page(sheet)
+    assert "Sheet withheld: may now sit EXAM-T" in page(client.get(study_url))
+    assert db.session.scalar(select(func.count()).select_from(AngoffRating)) == 0
+
+
+def test_a_panelist_of_an_open_study_cannot_be_enrolled_on_its_form(app, client, create_user, exam_session, db):
+    admin = create_user(Role.ADMIN)
+    sign_in(client, admin.email)
+    study_url, _ = panel_of(app, client, exam_session.form, create_user, "Ann")
+    user = db.session.scalars(select(User).where(User.name == "Ann")).one()
+    user.role_rows.append(UserRole(role=Role.CANDIDATE.value))
+    db.session.commit()
+
+    enrolled = page(client.post(f"/proctor/sessions/{exam_session.id}/enrollment/add",
+                                data={"candidate": str(user.id)}, follow_redirects=True))
+
+    assert f"Ann ({user.email}) is a panelist of 'Mentor cut panel', an open Angoff study of EXAM-T, and has seen " \
+           "its keys: a panelist may not sit the form." in enrolled
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)
+                             .where(Enrollment.candidate_id == user.id)) == 0
 
 
 def test_a_second_panelist_can_be_added(client, psychometrician, create_user, exam_session):
@@ -406,7 +512,8 @@ def test_a_candidate_is_never_shown_the_keys_on_a_rating_sheet(app, client, psyc
 
     sheet = candidate_client.get(f"{study_url}/ratings")
 
-    assert f"{candidate.email} is a candidate's account; candidates never see keys" in refused
+    assert f"{candidate.email} holds the candidate role; a rating sheet shows every key, never to someone who may " \
+           "sit the form" in refused
     assert sheet.status_code == 404 and "(key)" not in page(sheet)
 
 
@@ -418,10 +525,9 @@ def test_a_one_panelist_study_shows_undefined_spread_as_not_available(app, clien
     client.post(study_url, data={"email": rater.email})
     rater_client = app.test_client()
     sign_in(rater_client, rater.email)
-    rater_client.post(f"{study_url}/ratings", data={f"rating-{ids[0]}": "50", f"rating-{ids[1]}": "60",
-                                                    f"rating-{ids[2]}": "70"})
+    rate(rater_client, study_url, ids, ["50", "60", "70"])
 
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page(client.get(study_url))))
+    text = text_of(client.get(study_url))
 
-    assert "Angoff cut (sum of mean ratings) 1.80 60.0" in text
+    assert "Round 1 Angoff cut (sum of mean ratings), recommended 1.80 60.0" in text
     assert not re.search(r"\bnan\b", text, re.IGNORECASE), re.findall(r"[^.;]*\bnan\b[^.;]*", text)

@@ -1,6 +1,7 @@
 """A psychometrician finds the demo's miskeyed question, previews and applies a
 key correction, releases the rescored results again, and runs an Angoff
-study in which a panelist rates the items from their own browser."""
+study in which a panelist rates the items from their own browser in two
+rounds, the second with the impact of the first round's cut in view."""
 
 import re
 
@@ -69,7 +70,7 @@ def test_a_psychometrician_corrects_a_key_and_releases_the_rescored_results(page
         assert session.released_revision.number == 1
 
 
-def test_a_panelist_rates_items_and_the_angoff_cut_appears_beside_the_policy_cut(two_browsers):
+def test_a_panelist_rates_items_in_two_rounds_and_the_angoff_cut_appears_beside_the_policy_cut(two_browsers):
     staff, panelist = two_browsers
     sign_in(staff, *PSYCHOMETRICIAN)
     staff.goto("/analysis/forms")
@@ -89,13 +90,31 @@ def test_a_panelist_rates_items_and_the_angoff_cut_appears_beside_the_policy_cut
     assert ratings.nth(0).evaluate("input => input.validity.rangeOverflow")  # the browser asks again first
     for index in range(60):
         ratings.nth(index).fill("70" if index % 2 else "80")
-    panelist.get_by_role("button", name="Save my ratings").click()
-    expect(panelist.get_by_text("Your ratings are saved")).to_be_visible()
+    panelist.get_by_role("button", name="Save my round-1 ratings").click()
+    expect(panelist.get_by_text("Your round-1 ratings are saved")).to_be_visible()
 
     staff.reload()
     comparison = staff.locator("#cut-comparison")
-    expect(comparison.locator("tr", has_text="Angoff cut")).to_contain_text("45.00")  # 30 x 0.8 + 30 x 0.7
-    expect(comparison.locator("tr", has_text="Angoff cut")).to_contain_text("75.0")
+    expect(comparison.locator("tr", has_text="Round 1 Angoff cut")).to_contain_text("45.00")  # 30 x 0.8 + 30 x 0.7
+    expect(comparison.locator("tr", has_text="Round 1 Angoff cut")).to_contain_text("75.0")
     expect(comparison.locator("tr", has_text="Policy cut")).to_contain_text("80.0")
-    staff.get_by_role("link", name=re.compile("Preview the form's results at the Angoff cut")).click()
-    expect(staff.get_by_label("Pass mark (%)")).to_have_value("75.0")
+    staff.get_by_role("button", name="Open round 2").click()
+    expect(staff.get_by_text("round 1 is locked")).to_be_visible()
+
+    panelist.reload()
+    impact = panelist.locator("#impact")
+    expect(impact).to_contain_text("Impact of the panel's round-1 cut: 45.00 of 60 (75.0%)")
+    expect(impact.locator("tr", has_text="MENTOR-B")).to_contain_text("240")  # the demo's past sitting
+    expect(ratings.nth(0)).to_have_value("80")  # round 2 starts from round 1
+    expect(panelist.get_by_text("Your round 1").first).to_be_visible()
+    for index in range(60):
+        ratings.nth(index).fill("70")
+    panelist.get_by_role("button", name="Save my round-2 ratings").click()
+    expect(panelist.get_by_text("Your round-2 ratings are saved")).to_be_visible()
+    assert violations(panelist) == []
+
+    staff.reload()
+    expect(comparison.locator("tr", has_text="Round 2 Angoff cut")).to_contain_text("recommended")
+    expect(comparison.locator("tr", has_text="Round 2 Angoff cut")).to_contain_text("42.00")
+    staff.get_by_role("link", name=re.compile("Preview the form's results at the recommended Angoff cut")).click()
+    expect(staff.get_by_label("Pass mark (%)")).to_have_value("70.0")

@@ -1,5 +1,6 @@
 """Modified Angoff: a three-panelist example worked by hand, Shrout & Fleiss's
-ICC table, missing ratings, polytomous items and a panel of one."""
+ICC table, missing ratings (a panelist who has not finished, or not begun),
+polytomous items, a panel of one, and the per-item spread a panel is shown."""
 
 import math
 
@@ -48,7 +49,7 @@ def test_the_panel_agreement_worked_by_hand():
     for panelist in range(3):
         others = np.delete(HAND, panelist, axis=0).mean(axis=0)
         assert result.panelist_r[panelist] == pytest.approx(np.corrcoef(HAND[panelist], others)[0, 1])
-    assert result.agreement_items == 4
+    assert result.agreement_panelists == 3
 
 
 def test_the_icc_of_shrout_and_fleiss_table():
@@ -77,8 +78,37 @@ def test_a_missing_rating_leaves_the_item_mean_and_the_panelist_cut():
     assert result.cut_raw == pytest.approx(2.75)
     assert np.isnan(result.panelist_cuts[1]) and result.panelist_cuts[[0, 2]].tolist() == pytest.approx([2.6, 3.1])
     assert result.sd == pytest.approx(0.5 / math.sqrt(2)) and result.se == pytest.approx(0.25)
-    assert result.agreement_items == 3
-    assert result.icc_mean == pytest.approx(icc_consistency(np.delete(HAND, 2, axis=1).T)[1])
+    # Agreement among the two panelists who rated every item, on all four items.
+    assert result.agreement_panelists == 2
+    assert result.icc_mean == pytest.approx(icc_consistency(HAND[[0, 2]].T)[1])
+    assert np.isnan(result.panelist_r[1]) and np.isfinite(result.panelist_r[[0, 2]]).all()
+
+
+def test_a_panelist_who_has_not_rated_leaves_the_others_agreement():
+    ratings = np.vstack([HAND, np.full(4, np.nan)])  # a fourth panelist, nothing rated yet
+
+    result = angoff(ratings)
+    without = angoff(HAND)
+
+    assert result.agreement_panelists == 3
+    assert (result.icc_single, result.icc_mean) == pytest.approx((without.icc_single, without.icc_mean))
+    assert result.panelist_r[:3].tolist() == pytest.approx(without.panelist_r.tolist())
+    assert np.isnan(result.panelist_r[3])
+    assert result.cut_raw == pytest.approx(2.7) and result.se == pytest.approx(without.se)
+
+
+def test_the_spread_of_each_items_ratings():
+    ratings = HAND.copy()
+    ratings[1, 2] = np.nan
+    ratings[:, 3] = np.nan
+
+    result = angoff(ratings)
+
+    assert result.item_medians[:3].tolist() == pytest.approx([0.6, 0.8, 0.55])
+    assert result.item_lows[:3].tolist() == pytest.approx([0.5, 0.7, 0.5])
+    assert result.item_highs[:3].tolist() == pytest.approx([0.7, 0.9, 0.6])
+    assert result.item_raters.tolist() == [3, 3, 2, 0]
+    assert np.isnan([result.item_medians[3], result.item_lows[3], result.item_highs[3]]).all()
 
 
 def test_polytomous_items_count_points_and_agree_on_proportions():
@@ -99,14 +129,22 @@ def test_one_panelist_gives_a_cut_but_no_spread_or_agreement():
     assert math.isnan(result.icc_single) and math.isnan(result.icc_mean) and np.isnan(result.panelist_r).all()
 
 
-def test_an_item_nobody_rated_leaves_no_cut_and_a_flat_panelist_no_correlation():
+def test_an_item_nobody_rated_leaves_no_cut_and_no_panelist_counted():
     ratings = HAND.copy()
-    ratings[0] = 0.7  # panelist 1 rates every item alike
     ratings[:, 1] = np.nan
 
     result = angoff(ratings)
 
     assert np.isnan(result.item_means[1]) and math.isnan(result.cut_raw) and np.isnan(result.panelist_cuts).all()
+    assert result.agreement_panelists == 0 and math.isnan(result.icc_mean) and np.isnan(result.panelist_r).all()
+
+
+def test_a_flat_panelist_has_no_correlation_with_the_others():
+    ratings = HAND.copy()
+    ratings[0] = 0.7  # panelist 1 rates every item alike
+
+    result = angoff(ratings)
+
     assert np.isnan(result.panelist_r[0]) and np.isfinite(result.panelist_r[1:]).all()
 
 
