@@ -11,7 +11,7 @@ WORKERS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve install install-dev db demo bench bench-psychometrics bench-item-analysis clean
+.PHONY: run test serve install install-dev db demo bench bench-psychometrics bench-item-analysis bench-equating clean
 
 # The mail worker runs beside the server (mail lands in instance/mail/ as .eml
 # files unless MAIL_URL says otherwise) and is stopped when the server stops.
@@ -55,6 +55,10 @@ bench-psychometrics: $(VENV)/.installed-bench
 # `flask item-analysis --irt 2pl` end to end against its computation, with peak memory; BENCH_ARGS="--quick" for a short run.
 bench-item-analysis: $(VENV)/.installed
 	$(BIN)/python bench/item_analysis_cli.py $(BENCH_ARGS)
+
+# Equating at 10,000 candidates a form, each method, against the truth and pyequate; BENCH_ARGS="--candidates 2000".
+bench-equating: $(VENV)/.installed-bench
+	$(BIN)/python bench/equating_speed.py $(BENCH_ARGS)
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt

@@ -13,6 +13,7 @@ from accounts.mail_views import bp as mail_bp
 from accounts.self_service_views import bp as self_service_bp
 from accounts.views import bp as accounts_bp
 from analysis.cli import item_analysis_command
+from analysis.equating_cli import equate_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from backup.cli import backup_command, restore_command
@@ -88,6 +89,7 @@ def register_commands(app):
     app.cli.add_command(rating_cli)
     app.cli.add_command(portfolio_cli)
     app.cli.add_command(item_analysis_command)
+    app.cli.add_command(equate_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(mail_cli)

@@ -1,5 +1,5 @@
 """Psychometric screens: item statistics per form, exports, DIF, key review
-and rescoring, Angoff standard setting."""
+and rescoring, Angoff standard setting, cuts equated across parallel forms."""
 
 import json
 
@@ -11,7 +11,7 @@ from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import PSYCHOMETRICIANS, Role
-from analysis import csv_input, exports, item_statistics, openapi, plots, standard_setting
+from analysis import csv_input, equated_cuts, exports, item_statistics, openapi, plots, standard_setting
 from analysis.forms import GroupsForm, PanelistForm, RescoreForm, StudyForm
 from analysis.models import AngoffStudy
 from clock import utcnow
@@ -56,7 +56,8 @@ def list_forms():
 @bp.route("/forms/<int:form_id>")
 @roles_required(*PSYCHOMETRICIANS)
 def form_statistics(form_id):
-    """Psychometricians, admins: the test-level summary, charts and the sortable item table."""
+    """Psychometricians, admins: the test-level summary, charts, the sortable item table, and the cut
+    beside the policy cut, the Angoff cut and the cuts equated from parallel forms."""
     form = _form(form_id)
     analysis = item_statistics.form_analysis(form)
     charts = []
@@ -71,7 +72,7 @@ def form_statistics(form_id):
                                            (-4, 4), (0, top)))
     return render_template("analysis/form.html", form=form, analysis=analysis, charts=charts,
                            statistics=item_statistics.item_statistics(form), compute_form=ConfirmForm(),
-                           attempts=item_statistics.submitted_count(form))
+                           attempts=item_statistics.submitted_count(form), cuts=equated_cuts.cut_comparison(form))
 
 
 @bp.route("/forms/<int:form_id>/compute", methods=["POST"])
@@ -160,6 +161,7 @@ def key_review(form_id):
     editor = RescoreForm()
     if request.method == "GET":
         _fill(editor, numbered, current, request.args.get("pass_percent", type=float))
+        editor.reason.data = request.args.get("reason", "")  # an equated cut names where it comes from
     preview = None
     if request.method == "POST" and editor.validate():
         try:

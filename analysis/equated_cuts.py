@@ -1,0 +1,174 @@
+"""One standard across parallel forms: each other published form of the same
+blueprint (the reference) has its pass mark carried to this form by
+equating, shown beside the policy cut and the Angoff cut, with a bootstrap
+standard error. Staff adopt one through key review and rescoring, as any
+other change of the pass mark.
+
+The forms' candidates are taken as random groups from one population (the
+design of a testing program that spirals forms), so linear and
+equipercentile equating (log-linear presmoothed) read each form's
+number-right totals under its current scoring; IRT true-score equating links
+the forms through the item versions they share, which does not need the
+groups to be equivalent. Equating carries the reference's raw cut to this
+form's scale at the cut itself, on the continuized score distributions, so a
+cut between whole scores stays where it is. Bootstrap resamples are seeded:
+the page shows the same numbers at every visit.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+
+from analysis import standard_setting
+from analysis.item_statistics import MIN_IRT_CANDIDATES
+from extensions import db
+from item_bank.models import Form, FormStatus
+from psychometrics import equating
+from psychometrics.scoring import score
+from results.matrices import form_matrix
+from results.rules import current_rules
+
+MIN_CANDIDATES = 30  # per form: fewer, and random-groups equating error swamps the difference it corrects
+SMOOTHING_DEGREE = 4  # keeps each distribution's mean, SD, skewness and kurtosis
+REPLICATIONS = 200  # bootstrap resamples for the observed-score methods
+IRT_REPLICATIONS = 20  # each one calibrates both forms again
+SEED = 20261124
+
+
+@dataclass(frozen=True)
+class FormScores:
+    form: Form
+    totals: np.ndarray  # number-right, per submitted attempt
+    scored: np.ndarray  # persons x kept keyed items, 0/1
+    version_ids: list  # per kept item, its item version
+    pass_percent: float
+    refused: str | None  # why the form's scores cannot be equated
+
+    @property
+    def possible(self):
+        return len(self.version_ids)
+
+
+@dataclass(frozen=True)
+class EquatedCut:
+    reference: Form
+    reference_cut_raw: float
+    reference_cut_percent: float
+    method: str  # how it reads in a sentence, also the rescoring's reason
+    raw: float | None  # the cut on this form; None with `refused`
+    percent: float | None
+    se: float | None
+    refused: str | None
+
+    @property
+    def reason(self):
+        return f"equated cut from {self.reference.code} ({self.method})"
+
+    @property
+    def adoptable(self):
+        return self.percent is not None and 0 < self.percent <= 100
+
+
+@dataclass(frozen=True)
+class CutComparison:
+    possible: int
+    current_percent: float
+    policy_percent: float
+    angoff_study: object  # the latest AngoffStudy with a cut, or None
+    angoff: object  # its psychometrics.angoff.Angoff
+    equated: list  # EquatedCut per reference form and method
+    references: list  # the parallel forms
+
+
+def parallel_forms(form):
+    """The other published forms built from the form's blueprint."""
+    if form.blueprint_id is None:
+        return []
+    return db.session.scalars(select(Form).where(Form.blueprint_id == form.blueprint_id, Form.id != form.id,
+                                                 Form.status == FormStatus.PUBLISHED).order_by(Form.code)).all()
+
+
+def cut_comparison(form):
+    """The form's pass mark beside the policy cut, the latest Angoff cut and
+    the cut equated from each parallel form by each method."""
+    this = form_scores(form)
+    study, angoff = _angoff(form)
+    equated = []
+    references = parallel_forms(form)
+    for reference in references:
+        equated.extend(equated_cuts(form_scores(reference), this))
+    return CutComparison(this.possible, this.pass_percent, standard_setting.POLICY_CUT_PERCENT, study, angoff,
+                         equated, references)
+
+
+def _angoff(form):
+    for study in standard_setting.studies(form):
+        outcome = standard_setting.result(study).angoff
+        if outcome is not None and outcome.cut_percent == outcome.cut_percent:
+            return study, outcome
+    return None, None
+
+
+def form_scores(form):
+    """Number-right totals of the form's submitted attempts under its current scoring."""
+    rules = current_rules(form)
+    matrix = form_matrix(form, rules).kept()
+    scored = score(matrix.choices, matrix.keys)
+    refused = None
+    if (matrix.weights != 1).any():
+        refused = f"{form.code} weights some items; equating reads number-right scores"
+    elif scored.shape[0] < MIN_CANDIDATES:
+        refused = f"{form.code} has {scored.shape[0]} submitted attempt(s); equating needs {MIN_CANDIDATES}"
+    return FormScores(form, scored.sum(axis=1).astype(np.int64), scored,
+                      [form_item.item_version_id for form_item in matrix.form_items], rules.pass_percent, refused)
+
+
+def equated_cuts(reference, this):
+    """The reference's raw cut carried to this form's scale, by linear,
+    presmoothed equipercentile and IRT true-score equating."""
+    cut = reference.pass_percent * reference.possible / 100
+    degree = min(SMOOTHING_DEGREE, reference.possible, this.possible)
+    methods = [("linear", "linear"),
+               ("equipercentile", f"equipercentile, log-linear presmoothing of degree {degree}"),
+               ("irt", "IRT true-score, 2PL linked by Stocking-Lord")]
+    cuts = []
+    for method, label in methods:
+        try:
+            result = _equate(method, reference, this, cut, degree)
+        except equating.EquatingRefused as refusal:
+            cuts.append(EquatedCut(reference.form, cut, reference.pass_percent, label, None, None, None,
+                                   str(refusal)))
+            continue
+        raw, se = float(result.equated[0]), float(result.se[0])
+        cuts.append(EquatedCut(reference.form, cut, reference.pass_percent, label, raw,
+                               100 * raw / this.possible, se if se == se else None, None))
+    return cuts
+
+
+def _equate(method, reference, this, cut, degree):
+    for scores in (reference, this):
+        if scores.refused:
+            raise equating.EquatingRefused(scores.refused)
+    rng = np.random.default_rng(SEED)
+    if method == "irt":
+        return _equate_irt(reference, this, cut, rng)
+    return equating.equate_observed(equating.scores_counts(reference.totals, reference.possible),
+                                    equating.scores_counts(this.totals, this.possible), method,
+                                    degree=degree if method == "equipercentile" else None, points=[cut],
+                                    replications=REPLICATIONS, rng=rng)
+
+
+def _equate_irt(reference, this, cut, rng):
+    for scores in (reference, this):
+        if scores.scored.shape[0] < MIN_IRT_CANDIDATES:
+            raise equating.EquatingRefused(f"{scores.form.code} has {scores.scored.shape[0]} submitted "
+                                           f"attempt(s); IRT needs {MIN_IRT_CANDIDATES}")
+    shared = [version for version in reference.version_ids if version in set(this.version_ids)]
+    if len(shared) < equating.MIN_COMMON:
+        raise equating.EquatingRefused(f"{reference.form.code} and {this.form.code} share {len(shared)} item(s); "
+                                       f"IRT linking needs at least {equating.MIN_COMMON}")
+    return equating.equate_irt(reference.scored, this.scored,
+                               [reference.version_ids.index(version) for version in shared],
+                               [this.version_ids.index(version) for version in shared],
+                               points=[cut], replications=IRT_REPLICATIONS, rng=rng)
