@@ -36,8 +36,14 @@ serve: install
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
+# The project itself is installed too (editable, its folder on the path) for
+# its entry points: `flask item-analysis` is a plugin command, found before
+# Flask builds the web application.
+INSTALL_PROJECT := $(BIN)/pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
+
+$(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(INSTALL_PROJECT)
 	touch $@
 
 $(VENV)/.installed-bench: requirements.txt requirements-dev.txt bench/requirements.txt | $(BIN)/python
@@ -60,8 +66,9 @@ bench-item-analysis: $(VENV)/.installed
 bench-equating: $(VENV)/.installed-bench
 	$(BIN)/python bench/equating_speed.py $(BENCH_ARGS)
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(INSTALL_PROJECT)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -1,9 +1,9 @@
 """`flask item-analysis`: the classical report, IRT and DIF of exported responses.
 
-`python -m analysis.cli` runs the same command without loading the web
-application first (Flask finds an app's commands only once it has built the
-app, every blueprint and model imported): the same arguments, output and exit
-codes, a second or two sooner."""
+It reads files, not the database, so `flask` finds it as a plugin command
+(an entry point in pyproject.toml) without building the web application;
+`python -m analysis.cli` runs the same command where the project is not
+installed: the same arguments, output and exit codes."""
 
 import json
 import sys
@@ -43,8 +43,8 @@ def item_analysis_command(responses_path, key_path, irt, groups_path, out_path):
     says {model, refused, converged, cycles, log_likelihood}.
 
     Bad input is refused with its file, line and column, and exit code 2.
-    `python -m analysis.cli` runs this command without loading the web
-    application.
+    It runs without building the web application (as `python -m
+    analysis.cli` too).
     """
     try:
         responses = csv_input.read_responses(responses_path)

@@ -247,6 +247,26 @@ def test_python_m_runs_the_same_command_without_the_web_application(app, tmp_pat
     assert "numpy" in imported and not imported & {"app", "flask", "flask_sqlalchemy", "sqlalchemy", "extensions"}
 
 
+@pytest.mark.parametrize("command", ["item-analysis", "equate"])
+def test_the_flask_command_runs_without_building_the_web_application(app, tmp_path, command):
+    """FLASK_APP names an application that cannot be imported: the command
+    still runs, so `flask` found it as a plugin (pyproject.toml's entry points,
+    installed by make) and never built the app."""
+    (tmp_path / "responses.csv").write_text(RESPONSES)
+    (tmp_path / "key.csv").write_text(KEY)
+    files = [str(tmp_path / "responses.csv"), "--key", str(tmp_path / "key.csv")]
+    arguments = files if command == "item-analysis" else [
+        files[0], files[0], "--key-x", files[2], "--key-y", files[2], "--method", "mean"]
+
+    through_flask = app.test_cli_runner().invoke(args=[command, *arguments])
+    plugin = subprocess.run([str(Path(sys.executable).parent / "flask"), command, *arguments], cwd=tmp_path,
+                            env={"PATH": "/usr/bin:/bin", "FLASK_APP": "no_such_application:create_app"},
+                            capture_output=True, text=True, timeout=60)
+
+    assert plugin.returncode == 0, plugin.stderr
+    assert plugin.stdout == through_flask.stdout
+
+
 def test_python_m_refuses_bad_input_as_flask_does(tmp_path):
     (tmp_path / "responses.csv").write_text(RESPONSES.replace("c3,B,b", "c3,B,?"))
     (tmp_path / "key.csv").write_text(KEY)
