@@ -59,7 +59,8 @@ class GpcmCalibration:
     `steps` is items x the most steps any item has, NaN past an item's own.
     `covariance` is of the reported parameters item by item, each item's a
     then its steps (`categories[j]` rows for item j), NaN in the rows of
-    items left out and of slopes held at a bound."""
+    items left out and of slopes held at a bound. A step between two
+    categories calibrated as one (see `merged`) is NaN."""
 
     a: np.ndarray
     steps: np.ndarray
@@ -74,6 +75,8 @@ class GpcmCalibration:
     covariance: np.ndarray
     left_out: tuple  # per item: None if calibrated, else why not
     bound: tuple  # per item: None, or "lower" or "upper" where a slope is held at SLOPES
+    groups: tuple  # per item, its categories in the groups calibrated as one score: ((0,), (1,), ...) unless merged
+    merged: tuple  # per item: None, or which categories were calibrated as one, and why
 
     @property
     def calibrated(self):
@@ -216,22 +219,24 @@ def calibrate(scores, categories, *, tolerance=1e-4, max_cycles=500):
     categories = np.asarray(categories, dtype=int)
     _check(scores, categories)
     weights = _indicators(scores, categories)
-    left_out = tuple(left_out_items(weights.sum(axis=0, dtype=np.float64), categories))
-    kept = np.array([reason is None for reason in left_out], dtype=bool)
-    _refuse_too_little(scores[:, kept], categories[kept])
-    valid = _valid(categories[kept])
-    indicators = weights[:, kept][:, :, :valid.shape[1]]
+    collapses = [_collapsed(row[:n]) for row, n in zip(weights.sum(axis=0, dtype=np.float64), categories)]
+    kept = np.array([collapse.reason is None for collapse in collapses], dtype=bool)
+    groups = [collapse.groups for collapse, keep in zip(collapses, kept) if keep]
+    _refuse_too_little(scores[:, kept], np.array([len(item_groups) for item_groups in groups], dtype=int))
+    valid = _valid(np.array([len(item_groups) for item_groups in groups]))
+    indicators = _grouped(weights[:, kept], groups, valid.shape[1])
+    grouped_scores = np.where(np.isnan(scores[:, kept]), np.nan, indicators @ np.arange(valid.shape[1]))
     flat = indicators[:, valid]
     em = _EM(flat, valid, max_cycles)
-    start = _start(scores[:, kept], indicators.sum(axis=0, dtype=np.float64), valid)
+    start = _start(grouped_scores, indicators.sum(axis=0, dtype=np.float64), valid)
     parameters, converged = _squarem(em, start, tolerance)
     a, d = em.split(parameters)
     log_p = _log_probabilities(a, d, em.points, valid)
     posterior, log_likelihood = _posterior(flat.astype(np.float64), log_p, valid, em.weights)
-    info = _observed_information(scores[:, kept], posterior, np.exp(log_p), em.points, em.t, valid)
+    info = _observed_information(grouped_scores, posterior, np.exp(log_p), em.points, em.t, valid)
     bound = _bounds(a)
     covariance = _reported_covariance(a, d, info, valid, bound)
-    return _placed(a, d, covariance, valid, kept, categories, bound, left_out, converged, em, log_likelihood)
+    return _placed(a, d, covariance, kept, categories, collapses, bound, converged, em, log_likelihood)
 
 
 def _check(scores, categories):
@@ -244,23 +249,55 @@ def _check(scores, categories):
         raise ValueError("a score lies outside its item's categories 0..m")
 
 
-def left_out_items(counts, categories):
-    """Per item, from the (items x width) number of candidates in each
-    category: None, or why it cannot be calibrated."""
-    reasons = []
-    for row, n_categories in zip(counts, categories):
-        used = row[:n_categories]
-        fewest = int(np.argmin(used))
-        if used.sum() == 0:
-            reasons.append("no candidate was scored on it")
-        elif (used > 0).sum() == 1:
-            reasons.append(f"every candidate scored {int(np.argmax(used))}")
-        elif used[fewest] < MIN_EACH:
-            reasons.append(f"only {used[fewest]:g} candidate(s) scored {fewest}; "
-                           f"the GPCM needs at least {MIN_EACH} at each score")
-        else:
-            reasons.append(None)
-    return reasons
+@dataclass(frozen=True)
+class _Collapse:
+    groups: tuple  # adjacent categories calibrated as one score
+    reason: str | None  # why the item is left out, if it is
+    merged: str | None  # which categories were joined, and why
+
+
+def _collapsed(counts):
+    """An item's categories in groups of adjacent ones, from the number of
+    candidates in each: the sparsest group joins its sparser neighbour until
+    every group has `MIN_EACH` candidates (the steps around a sparse category
+    run off towards infinity, and an unused level is common on a rubric);
+    an item left with one group is left out."""
+    groups = [(category,) for category in range(counts.shape[0])]
+    notes = []
+    while len(groups) > 1:
+        sizes = [counts[list(group)].sum() for group in groups]
+        sparsest = int(np.argmin(sizes))
+        if sizes[sparsest] >= MIN_EACH:
+            break
+        other = min((index for index in (sparsest - 1, sparsest + 1) if 0 <= index < len(groups)),
+                    key=lambda index: sizes[index])
+        first, last = sorted((sparsest, other))
+        joined = groups[first] + groups[last]
+        notes.append(f"{_named(joined, ' and ')} calibrated as one: only {sizes[sparsest]:g} candidate(s) "
+                     f"scored {_named(groups[sparsest], ' or ')}")
+        groups[first:last + 1] = [joined]
+    if counts.sum() == 0:
+        return _Collapse(tuple(groups), "no candidate was scored on it", None)
+    if (counts > 0).sum() == 1:
+        return _Collapse(tuple(groups), f"every candidate scored {int(np.argmax(counts))}", None)
+    if len(groups) == 1:
+        fewest = int(np.argmin(counts))
+        return _Collapse(tuple(groups), f"only {counts[fewest]:g} candidate(s) scored {fewest}; the GPCM needs at "
+                                        f"least {MIN_EACH} at each of two scores", None)
+    return _Collapse(tuple(groups), None, "; ".join(notes) or None)
+
+
+def _named(categories, joining):
+    return joining.join(str(category) for category in categories)
+
+
+def _grouped(weights, groups, width):
+    """Persons x items x width weights of each item's groups of categories."""
+    grouped = np.zeros(weights.shape[:2] + (width,), dtype=weights.dtype)
+    for item, item_groups in enumerate(groups):
+        for index, group in enumerate(item_groups):
+            grouped[:, item, index] = weights[:, item, list(group)].sum(axis=1)
+    return grouped
 
 
 def _refuse_too_little(scores, categories):
@@ -339,27 +376,31 @@ def _reported_covariance(a, d, info, valid, bound):
     return reported
 
 
-def _placed(a, d, covariance, valid, kept, categories, bound, left_out, converged, em, log_likelihood):
-    """The calibrated items' results among all items, NaN for those left out."""
+def _placed(a, d, covariance, kept, categories, collapses, bound, converged, em, log_likelihood):
+    """The calibrated items' results among all items, in each item's own
+    categories: NaN for items left out and for steps inside a group."""
     n_items, width = categories.shape[0], categories.max()
-    where = np.flatnonzero(kept)
     starts = np.concatenate([[0], np.cumsum(categories)[:-1]])
-    rows = np.concatenate([starts[item] + np.arange(categories[item]) for item in where])
+    rows = []  # each calibrated parameter's row among all items' (a, b_1..b_m)
+    for item in np.flatnonzero(kept):
+        rows += [starts[item]] + [starts[item] + group[0] for group in collapses[item].groups[1:]]
     placed = np.full((categories.sum(),) * 2, np.nan)
     placed[np.ix_(rows, rows)] = covariance
     variances = np.diag(placed)
-    full_a, se_a = np.full(n_items, np.nan), np.full(n_items, np.nan)
-    steps, se_steps = np.full((n_items, width - 1), np.nan), np.full((n_items, width - 1), np.nan)
-    full_bound = [None] * n_items
+    full_a, steps, full_bound = np.full(n_items, np.nan), np.full((n_items, width - 1), np.nan), [None] * n_items
     item_steps = -np.diff(d, axis=1) / a[:, None]
-    for index, item in enumerate(where):
-        m = categories[item] - 1
-        full_a[item], steps[item, :m] = a[index], item_steps[index, :m]
-        se_a[item] = np.sqrt(variances[starts[item]])
-        se_steps[item, :m] = np.sqrt(variances[starts[item] + 1:starts[item] + 1 + m])
-        full_bound[item] = bound[index]
-    return GpcmCalibration(full_a, steps, se_a, se_steps, categories, converged, em.cycles, log_likelihood,
-                           em.points, em.weights, placed, left_out, tuple(full_bound))
+    for index, item in enumerate(np.flatnonzero(kept)):
+        full_a[item], full_bound[item] = a[index], bound[index]
+        for step, group in enumerate(collapses[item].groups[1:]):
+            steps[item, group[0] - 1] = item_steps[index, step]
+    se_steps = np.full((n_items, width - 1), np.nan)
+    for item in range(n_items):
+        se_steps[item, :categories[item] - 1] = np.sqrt(variances[starts[item] + 1:starts[item] + categories[item]])
+    return GpcmCalibration(full_a, steps, np.sqrt(variances[starts]), se_steps, categories, converged, em.cycles,
+                           log_likelihood, em.points, em.weights, placed,
+                           tuple(collapse.reason for collapse in collapses), tuple(full_bound),
+                           tuple(collapse.groups for collapse in collapses),
+                           tuple(collapse.merged for collapse in collapses))
 
 
 @dataclass(frozen=True)
@@ -371,15 +412,16 @@ class Abilities:
 def abilities(scores, calibration):
     """EAP ability estimates and their standard errors on the calibration's
     scale, from the items it calibrated (a candidate's untaken items add nothing)."""
-    kept = calibration.calibrated
+    kept = np.flatnonzero(calibration.calibrated)
     scores = np.asarray(scores, dtype=np.float64)[:, kept]
-    categories = calibration.categories[kept]
-    valid = _valid(categories)
+    groups = [calibration.groups[item] for item in kept]
+    valid = _valid(np.array([len(item_groups) for item_groups in groups]))
     d = np.zeros(valid.shape)
-    d[:, 1:] = -np.cumsum(np.nan_to_num(calibration.steps[kept][:, :valid.shape[1] - 1]), axis=1) \
-        * calibration.a[kept][:, None]
+    for index, (item, item_groups) in enumerate(zip(kept, groups)):
+        steps = [calibration.steps[item, group[0] - 1] for group in item_groups[1:]]
+        d[index, 1:len(item_groups)] = -np.cumsum(steps) * calibration.a[item]
     log_p = _log_probabilities(calibration.a[kept], d, calibration.points, valid)
-    flat = _indicators(scores, categories)[:, valid].astype(np.float64)
-    posterior, _ = _posterior(flat, log_p, valid, calibration.weights)
+    indicators = _grouped(_indicators(scores, calibration.categories[kept]), groups, valid.shape[1])
+    posterior, _ = _posterior(indicators[:, valid].astype(np.float64), log_p, valid, calibration.weights)
     theta = posterior @ calibration.points
     return Abilities(theta, np.sqrt(np.maximum(posterior @ calibration.points ** 2 - theta ** 2, 0)))

@@ -122,26 +122,47 @@ def test_both_parts_recover_their_parameters_on_one_scale_with_vignettes_chosen(
     assert np.nanmean(fit.se_steps[20:]) > np.nanmean(fit.se_steps[:20])
 
 
-def test_an_item_with_a_score_almost_no_one_reached_is_left_out_with_the_reason():
+def test_a_score_almost_no_one_reached_is_calibrated_with_its_neighbour():
     categories = [2] * 5 + [4]
     scores = simulate_gpcm(800, categories, seed=8).scores
     scores[:, 5] = np.where(scores[:, 5] == 0, 1, scores[:, 5])
     scores[:3, 5] = 0  # three candidates at 0 points
+    joined = scores.copy()
+    joined[:, 5] = np.maximum(scores[:, 5] - 1, 0)  # 0 and 1 as one score
 
-    fit = calibrate(scores, categories)
+    fit, fit_joined = calibrate(scores, categories), calibrate(joined, [2] * 5 + [3])
 
-    assert fit.left_out[5] == "only 3 candidate(s) scored 0; the GPCM needs at least 5 at each score"
-    assert np.isnan(fit.a[5]) and np.isnan(fit.steps[5]).all() and np.isnan(fit.covariance[-4:]).all()
-    assert fit.calibrated.tolist() == [True] * 5 + [False]
+    assert fit.left_out[5] is None and fit.merged[5] == "0 and 1 calibrated as one: only 3 candidate(s) scored 0"
+    assert fit.groups[5] == ((0, 1), (2,), (3,))
+    assert np.isnan(fit.steps[5, 0]) and np.isnan(fit.se_steps[5, 0])  # no step between 0 and 1
+    assert fit.steps[5, 1:].tolist() == pytest.approx(fit_joined.steps[5, :2].tolist())
+    assert fit.se_steps[5, 1:].tolist() == pytest.approx(fit_joined.se_steps[5, :2].tolist())
+    assert fit.a.tolist() == pytest.approx(fit_joined.a.tolist())
+    assert abilities(scores, fit).theta.tolist() == pytest.approx(abilities(joined, fit_joined).theta.tolist())
 
 
-def test_an_unused_level_leaves_the_item_out():
+def test_an_unused_level_is_calibrated_with_the_one_below():
     categories = [2] * 5 + [4]
     scores = simulate_gpcm(800, categories, seed=8).scores
     scores[:, 5] = np.minimum(scores[:, 5], 2)  # no one reached 3 points
 
-    assert calibrate(scores, categories).left_out[5] == \
-        "only 0 candidate(s) scored 3; the GPCM needs at least 5 at each score"
+    fit = calibrate(scores, categories)
+
+    assert fit.merged[5] == "2 and 3 calibrated as one: only 0 candidate(s) scored 3"
+    assert np.isnan(fit.steps[5, 2]) and not np.isnan(fit.steps[5, :2]).any()
+
+
+def test_a_0_1_item_almost_everyone_answered_right_is_left_out_with_the_reason():
+    categories = [2] * 6
+    scores = simulate_gpcm(800, categories, seed=8).scores
+    scores[:, 5] = 1
+    scores[:3, 5] = 0
+
+    fit = calibrate(scores, categories)
+
+    assert fit.left_out[5] == "only 3 candidate(s) scored 0; the GPCM needs at least 5 at each of two scores"
+    assert np.isnan(fit.a[5]) and np.isnan(fit.steps[5]).all() and np.isnan(fit.covariance[-2:]).all()
+    assert fit.calibrated.tolist() == [True] * 5 + [False]
 
 
 def test_too_few_items_or_candidates_are_refused():
