@@ -21,6 +21,7 @@ import numpy as np
 
 from psychometrics.ctt import plain
 from psychometrics.gpcm import CalibrationRefused, abilities, calibrate
+from psychometrics.irt import SLOPES
 from psychometrics.polytomous import describe, level_numbers, reliability
 from results.matrices import rated_matrix
 
@@ -69,8 +70,13 @@ def _criterion(criterion, items, column, calibration):
     fit = calibration.get("fit")
     if fit is not None:
         index = fit.a.shape[0] - len(items.n) + column
-        if fit.left_out[index] is not None:
-            described["gpcm"] = {"not_estimable": fit.left_out[index]}
+        reason = fit.left_out[index]
+        if fit.bound[index] == "lower":
+            # As for a Part One question (item_statistics.not_estimable): the steps only restate the bound.
+            reason = (f"its slope runs to the lower bound {SLOPES[0]:g}: the criterion does not discriminate, or "
+                      "discriminates the wrong way (check its rubric and ratings)")
+        if reason is not None:
+            described["gpcm"] = {"not_estimable": reason}
         else:
             m = fit.categories[index] - 1
             described["gpcm"] = {"a": _number(fit.a[index]), "se_a": _number(fit.se_a[index]),

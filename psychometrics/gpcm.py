@@ -26,12 +26,14 @@ N(0, 1)): the E-step one float32 product of the persons x categories
 indicator matrix with the categories x points log-probabilities (an item not
 taken is a row of zeros there, so it adds nothing to a candidate's
 likelihood); the M-step a batch of small Newton systems, one per item;
-SQUAREM acceleration checked against the likelihood. Items with a category
-fewer than `MIN_EACH` candidates reached are left out with their reason
-(the steps around an empty category run off to infinity). Refusals and
-standard errors are as for the 2PL: Louis' identity on the observed
-information, the full covariance across items, slopes held at a bound of
-`SLOPES` flagged and fixed, steps by the delta method.
+SQUAREM acceleration checked against the likelihood. A category fewer than
+`MIN_EACH` candidates reached is calibrated as one with its sparser
+neighbour, and said so (the steps around an empty category run off to
+infinity, and a rubric's lowest level often goes unused); an item left with
+one category is left out with its reason. Refusals and standard errors are
+as for the 2PL: Louis' identity on the observed information, the full
+covariance across items, slopes held at a bound of `SLOPES` flagged and
+fixed, steps by the delta method.
 """
 
 from dataclasses import dataclass

@@ -8,9 +8,11 @@ import re
 import numpy as np
 import pytest
 
+from analysis import rated_statistics
 from analysis.item_statistics import compute, form_analysis
-from psychometrics.polytomous import reliability
-from results.matrices import rated_matrix
+from psychometrics.polytomous import describe, reliability
+from psychometrics.simulate import simulate_gpcm
+from results.matrices import Criterion, rated_matrix
 from tests.exam_fixtures import BY, T0
 from tests.rating.test_rating_service import rate, two_raters
 
@@ -96,3 +98,20 @@ def test_with_no_final_rating_yet_part_two_waits(sit, exam_form, db):
 
     assert form_analysis(exam_form).summary["rated"] == {
         "pending": 2, "scored": 0, "skipped": "0 candidate(s) have final ratings; statistics need at least 2."}
+
+
+def test_a_criterion_scored_the_wrong_way_round_is_not_estimable_and_says_why():
+    simulated = simulate_gpcm(1500, [2] * 8 + [4, 4], seed=12)
+    scored, points = simulated.scores[:, :8], simulated.scores[:, 8:].copy()
+    points[:, 1] = 3 - points[:, 1]  # a reversed rubric: the able score low
+    levels = [[0, 1, 2, 3], [0, 1, 2, 3]]
+    calibration = rated_statistics._calibration(scored, points, levels, 100)
+    items = describe(points, levels, scored.sum(axis=1))
+
+    right, reversed_ = (rated_statistics._criterion(Criterion(f"C{n}", f"C{n}", levels[n]), items, n, calibration)
+                        for n in (0, 1))
+
+    assert right["gpcm"]["a"] > 0.5 and right["gpcm"]["bound"] is None
+    assert reversed_["gpcm"] == {"not_estimable": "its slope runs to the lower bound 0.05: the criterion does not "
+                                                  "discriminate, or discriminates the wrong way (check its rubric "
+                                                  "and ratings)"}

@@ -178,3 +178,15 @@ def test_too_few_items_or_candidates_are_refused():
 def test_a_score_outside_its_item_is_an_error():
     with pytest.raises(ValueError, match="outside"):
         calibrate(np.array([[0.0, 4.0, 1.0]]), [2, 4, 2])
+
+
+def test_a_criterion_scored_the_wrong_way_round_holds_its_slope_at_the_lower_bound():
+    categories = [2] * 8 + [4]
+    scores = simulate_gpcm(1500, categories, seed=12).scores
+    scores[:, 8] = 3 - scores[:, 8]  # a reversed rubric: the able score low
+
+    fit = calibrate(scores, categories)
+
+    assert fit.bound[8] == "lower" and fit.a[8] == pytest.approx(0.05)
+    assert np.isnan(fit.se_a[8]) and not np.isnan(fit.se_steps[8]).any()  # steps conditional on the held slope
+    assert fit.bound[:8] == (None,) * 8
