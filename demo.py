@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from accounts.cli import command_line_actor
 from accounts.demo import load_demo_users
-from analysis.demo import load_demo_results
+from analysis.demo import load_demo_results, load_demo_statistics
 from competencies.demo import load_demo_portfolios
 from exam.demo import load_demo_session
 from extensions import db
@@ -29,7 +29,7 @@ def load_command():
     by = command_line_actor()
     loaded = load_demo_users(by)
     bank_lines = load_demo_bank(by)
-    session_lines = load_demo_session(by) + load_demo_results(by) + load_demo_ratings(by)
+    session_lines = load_demo_session(by) + load_demo_results(by) + load_demo_ratings(by) + load_demo_statistics(by)
     portfolio_lines = load_demo_portfolios(by)
     db.session.commit()
     created = sum(1 for _, was_created in loaded if was_created)

@@ -3,8 +3,8 @@ something to show: simulated candidates answer from a seeded 2PL model; one
 question's responses behave as if it were miskeyed (strong candidates choose
 another option), for the key review to find. Each candidate also writes two
 of the three vignettes, which the demo raters score (`results/demo.py`)
-before the results are released. The session is closed and the form's
-statistics computed."""
+before the results are released. The session is closed, and once the
+ratings are in, the form's statistics are computed."""
 
 import secrets
 from datetime import timedelta
@@ -52,9 +52,16 @@ def load_demo_results(by):
         _write(attempt, rng, started + timedelta(minutes=160))
         delivery.finish_section(attempt, 2, started + timedelta(minutes=170), by)
     proctoring.close_session(session, opens + timedelta(hours=5), by, "End of the sitting.")
+    return [f"session {PAST_SESSION!r}: {CANDIDATES} simulated candidates sat MENTOR-B"]
+
+
+def load_demo_statistics(by):
+    """The past sitting's item statistics, once its written responses are rated."""
+    form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
+    if item_statistics.form_analysis(form) is not None:
+        return ["item statistics already computed"]
     item_statistics.compute(form, utcnow(), by)
-    return [f"session {PAST_SESSION!r}: {CANDIDATES} simulated candidates sat MENTOR-B, "
-            f"item statistics computed; question {MISKEYED_QUESTION} looks miskeyed"]
+    return [f"MENTOR-B's item statistics computed, both parts; question {MISKEYED_QUESTION} looks miskeyed"]
 
 
 def _write(attempt, rng, at):

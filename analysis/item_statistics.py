@@ -5,7 +5,8 @@ scoring rules: the classical report, test precision at the cut, the 2PL with
 item fit and test information (from `MIN_IRT_CANDIDATES` on; an item it
 cannot place, or whose slope runs to its lower bound, is stored without
 parameters and with the reason), and the option trace lines by score group. Results are stored per form and item version
-(`ItemStatistic`), and each version's difficulty feeds form assembly.
+(`ItemStatistic`), and each version's difficulty feeds form assembly. The rated
+part's statistics (`rated_statistics`) are stored in the form's summary.
 """
 
 import math
@@ -13,7 +14,7 @@ import math
 import numpy as np
 from sqlalchemy import delete, func, select
 
-from analysis import csv_input, plots
+from analysis import csv_input, plots, rated_statistics
 from analysis.models import FormAnalysis, ItemStatistic
 from analysis.report import left_out_reason
 from audit import log
@@ -69,6 +70,9 @@ def compute(form, now, by):
         summary["irt"] = {"model": "2pl", "converged": calibration.converged, "cycles": calibration.cycles,
                           "log_likelihood": calibration.log_likelihood, "theta": THETA.tolist(),
                           "information": info.tolist(), "csem": csem.tolist()}
+    rated = rated_statistics.summary(form, matrix, scored, MIN_IRT_CANDIDATES)
+    if rated is not None:
+        summary["rated"] = rated
     groups = _score_groups(total)
     revision = latest_revision(form)
     db.session.execute(delete(ItemStatistic).where(ItemStatistic.form_id == form.id))

@@ -106,6 +106,12 @@ def _posterior(scored, a, c, points, weights):
     # log P(answers | theta) sums x logit + log(1 - p) over items, and log(1 - p) = -log(1 + e^logit): one product.
     log_likelihood = scored @ logit.astype(scored.dtype)
     log_likelihood += (np.log(weights) - np.logaddexp(0, logit).sum(axis=0)).astype(scored.dtype)
+    return _normalised(log_likelihood)
+
+
+def _normalised(log_likelihood):
+    """Persons x points posterior weights from the log of the prior weight
+    times the likelihood (overwritten), and the marginal log-likelihood."""
     peak = log_likelihood.max(axis=1, keepdims=True)
     log_likelihood -= peak
     # Left to underflow, tiny weights become subnormal numbers, which slow the products after many times.
@@ -166,6 +172,12 @@ class _EM:
         """No cycle left."""
         return self.cycles >= self.max_cycles
 
+    @staticmethod
+    def bounded(parameters):
+        """The parameters with the slopes (the first half) kept in SLOPES."""
+        half = parameters.shape[0] // 2
+        return np.concatenate([np.clip(parameters[:half], *SLOPES), parameters[half:]])
+
 
 def _start(scored, shared_slope):
     """Slopes and intercepts from each item's p and biserial correlation r with
@@ -190,7 +202,9 @@ def _start(scored, shared_slope):
 
 def _squarem(em, parameters, tolerance):
     """EM cycles to convergence, two at a time followed by a SQUAREM step
-    (scheme S3); returns the parameters and whether they converged."""
+    (scheme S3); returns the parameters and whether they converged. `em` maps
+    parameters to the next and the likelihood of these, says when it is
+    `spent`, and keeps an extrapolated point in bounds (`bounded`)."""
     while not em.spent:
         first, _ = em(parameters)
         change = first - parameters
@@ -211,9 +225,7 @@ def _extrapolated(em, start, change, curvature, second, likelihood):
     pace = np.sqrt((change @ change) / (curvature @ curvature)) if curvature.any() else 1.0
     if pace <= 1 or em.spent:
         return second  # s = 1 is the two cycles' result itself
-    trial = start + 2 * pace * change + pace ** 2 * curvature
-    half = trial.shape[0] // 2
-    trial[:half] = np.clip(trial[:half], *SLOPES)
+    trial = em.bounded(start + 2 * pace * change + pace ** 2 * curvature)
     stabilised, trial_likelihood = em(trial)
     return stabilised if trial_likelihood >= likelihood - SLACK else second
 

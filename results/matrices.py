@@ -3,7 +3,9 @@ attempt, one column per keyed item, each answer coded by its kind into the
 place of its choice in authored order (letter A is the first option whatever
 a candidate's shuffled order was), keys, weights and dropped items from the
 scoring rules. Scoring, rescoring and the item statistics all read attempts
-through here, so they cannot disagree on what a candidate chose or earned."""
+through here, so they cannot disagree on what a candidate chose or earned.
+The rated part has its own matrix in the same rows: the final points of
+each vignette's rubric criteria."""
 
 from dataclasses import dataclass
 
@@ -15,6 +17,8 @@ from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, Respons
 from extensions import db
 from item_bank.kinds import kind_of
 from psychometrics import OMITTED
+from rating.models import CaseStatus
+from rating.responses import cases_by_response, counted_responses, finished_attempts
 
 
 @dataclass(frozen=True)
@@ -106,3 +110,53 @@ def attempts_matrix(form, rules, attempts):
     answers = ((attempt.id, response.form_item_id, response.answer)
                for attempt in attempts for response in attempt.responses)
     return _matrix(form, rules, rows, answers)
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    name: str
+    levels: list  # its levels' points, ascending
+
+
+@dataclass(frozen=True)
+class RatedMatrix:
+    vignettes: list  # (question number, FormItem) of the form's rated items, in form order
+    criteria: list  # per vignette, its rubric's Criterion list
+    points: np.ndarray  # persons x every vignette's criteria in turn: final points (a mean of ratings may fall
+    # between levels); NaN where the vignette does not count for the attempt (another was chosen) or is being rated
+    pending: int  # counted, answered responses whose rating is not final
+
+    def columns(self, vignette):
+        """The columns of `points` that are the vignette's criteria (an index into `vignettes`)."""
+        start = sum(len(criteria) for criteria in self.criteria[:vignette])
+        return slice(start, start + len(self.criteria[vignette]))
+
+
+def rated_matrix(form, attempt_ids):
+    """The rated part of the given attempts of the form, one row each in that
+    order: a counted response left blank scores 0 on every criterion, as in
+    the exam result."""
+    vignettes = [(position, form_item) for position, form_item in enumerate(form.form_items, start=1)
+                 if _kind(form_item).rated]
+    criteria = [[Criterion(criterion["id"], criterion["name"], sorted(level["points"] for level in criterion["levels"]))
+                 for criterion in form_item.item_version.content["rubric"]["criteria"]] for _, form_item in vignettes]
+    first_column = {form_item.id: sum(len(c) for c in criteria[:index])
+                    for index, (_, form_item) in enumerate(vignettes)}
+    row = {attempt_id: index for index, attempt_id in enumerate(attempt_ids)}
+    attempts = [attempt for attempt in finished_attempts(form) if attempt.id in row]
+    counted = [response for attempt in attempts for response in counted_responses(attempt)]
+    cases = cases_by_response(counted)
+    points = np.full((len(attempt_ids), sum(len(c) for c in criteria)), np.nan)
+    pending = 0
+    for response in counted:
+        start = first_column[response.form_item_id]
+        ids = [criterion["id"] for criterion in response.form_item.item_version.content["rubric"]["criteria"]]
+        case = cases.get(response.id)
+        if not response.answered:
+            points[row[response.attempt_id], start:start + len(ids)] = 0
+        elif case is not None and case.status == CaseStatus.FINAL:
+            points[row[response.attempt_id], start:start + len(ids)] = [case.final_scores[id_] for id_ in ids]
+        else:
+            pending += 1
+    return RatedMatrix(vignettes, criteria, points, pending)

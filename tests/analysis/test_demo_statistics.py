@@ -2,6 +2,7 @@
 miskeyed question (analysis/demo.py) has no 2PL numbers, and says why."""
 
 import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -50,3 +51,43 @@ def test_the_miskeyed_question_is_not_estimable_instead_of_b_40(demo):
     irt = form_analysis(form).summary["irt"]
     assert irt["converged"] is True and irt["log_likelihood"] < 0
     assert f"converged in {irt['cycles']} cycles, log-likelihood {irt['log_likelihood']:.2f}" in form_page
+
+
+def test_the_demo_form_shows_its_rated_part_on_one_scale_with_the_keyed_part(demo):
+    client = demo.test_client()
+    sign_in(client, "psychometrician@example.org", "demo-psychometrician")
+    form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
+    rated = form_analysis(form).summary["rated"]
+
+    page = html.unescape(client.get(f"/analysis/forms/{form.id}").get_data(as_text=True))
+
+    # Each of the 240 candidates wrote two of the three vignettes, all rated by the time statistics were computed.
+    assert rated["scored"] == 240 and rated["pending"] == 0
+    vignettes = rated["vignettes"]
+    assert len(vignettes) == 3 and sum(v["n"] for v in vignettes) == 480
+    for vignette in vignettes:
+        assert sum(vignette["counts"]) + vignette["between"] == vignette["n"]
+        assert vignette["item_rest"] > 0.3  # the demo's written quality follows the keyed share
+        for criterion in vignette["criteria"]:
+            assert criterion["n"] == vignette["n"] and len(criterion["counts"]) == len(criterion["levels"])
+            gpcm = criterion["gpcm"]
+            assert gpcm["a"] > 0 and gpcm["se_a"] > 0 and len(gpcm["steps"]) == len(criterion["levels"]) - 1
+            # A level fewer than five candidates reached is calibrated with its neighbour: no step between them.
+            assert [step is None for step in gpcm["steps"]] == [error is None for error in gpcm["se_steps"]]
+            assert (gpcm["merged"] is None) == (None not in gpcm["steps"])
+    # The demo raters seldom give 0 points.
+    assert any((c["gpcm"]["merged"] or "").startswith("0 and 1 calibrated as one: only ")
+               for v in vignettes for c in v["criteria"])
+    by_vignette = rated["reliability"]["vignettes"]
+    assert 0 < by_vignette["stratified"] <= 1 and 0 < by_vignette["part_two"] < by_vignette["alpha"] < 1
+    assert rated["gpcm"]["converged"] is True
+    assert "Part Two (rated)" in page
+    assert f"stratified alpha {by_vignette['stratified']:.3f}" in page
+    for criterion in vignettes[0]["criteria"]:
+        gpcm = criterion["gpcm"]
+        assert f"{gpcm['a']:.2f} ({gpcm['se_a']:.2f})" in page
+        shown = ", ".join("joined" if step is None else f"{step:.2f} ({error:.2f})"
+                          for step, error in zip(gpcm["steps"], gpcm["se_steps"]))
+        assert shown in re.sub("<[^>]+>", "", page)
+        if gpcm["merged"]:
+            assert gpcm["merged"] in page

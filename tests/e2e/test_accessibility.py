@@ -46,3 +46,12 @@ def test_error_pages(page):
     for path in ("/admin/users", "/no/such/page"):
         page.goto(path)
         assert violations(page) == [], path
+
+
+def test_a_forms_statistics_with_its_rated_part(page):
+    sign_in(page, *DEMO[Role.PSYCHOMETRICIAN])
+    page.goto("/analysis/forms")
+    page.get_by_role("link", name="MENTOR-B").click()
+    page.wait_for_selector("#rated-table")
+
+    assert violations(page) == []
