@@ -14,8 +14,9 @@ form's scale at the cut itself, on the continuized score distributions, so a
 cut between whole scores stays where it is. Bootstrap resamples are seeded:
 the page shows the same numbers at every visit.
 
-Equating with its bootstrap costs seconds on the form page, which staff
-open while candidates sit. So the equated cuts are stored (`EquatedCuts`)
+Equating with its bootstrap costs most of a second at 30 candidates a form
+and seconds once IRT calibrates both forms 20 times, on the form page that
+staff open while candidates sit. So the equated cuts are stored (`EquatedCuts`)
 with the basis they were computed on: each form's scoring revision, pass
 mark, and count and latest id of its submitted attempts, and the settings
 below. A visit reads them, in a few queries, while the basis holds; a new
