@@ -11,7 +11,7 @@ WORKERS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 export FLASK_APP := app:create_app
 
-.PHONY: run test serve install install-dev db demo bench bench-psychometrics bench-item-analysis bench-equating bench-polytomous clean
+.PHONY: run test serve install install-dev db demo bench bench-psychometrics bench-item-analysis bench-equating bench-polytomous bench-password-hashing clean
 
 # The mail worker runs beside the server (mail lands in instance/mail/ as .eml
 # files unless MAIL_URL says otherwise) and is stopped when the server stops.
@@ -69,6 +69,10 @@ bench-equating: $(VENV)/.installed-bench
 # Both parts' GPCM calibration at 10,000 candidates against mirt and girth; BENCH_ARGS="--candidates 2000" for a short run.
 bench-polytomous: $(VENV)/.installed-bench
 	$(BIN)/python bench/polytomous_speed.py $(BENCH_ARGS)
+
+# One sign-in's argon2id hash: ms and memory, sign-ins per second, and a sitting candidate's request beside a burst.
+bench-password-hashing: $(VENV)/.installed
+	$(BIN)/python bench/password_hashing.py $(BENCH_ARGS)
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt

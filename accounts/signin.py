@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from accounts import sign_in_limits
 from accounts.models import LoginSession, User
-from accounts.passwords import spend_verification_time, verify_password
+from accounts.passwords import spend_verification_time, verify_and_rehash
 from audit import log
 from clock import utcnow
 from extensions import db
@@ -28,7 +28,8 @@ def _token_hash(token):
 def authenticate(email, password, origin, device_cookie=None):
     """(the active, confirmed user with these credentials, None), or (None, why not).
     Raises sign_in_limits.TooManyAttempts, before the password is checked, when
-    a count this attempt falls in is used up; `device_cookie` is the browser's.
+    a count this attempt falls in is used up, and passwords.HashingBusy, counting
+    nothing, when no hashing slot frees in time; `device_cookie` is the browser's.
     A failure is counted and audited; a success is audited once its login
     session starts."""
     email = normalise_email(email)
@@ -38,7 +39,7 @@ def authenticate(email, password, origin, device_cookie=None):
     sign_in_limits.check(counts)
     if user is None:
         spend_verification_time(password)
-    elif verify_password(user.password_hash, password) and user.active:
+    elif _password_matches(user, password) and user.active:
         if user.email_verified_at is None:
             # The right password, so not a guess to count; said only to
             # someone who knows it, so it tells a stranger nothing.
@@ -50,6 +51,15 @@ def authenticate(email, password, origin, device_cookie=None):
     reason = "unknown account" if user is None else ("inactive" if not user.active else "wrong password")
     _audit_failure(user, email, origin, reason)
     return None, reason
+
+
+def _password_matches(user, password):
+    """Whether the password is the user's; a hash made with an older profile
+    is replaced by one under the current profile, so it is slow only once."""
+    matches, rehashed = verify_and_rehash(user.password_hash, password)
+    if rehashed is not None:
+        user.password_hash = rehashed
+    return matches
 
 
 def _audit_failure(user, email, origin, reason):

@@ -9,6 +9,7 @@ from accounts import navigation, sign_in_limits, signin, users
 from accounts.access import client_address, current_actor, roles_required
 from accounts.forms import EditUserForm, SignInForm, UserForm, UserSearchForm
 from accounts.models import User
+from accounts.passwords import HashingBusy
 from accounts.roles import Role
 from errors import render_error
 from extensions import db
@@ -54,6 +55,15 @@ def sign_in():
 def too_many_attempts(refusal):
     body, status = render_error(429, str(refusal))
     return body, status, {"Retry-After": str(math.ceil(refusal.seconds))}
+
+
+@bp.app_errorhandler(HashingBusy)
+def hashing_busy(refusal):
+    """Any page that hashes a password (signing in, registering, a new
+    password) when this worker's hashing slots stay taken: nothing was done."""
+    db.session.rollback()
+    body, status = render_error(503, str(refusal))
+    return body, status, {"Retry-After": str(refusal.retry_after)}
 
 
 def _trust_this_browser(response, device_cookie, email):

@@ -13,15 +13,27 @@ groups to be equivalent. Equating carries the reference's raw cut to this
 form's scale at the cut itself, on the continuized score distributions, so a
 cut between whole scores stays where it is. Bootstrap resamples are seeded:
 the page shows the same numbers at every visit.
+
+Equating with its bootstrap costs most of a second at 30 candidates a form
+and seconds once IRT calibrates both forms 20 times, on the form page that
+staff open while candidates sit. So the equated cuts are stored (`EquatedCuts`)
+with the basis they were computed on: each form's scoring revision, pass
+mark, and count and latest id of its submitted attempts, and the settings
+below. A visit reads them, in a few queries, while the basis holds; a new
+submitted attempt or a rescoring of either form changes the basis, and the
+next visit computes them again.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from analysis import standard_setting
 from analysis.item_statistics import MIN_IRT_CANDIDATES
+from analysis.models import EquatedCuts
+from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, ScoringRevision
 from extensions import db
 from item_bank.models import Form, FormStatus
 from psychometrics import equating
@@ -34,6 +46,7 @@ SMOOTHING_DEGREE = 4  # keeps each distribution's mean, SD, skewness and kurtosi
 REPLICATIONS = 200  # bootstrap resamples for the observed-score methods
 IRT_REPLICATIONS = 20  # each one calibrates both forms again
 SEED = 20261124
+SETTINGS = [MIN_CANDIDATES, SMOOTHING_DEGREE, REPLICATIONS, IRT_REPLICATIONS, SEED, MIN_IRT_CANDIDATES]
 
 
 @dataclass(frozen=True)
@@ -89,17 +102,62 @@ def parallel_forms(form):
                                                  Form.status == FormStatus.PUBLISHED).order_by(Form.code)).all()
 
 
-def cut_comparison(form):
+def cut_comparison(form, now):
     """The form's pass mark beside the policy cut, the latest Angoff cut and
-    the cut equated from each parallel form by each method."""
-    this = form_scores(form)
-    study, angoff = _angoff(form)
-    equated = []
+    the cut equated from each parallel form by each method; the equated cuts
+    as stored, computed and stored again (flushed) when their basis changed."""
     references = parallel_forms(form)
-    for reference in references:
-        equated.extend(equated_cuts(form_scores(reference), this))
-    return CutComparison(this.possible, this.pass_percent, standard_setting.POLICY_CUT_PERCENT, study, angoff,
+    stored = stored_cuts(form, references, now)
+    by_id = {reference.id: reference for reference in references}
+    equated = [EquatedCut(**{**cut, "reference": by_id[cut["reference"]]}) for cut in stored.cuts]
+    study, angoff = _angoff(form)
+    return CutComparison(stored.possible, stored.current_percent, standard_setting.POLICY_CUT_PERCENT, study, angoff,
                          equated, references)
+
+
+def basis(forms):
+    """What equating these forms reads, in two queries: per form its latest
+    scoring revision, pass mark, and count and latest id of the submitted
+    attempts `form_scores` reads, with the equating settings."""
+    ids = [form.id for form in forms]
+    revisions = dict(db.session.execute(
+        select(ScoringRevision.form_id, func.max(ScoringRevision.number))
+        .where(ScoringRevision.form_id.in_(ids)).group_by(ScoringRevision.form_id)).all())
+    attempts = {form_id: [count, latest] for form_id, count, latest in db.session.execute(
+        select(ExamSession.form_id, func.count(Attempt.id), func.max(Attempt.id))
+        .join(Enrollment, Attempt.enrollment_id == Enrollment.id).join(ExamSession)
+        .where(ExamSession.form_id.in_(ids), Attempt.status == AttemptStatus.SUBMITTED,
+               Attempt.started_at.is_not(None))
+        .group_by(ExamSession.form_id))}
+    return [SETTINGS] + [[form.id, revisions.get(form.id, 0), form.pass_percent, *attempts.get(form.id, [0, None])]
+                         for form in forms]
+
+
+def stored_cuts(form, references, now):
+    """The form's EquatedCuts, computed again first when its basis changed."""
+    current = basis([form, *references])
+    stored = db.session.scalar(select(EquatedCuts).where(EquatedCuts.form_id == form.id))
+    if stored is not None and stored.basis == current:
+        return stored
+    this = form_scores(form)
+    cuts = [cut for reference in references for cut in equated_cuts(form_scores(reference), this)]
+    values = {"basis": current, "possible": this.possible, "current_percent": this.pass_percent,
+              "cuts": [_stored_cut(cut) for cut in cuts], "computed_at": now}
+    if stored is not None:
+        for name, value in values.items():
+            setattr(stored, name, value)
+        return stored
+    stored = EquatedCuts(form_id=form.id, **values)
+    try:
+        with db.session.begin_nested():
+            db.session.add(stored)
+    except IntegrityError:
+        pass  # another request stored the same cuts first; this one shows what it computed
+    return stored
+
+
+def _stored_cut(cut):
+    return {field.name: getattr(cut, field.name) for field in fields(cut)} | {"reference": cut.reference.id}
 
 
 def _angoff(form):

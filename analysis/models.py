@@ -1,5 +1,6 @@
 """Stored item statistics per form and item version, the form's test-level
-analysis, and Angoff standard-setting studies."""
+analysis, the cuts equated from its parallel forms, and Angoff
+standard-setting studies."""
 
 from datetime import datetime
 
@@ -67,6 +68,23 @@ class ItemStatistic(db.Model):
     @property
     def biserial_out_of_range(self):
         return bool(biserial_out_of_range(self.r_bis))
+
+
+class EquatedCuts(db.Model):
+    """The cuts equated to a form from its parallel forms, as last computed,
+    and the basis they were computed on: each form's scoring revision, pass
+    mark and submitted attempts, and the equating settings. The form page
+    shows them while the basis holds (analysis/equated_cuts.py)."""
+
+    __tablename__ = "equated_cuts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"), unique=True)
+    basis: Mapped[list] = mapped_column(JSON)
+    possible: Mapped[int] = mapped_column(Integer)  # keyed items kept, under the form's current scoring
+    current_percent: Mapped[float] = mapped_column(Float)  # the form's pass mark, under the same
+    cuts: Mapped[list] = mapped_column(JSON)  # per reference form and method, as equated_cuts.EquatedCut
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 angoff_panelists = db.Table(

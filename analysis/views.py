@@ -59,6 +59,8 @@ def form_statistics(form_id):
     """Psychometricians, admins: the test-level summary, charts, the sortable item table, and the cut
     beside the policy cut, the Angoff cut and the cuts equated from parallel forms."""
     form = _form(form_id)
+    cuts = equated_cuts.cut_comparison(form, utcnow())
+    db.session.commit()  # the equated cuts, stored again when this visit found their basis changed
     analysis = item_statistics.form_analysis(form)
     charts = []
     if analysis:
@@ -72,7 +74,7 @@ def form_statistics(form_id):
                                            (-4, 4), (0, top)))
     return render_template("analysis/form.html", form=form, analysis=analysis, charts=charts,
                            statistics=item_statistics.item_statistics(form), compute_form=ConfirmForm(),
-                           attempts=item_statistics.submitted_count(form), cuts=equated_cuts.cut_comparison(form))
+                           attempts=item_statistics.submitted_count(form), cuts=cuts)
 
 
 @bp.route("/forms/<int:form_id>/compute", methods=["POST"])

@@ -1,9 +1,11 @@
 """The live board: one row per enrolled candidate, as the proctor's page polls it.
 
-Built from two column queries whatever the session's size (each enrollment
-with its candidate, attempt and current part in one; the count of answered
-items in the other), not from loaded objects: the board of 300 candidates is
-polled by every proctor every 5 s. Attempts whose time has run out are
+Built from one column query whatever the session's size (each enrollment
+with its candidate, attempt and current part, and its attempt's counts of
+parts, items and answered items as subqueries over that attempt's rows), not
+from loaded objects: the board of 500 candidates is polled by every proctor
+every 5 s, and what it reads grows with the session, never with the attempts
+of every earlier sitting in the database. Attempts whose time has run out are
 settled first, so the board shows what the server's clock says, not what
 the last save left.
 """
@@ -36,21 +38,24 @@ def accommodations(enrollment):
     return ", ".join(parts)
 
 
+def _count(model, *conditions):
+    """How many of the row's attempt's `model` rows (meeting `conditions`) there are."""
+    return select(func.count()).where(model.attempt_id == Attempt.id, *conditions).correlate(Attempt).scalar_subquery()
+
+
 def _rows(session, enrollment_ids=None):
     current = aliased(AttemptSection)
-    parts = (select(AttemptSection.attempt_id, func.count().label("parts"))
-             .group_by(AttemptSection.attempt_id).subquery())
     query = (
         select(Enrollment.id, Enrollment.time_multiplier, Enrollment.extra_minutes, Enrollment.large_text,
                Enrollment.high_contrast, User.name, User.email, Attempt.id.label("attempt_id"), Attempt.status,
                Attempt.hold, Attempt.paused_at, Attempt.started_at, Attempt.last_contact_at, Attempt.finish_reason,
                current.position, current.deadline_at, current.started_at.label("part_started_at"),
-               current.closed_at.label("part_closed_at"), parts.c.parts,
+               current.closed_at.label("part_closed_at"), _count(AttemptSection).label("parts"),
+               _count(Response).label("items"), _count(Response, Response.answered).label("answered"),
                identity.checked_column())
         .join(User, User.id == Enrollment.candidate_id)
         .outerjoin(Attempt, Attempt.enrollment_id == Enrollment.id)
         .outerjoin(current, and_(current.attempt_id == Attempt.id, current.position == Attempt.current_position))
-        .outerjoin(parts, parts.c.attempt_id == Attempt.id)
         .where(Enrollment.session_id == session.id).order_by(Enrollment.id)
     )
     if enrollment_ids is not None:
@@ -67,17 +72,6 @@ def _overdue(row, session, now):
             and now > row.deadline_at + timedelta(seconds=session.grace_seconds))
 
 
-def answered_counts(attempt_ids):
-    """{attempt id: (answered, items)}."""
-    if not attempt_ids:
-        return {}
-    rows = db.session.execute(
-        select(Response.attempt_id, func.count(), func.count().filter(Response.answered))
-        .where(Response.attempt_id.in_(attempt_ids)).group_by(Response.attempt_id)
-    )
-    return {attempt_id: (answered, total) for attempt_id, total, answered in rows}
-
-
 def _silent(current, row, now):
     """Admitted with the clock running and no browser since, or in progress and quiet for a minute."""
     if current is Standing.ADMITTED_NOT_CONNECTED:
@@ -85,10 +79,9 @@ def _silent(current, row, now):
     return current is Standing.IN_PROGRESS and now - row.last_contact_at > SILENCE
 
 
-def _row(session, row, now, counts):
+def _row(session, row, now):
     current = standing_of(session, row, now)
     open_part = _open_part(row) and current not in (Standing.SUBMITTED, Standing.TERMINATED)
-    answered, items = counts.get(row.attempt_id, (0, 0))
     return {
         "enrollment": row.id,
         "name": row.name,
@@ -96,8 +89,8 @@ def _row(session, row, now, counts):
         "standing": current.value,
         "label": current.label,
         "section": f"{row.position} of {row.parts}" if open_part else None,
-        "answered": answered,
-        "items": items,
+        "answered": row.answered or 0,
+        "items": row.items or 0,
         "seconds_left": timing.seconds_until(row.deadline_at, now, row.paused_at) if open_part else None,
         "last_contact": row.last_contact_at.isoformat() if row.last_contact_at else None,
         "silent_seconds": int((now - row.last_contact_at).total_seconds()) if row.last_contact_at else None,
@@ -116,8 +109,7 @@ def rows(session, now, by, enrollment_ids=None):
         for attempt in db.session.scalars(select(Attempt).where(Attempt.id.in_(overdue))):
             delivery.settle(attempt, now, by)
         found = _rows(session, enrollment_ids)
-    counts = answered_counts([row.attempt_id for row in found if row.attempt_id is not None])
-    return [_row(session, row, now, counts) for row in found]
+    return [_row(session, row, now) for row in found]
 
 
 def board(session, now, by):

@@ -22,7 +22,7 @@ import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from accounts.roles import Role
 from accounts.users import create_user as create_user_service
@@ -303,3 +303,24 @@ def login_as(client, create_user):
 @pytest.fixture(params=list(Role), ids=lambda role: role.value)
 def each_role(request):
     return request.param
+
+
+@pytest.fixture
+def statements(db):
+    """statements(): a context manager that yields the list of SQL statements
+    the app runs inside it, for tests that a page's queries do not grow with its rows."""
+
+    @contextmanager
+    def collect():
+        run = []
+
+        def note(connection, cursor, statement, parameters, context, executemany):
+            run.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            yield run
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+
+    return collect

@@ -1,4 +1,7 @@
+from argon2 import PasswordHasher
+
 from accounts.models import LoginSession
+from accounts.passwords import PROFILES
 from audit.models import AuditEntry
 from tests.conftest import PASSWORD, sign_in
 
@@ -173,3 +176,21 @@ def test_a_failed_sign_in_gives_no_device_cookie(client, create_user):
     sign_in(client, user.email, "not the password")
 
     assert client.get_cookie("attest_device", path="/sign-in") is None
+
+
+def test_a_hash_of_the_first_profile_signs_in_and_is_stored_again_under_the_current_one(client, create_user, db):
+    # Attest hashed with RFC 9106's low-memory profile (64 MiB, 3 passes, 4
+    # lanes) before OWASP's: those accounts still sign in, paying that once.
+    user = create_user("candidate")
+    first = PasswordHasher.from_parameters(PROFILES["RFC_9106_LOW_MEMORY"]).hash(PASSWORD)
+    user.password_hash = first
+    db.session.commit()
+
+    assert sign_in(client, user.email, "not the password").status_code == 200
+    db.session.refresh(user)
+    assert user.password_hash == first
+    assert sign_in(client, user.email).status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")  # the tests' profile, CHEAPEST
+    client.post("/sign-out")
+    assert sign_in(client, user.email).status_code == 302

@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import select
 
 from accounts.roles import Role
-from analysis import standard_setting
+from analysis import equated_cuts, standard_setting
+from analysis.models import EquatedCuts
 from audit.models import AuditEntry
 from exam import sessions
 from exam.models import ScoringRevision
 from item_bank.assembly import assemble_forms, publish_form
-from results import release
+from results import release, rescoring
 from results.matrices import keyed_items
 from tests.exam_fixtures import BY, T0
-from tests.results.test_rescoring import sitter
+from tests.results.test_rescoring import proposal, sitter
 
 PER_SCORE = 10  # candidates on each total score
 
@@ -152,3 +153,65 @@ def test_the_latest_angoff_cut_stands_beside_them(client, login_as, create_user,
 
     # The sum of the mean ratings: .6 + .7 + .8 = 2.1 of 3, 70%.
     assert re.search(r"Angoff cut \( Mentor cut panel \)\s+2\.10\s+70\.0", body)
+
+
+@pytest.fixture
+def equating_runs(monkeypatch):
+    """The reference forms equated to a form, one entry per equating, in order."""
+    runs = []
+    equate = equated_cuts.equated_cuts
+
+    def counted(reference, this):
+        runs.append(reference.form.code)
+        return equate(reference, this)
+
+    monkeypatch.setattr(equated_cuts, "equated_cuts", counted)
+    return runs
+
+
+def test_a_second_visit_shows_the_stored_cuts_without_reading_an_answer(client, login_as, parallel, equating_runs,
+                                                                         statements):
+    form, _, _ = parallel
+    login_as(Role.PSYCHOMETRICIAN)
+    first = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+
+    with statements() as run:
+        second = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+
+    assert second == first and first[0].startswith("Equated from EXAM-U's pass mark (2.40, 80%): linear 1.40 46.7 ")
+    assert equating_runs == ["EXAM-U"]  # the first visit's, stored
+    assert not [statement for statement in run if "responses" in statement]
+
+
+def test_a_new_submitted_attempt_or_a_rescoring_equates_again(client, login_as, parallel, sit, equating_runs, db):
+    form, other, sittings = parallel
+    login_as(Role.PSYCHOMETRICIAN)
+    client.get(f"/analysis/forms/{form.id}")
+
+    for _ in range(PER_SCORE):
+        sit(sittings["EXAM-U"], "+++")  # EXAM-U's mean rises from 2 to 2.25
+    after_sitting = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+    rescoring.rescore(other, rescoring.propose(other, proposal(other), 50), "The board lowered the pass mark.", T0, BY)
+    db.session.commit()
+    after_rescoring = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+    client.get(f"/analysis/forms/{form.id}")
+
+    assert equating_runs == ["EXAM-U"] * 3
+    assert not after_sitting[0].startswith("Equated from EXAM-U's pass mark (2.40, 80%): linear 1.40 ")
+    assert after_rescoring[0].startswith("Equated from EXAM-U's pass mark (1.50, 50%): linear ")
+
+
+def test_cuts_another_visit_stored_first_are_kept(parallel, db, monkeypatch):
+    form, other, _ = parallel
+    stored = equated_cuts.stored_cuts(form, [other], T0)
+    db.session.commit()
+    # A visit that looked for stored cuts before the first one's were committed.
+    look = db.session.scalar
+    monkeypatch.setattr(db.session, "scalar", lambda statement, *args, **kwargs: (
+        None if "equated_cuts" in str(statement) else look(statement, *args, **kwargs)))
+
+    shown = equated_cuts.stored_cuts(form, [other], T0 + timedelta(minutes=1))
+    db.session.commit()
+
+    assert shown.cuts == stored.cuts
+    assert db.session.scalars(select(EquatedCuts)).all() == [stored] and stored.computed_at == T0

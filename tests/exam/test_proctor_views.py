@@ -359,3 +359,22 @@ def test_closing_a_session_another_proctor_closed_says_so(client, login_as, exam
 
     assert "Test sitting was closed at 2026-06-01 09:00 UTC." in response.get_data(as_text=True)
     assert response.request.path == f"/proctor/sessions/{exam_session.id}/report"
+
+
+
+def test_the_board_json_is_one_query_for_5_candidates_as_for_20(client, login_as, exam_session, start_attempt,
+                                                               statements, db, time_machine):
+    # Polled by every proctor every 5 s: a column query, never an object or a query per attempt.
+    time_machine.move_to(T0, tick=False)
+    assign(exam_session, login_as("proctor"), db)
+    run = {}
+    for candidates in (5, 20):
+        while len(exam_session.enrollments) < candidates:
+            start_attempt()
+        with statements() as run[candidates]:
+            board = client.get(f"/proctor/sessions/{exam_session.id}/board.json").get_json()
+        assert len(board["rows"]) == candidates and board["rows"][-1]["items"] == 5
+
+    assert len(run[20]) == len(run[5])
+    reading_attempts = [statement for statement in run[20] if "attempt_sections" in statement or "responses" in statement]
+    assert len(reading_attempts) == 1, reading_attempts
