@@ -22,6 +22,8 @@ run comparing the save endpoint's throughput with a trivial endpoint's (GET
 acknowledged save in the journal, every response holding its highest
 accepted save, every submitted attempt submitted with both parts closed and
 every other one still in progress; and prints each target as met or missed.
+Each app server's log, with the traceback behind any 500, is kept in
+instance/bench-server-<port>.log until the next day on that port.
 
 CPU time is the figure meant to compare between runs on different or busy
 machines: latency grows with whatever else the cores are doing, while a
@@ -71,6 +73,8 @@ PASSWORD = "bench-candidate-pw"
 CODE = "BENCH"
 SECRET = "bench-secret-key-0123456789-0123456789-0123456789"
 BY = Actor(None, "bench")
+# Each app server's own log: gunicorn's messages and the tracebacks behind any 500.
+ERROR_LOG = str(ROOT / "instance" / "bench-server-{port}.log")
 SATURATION_USERS = 16
 # The day's targets beside zero errors and zero lost saves: (column, endpoint as Locust names it, p99 under ms).
 P99_TARGETS = (
@@ -150,9 +154,12 @@ def stop(process):
 def start_server(url, port, workers, proxies, running):
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "ATTEST_CONFIG": "development",
            "PROXY_COUNT": str(proxies), "BENCH_CPU_HEADER": "1"}
+    log = Path(ERROR_LOG.format(port=port))
+    log.parent.mkdir(exist_ok=True)
+    log.write_text("")  # this day's only
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--access-logfile", "/dev/null", "app:create_app()"],
+         "--access-logfile", "/dev/null", "--error-logfile", str(log), "app:create_app()"],
         cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     running.callback(stop, process)
@@ -476,6 +483,8 @@ def print_day(day, database):
               f"{cpu_ms / 1000 / day.candidate_hours:>12.2f}")
     for failure in day.failed:
         print(f"  failed {failure['Occurrences']}x: {failure['Method']} {failure['Name']}: {failure['Error']}")
+    if day.failed:
+        print(f"  the servers' tracebacks: {ERROR_LOG.format(port='*')}")
     in_headers = sum(cpu_ms for _, cpu_ms in day.cpu_ms.values()) / 1000
     print(f"\nServer CPU over the day ({day.candidates} candidates x {day.minutes:g} min = "
           f"{day.candidate_hours:,.1f} candidate-hours), from /proc:")
