@@ -50,7 +50,8 @@ $(VENV)/.installed-bench: requirements.txt requirements-dev.txt bench/requiremen
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r bench/requirements.txt
 	touch $@
 
-# Examination-day load against gunicorn and PostgreSQL (500 candidates, 15 minutes); BENCH_ARGS="--minutes 3" for a short run.
+# Examination-day load against gunicorn and PostgreSQL (500 candidates, 15 minutes), latency and CPU per endpoint;
+# BENCH_ARGS="--minutes 3" for a short run, "--knee" for the largest day meeting the targets, "--servers 2" behind HAProxy.
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/exam_load.py $(BENCH_ARGS)
 

@@ -17,6 +17,7 @@ from analysis.equating_cli import equate_command
 from analysis.views import bp as analysis_bp
 from audit.cli import audit_cli
 from backup.cli import backup_command, restore_command
+from bench_cpu import init_bench_cpu
 from competencies.cli import portfolio_cli
 from competencies.reference_views import bp as references_bp
 from competencies.review_views import bp as review_bp
@@ -50,6 +51,7 @@ def create_app(config=None):
     environment when none is given. Nothing is written or connected to here."""
     app = Flask(__name__, instance_path=str(INSTANCE_DIR))
     app.config.from_object(config or config_from_environment())
+    init_bench_cpu(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -51,6 +51,8 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Attest <attest@localhost>")
         # The address people reach the app at: links in mail posted outside a request (the worker, commands).
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+        # The bench's: each response says what CPU time it cost (bench_cpu.py). Never in production.
+        self.BENCH_CPU_HEADER = os.environ.get("BENCH_CPU_HEADER") == "1"
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

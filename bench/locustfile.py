@@ -12,6 +12,10 @@ Proctors (a fixed number) poll their session's live board every 5 seconds,
 as the page does; psychometricians (a fixed number) open the sitting's item
 statistics, an item's page and the statistics export every 5 to 15 seconds.
 
+The server says what CPU time each request cost it (X-CPU-Ms, bench_cpu.py);
+the CPU milliseconds are added up per endpoint, over every response a request
+took (a form's POST and the page it redirects to).
+
 Run by bench/exam_load.py, which sets ATTEST_BENCH_* in the environment.
 """
 
@@ -40,6 +44,7 @@ _numbers = {"candidate": iter(range(1, 1_000_000)), "proctor": iter(range(1, 100
             "psychometrician": iter(range(1, 1000))}
 ACKNOWLEDGED = []
 SUBMITTED = []
+CPU_MS = {}  # "POST /sign-in": [requests, CPU milliseconds]
 
 
 def next_number(kind):
@@ -174,7 +179,18 @@ class Psychometrician(HttpUser):
                         name="/analysis/forms/[id]/export/statistics.json")
 
 
+@events.request.add_listener
+def count_cpu(request_type, name, response, **kwargs):
+    hops = [*response.history, response] if response is not None else []
+    spent = [float(hop.headers["X-CPU-Ms"]) for hop in hops if "X-CPU-Ms" in hop.headers]
+    if spent:
+        with _lock:
+            counted = CPU_MS.setdefault(f"{request_type} {name}", [0, 0.0])
+            counted[0] += 1
+            counted[1] += sum(spent)
+
+
 @events.test_stop.add_listener
 def write_results(**kwargs):
     with open(RESULTS_FILE, "w") as out:
-        json.dump({"acknowledged": ACKNOWLEDGED, "submitted": SUBMITTED}, out)
+        json.dump({"acknowledged": ACKNOWLEDGED, "submitted": SUBMITTED, "cpu_ms": CPU_MS}, out)

@@ -40,14 +40,15 @@ def free_port():
 
 
 class Server:
-    def __init__(self, database_url, port):
+    def __init__(self, database_url, port, workers=2):
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, "ATTEST_CONFIG": "development"}
         self.port = port
+        self.workers = workers
         self.process = None
 
     def start(self):
         self.process = subprocess.Popen(
-            [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
+            [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}", "app:create_app()"],
             cwd=ROOT, env=self.env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
