@@ -128,6 +128,12 @@ def loglinear(counts, degree, *, tolerance=1e-10, max_iterations=100):
     if not 1 <= degree <= n_points - 1:
         raise EquatingRefused(f"the smoothing degree must be from 1 to {n_points - 1} (the scores run 0 to "
                               f"{n_points - 1}); it is {degree}")
+    distinct = int(np.count_nonzero(counts))
+    if distinct <= degree:
+        # Moments up to the degree of fewer distinct scores than that pin the fit to them: the
+        # maximum-likelihood model does not exist (its Newton system turns singular on the way).
+        raise EquatingRefused(f"the log-linear model of degree {degree} needs scores at more than {degree} "
+                              f"points; these are at {distinct}")
     scaled = np.linspace(-1, 1, n_points)
     powers = scaled[:, None] ** np.arange(1, degree + 1)[None, :]
     basis, _ = np.linalg.qr(powers - powers.mean(axis=0))
@@ -140,7 +146,10 @@ def loglinear(counts, degree, *, tolerance=1e-10, max_iterations=100):
             return total * p
         weighted = basis * p[:, None]
         hessian = total * (basis.T @ weighted - np.outer(weighted.sum(axis=0), weighted.sum(axis=0)))
-        step = np.linalg.solve(hessian, gradient)
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
         for _ in range(30):
             trial = _multinomial(counts, basis @ (beta + step))
             if trial >= likelihood:

@@ -159,6 +159,17 @@ def test_scores_without_spread_are_refused():
         equating.equate_observed([0, 5, 0], [1, 2, 3], "linear")
 
 
+@pytest.mark.parametrize("scores", [[72, 87], [72, 74], [10, 11, 12, 13]])
+def test_loglinear_smoothing_of_scores_at_too_few_points_is_refused_not_a_crash(scores):
+    """A form just submitted by a handful of candidates: four moments cannot be
+    matched at two (or four) distinct scores, and the Newton system once went
+    singular there (a 500 on the form page under the load bench)."""
+    counts = np.bincount(scores, minlength=90).astype(np.float64)
+
+    with pytest.raises(EquatingRefused, match=f"needs scores at more than 4 points; these are at {len(scores)}"):
+        equating.loglinear(counts, 4)
+
+
 def test_presmoothing_other_methods_is_refused():
     with pytest.raises(EquatingRefused, match="equipercentile"):
         equating.equate_observed(ACT_X, ACT_Y, "linear", degree=3)
