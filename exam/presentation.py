@@ -5,23 +5,20 @@ from sqlalchemy import exists, select
 
 from exam import timing
 from exam.codes import StateCode
-from exam.delivery import preload_form_items
 from exam.models import OPEN_STATUSES, Attempt, AttemptStatus, Enrollment, Response
+from exam.prepared_forms import prepared
 from extensions import db
-from item_bank.kinds import kind_of
 from item_bank.models import FormItem, Navigation, version_images
 
 
-def _item(number, response, shown):
+def _item(number, response, prepared_item, shown):
     """A question of the open part: its place and standing, and (when `shown`) what it asks."""
-    version = response.form_item.item_version
-    kind = kind_of(version.item.kind)
     return {
         "response_id": response.id,
         "number": number,
-        "kind": kind,
+        "kind": prepared_item.kind,
         "shown": shown,
-        "view": kind.candidate_view(version.content, response.option_order) if shown else None,
+        "view": prepared_item.view_for(response.option_order) if shown else None,
         "answer": response.answer,
         "answered": response.answered,
         "flagged": response.flagged,
@@ -32,20 +29,21 @@ def _item(number, response, shown):
 def section_page(attempt, now):
     """The open part as the candidate sees it, from the question they are on.
     A linear part carries only that question: the page holds nothing of a
-    question passed or not yet reached."""
+    question passed or not yet reached. What the form gives every candidate
+    is prepared once (`prepared_forms`); the candidate's own comes from the database."""
     section = attempt.current_section
-    form_section = section.form_section
-    form_items = preload_form_items(FormItem.section_id == form_section.id)  # noqa: F841 (held while walking)
-    linear = form_section.navigation == Navigation.LINEAR
+    form = prepared(attempt.session.form)
+    part = form.section(section.form_section_id)
+    linear = part.navigation == Navigation.LINEAR
     at = attempt.question_position or section.responses[0].position
-    items = [_item(number, response, not linear or response.position == at)
+    items = [_item(number, response, form.items[response.form_item_id], not linear or response.position == at)
              for number, response in enumerate(section.responses, start=1)]
     return {
         "section": section,
-        "title": form_section.title,
-        "instructions": form_section.instructions,
-        "navigation": form_section.navigation,
-        "answer_count": form_section.answer_count,
+        "title": part.title,
+        "instructions": part.instructions,
+        "navigation": part.navigation,
+        "answer_count": part.answer_count,
         "section_count": len(attempt.sections),
         "last": section.position == attempt.sections[-1].position,
         "items": items,

@@ -137,8 +137,9 @@ def _apply(attempt, entry, tab, now):
         if existing.accepted:
             return Ack(seq, SaveCode.DUPLICATE)
         return Ack(seq, SaveCode.DUPLICATE_NOT_SAVED, "this change was received before and not saved then")
-    response = db.session.get(Response, entry["response"], options=[
-        joinedload(Response.form_item).joinedload(FormItem.item_version).joinedload(ItemVersion.item)])
+    version = joinedload(Response.form_item).joinedload(FormItem.item_version)
+    response = db.session.get(Response, entry["response"], options=[  # a save reads no tags: one query, not two
+        version.joinedload(ItemVersion.item), version.lazyload(ItemVersion.tag_rows)])
     if response is None or response.attempt_id != attempt.id:
         return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
     refusal = _check_value(response, field, value)

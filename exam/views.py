@@ -5,13 +5,13 @@ from functools import wraps
 from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from accounts.access import current_actor, roles_required
 from accounts.roles import PROCTORS, Role
 from clock import utcnow
 from errors import ErrorCode, json_error, wants_json
-from exam import bodies, delivery, openapi, presentation, safe_browser, saving
+from exam import bodies, delivery, openapi, prepared_forms, presentation, safe_browser, saving
 from exam.forms import AgreementForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
@@ -38,15 +38,17 @@ def _body_capped(view):
 
 def _own_attempt(attempt_id, lock=False):
     """The signed-in candidate's attempt; another's is as good as missing (404).
-    Unlocked (the polls), it comes with its enrollment, session and sections
-    in two queries, since settling it reads them all."""
+    It comes with its enrollment, session and sections in one query, since
+    settling it reads them all. To lock it, its row is locked first and the
+    rest read after: on PostgreSQL a query that waits for a row lock sees the
+    other tables as they were before it waited (a proctor's extension, say)."""
     if lock:
-        attempt = db.session.get(Attempt, attempt_id, with_for_update=True)
-    else:
-        attempt = db.session.scalar(
-            select(Attempt).where(Attempt.id == attempt_id)
-            .options(joinedload(Attempt.enrollment).joinedload(Enrollment.session), selectinload(Attempt.sections))
-        )
+        db.session.execute(select(Attempt.id).where(Attempt.id == attempt_id).with_for_update())
+    attempt = db.session.scalars(
+        select(Attempt).where(Attempt.id == attempt_id)
+        .options(joinedload(Attempt.enrollment, innerjoin=True).joinedload(Enrollment.session, innerjoin=True),
+                 joinedload(Attempt.sections))
+    ).unique().one_or_none()
     if attempt is None or attempt.enrollment.candidate_id != current_user.id:
         abort(404)
     _admit_browser(attempt.session)
@@ -77,19 +79,24 @@ def _admit_browser(session):
 @roles_required(Role.CANDIDATE)
 def join_session(session_id):
     """Candidates enrolled in the session."""
-    session = db.session.get(ExamSession, session_id)
-    if session is None or delivery.enrollment_for(session, current_user.id) is None:
+    enrollment = db.session.scalar(
+        select(Enrollment).where(Enrollment.session_id == session_id, Enrollment.candidate_id == current_user.id)
+        .options(joinedload(Enrollment.session, innerjoin=True), joinedload(Enrollment.attempt))
+    )
+    if enrollment is None:
         abort(404)
+    session = enrollment.session
     _admit_browser(session)
     form = JoinForm()
     if form.validate_on_submit():
         try:
-            attempt = delivery.join(session, current_user.id, form.access_code.data, utcnow(), current_actor())
+            attempt = delivery.check_in(enrollment, form.access_code.data, utcnow(), current_actor())
         except delivery.DeliveryError as error:
             form.access_code.errors.append(str(error))
         else:
+            sitting = url_for("exam.sit", attempt_id=attempt.id)  # before the commit, which expires the attempt
             db.session.commit()
-            return redirect(url_for("exam.sit", attempt_id=attempt.id))
+            return redirect(sitting)
     return render_template("exam/join.html", session=session, form=form)
 
 
@@ -111,31 +118,41 @@ def safe_exam_browser_config(session_id):
 def agree(attempt_id):
     """The attempt's candidate: instructions and the confidentiality agreement."""
     attempt = _own_attempt(attempt_id)
+    sitting = url_for("exam.sit", attempt_id=attempt.id)
     if attempt.status != AttemptStatus.CHECKED_IN:
-        return redirect(url_for("exam.sit", attempt_id=attempt.id))
+        return redirect(sitting)
     form = AgreementForm()
     if form.validate_on_submit():
         delivery.agree(attempt, utcnow(), current_actor())
         db.session.commit()
-        return redirect(url_for("exam.sit", attempt_id=attempt.id))
-    return render_template("exam/agreement.html", attempt=attempt, form=form)
+        return redirect(sitting)
+    return render_template("exam/agreement.html", attempt=attempt, form=form,
+                           parts=prepared_forms.prepared(attempt.session.form).sections)
+
+
+def _settled_page(attempt):
+    """The page for wherever the attempt stands, once settled: drawn before
+    the commit, which expires everything it reads, and answered after it."""
+    now = utcnow()
+    delivery.settle(attempt, now, current_actor())
+    if attempt.status == AttemptStatus.CHECKED_IN:
+        page = redirect(url_for("exam.agree", attempt_id=attempt.id))
+    elif attempt.status == AttemptStatus.AWAITING_ADMISSION:
+        page = render_template("exam/waiting.html", attempt=attempt)
+    elif attempt.finished:
+        page = render_template("exam/finished.html", attempt=attempt)
+    else:
+        page = render_template("exam/section.html", attempt=attempt,
+                               page=presentation.section_page(attempt, now), body_limit=bodies.MAX_BODY)
+    db.session.commit()
+    return page
 
 
 @bp.route("/exam/attempts/<int:attempt_id>")
 @roles_required(Role.CANDIDATE)
 def sit(attempt_id):
     """The attempt's candidate: the page for wherever the attempt stands."""
-    attempt = _own_attempt(attempt_id)
-    delivery.settle(attempt, utcnow(), current_actor())
-    db.session.commit()
-    if attempt.status == AttemptStatus.CHECKED_IN:
-        return redirect(url_for("exam.agree", attempt_id=attempt.id))
-    if attempt.status == AttemptStatus.AWAITING_ADMISSION:
-        return render_template("exam/waiting.html", attempt=attempt)
-    if attempt.finished:
-        return render_template("exam/finished.html", attempt=attempt)
-    return render_template("exam/section.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()),
-                           body_limit=bodies.MAX_BODY)
+    return _settled_page(_own_attempt(attempt_id))
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/review")
@@ -143,12 +160,15 @@ def sit(attempt_id):
 def review(attempt_id):
     """The attempt's candidate: unanswered and flagged items before leaving the section."""
     attempt = _own_attempt(attempt_id)
-    delivery.settle(attempt, utcnow(), current_actor())
-    db.session.commit()
+    now = utcnow()
+    delivery.settle(attempt, now, current_actor())
     if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED):
+        db.session.commit()
         return redirect(url_for("exam.sit", attempt_id=attempt.id))
-    return render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, utcnow()),
+    page = render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, now),
                            form=FinishSectionForm())
+    db.session.commit()
+    return page
 
 
 @bp.route("/exam/attempts/<int:attempt_id>/sections/<int:position>/finish", methods=["POST"])

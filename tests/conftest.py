@@ -29,6 +29,7 @@ from accounts.users import create_user as create_user_service
 from app import create_app
 from audit.log import Actor
 from config import TestingConfig, database_url
+from exam import prepared_forms
 from extensions import db as _db
 from extensions import limiter
 
@@ -257,6 +258,7 @@ def db(app):
     """The database inside a transaction rolled back after the test."""
     with rolled_back(app):
         limiter.reset()
+        prepared_forms.forget()  # forms rolled back leave their ids to the next test's
         yield _db
 
 

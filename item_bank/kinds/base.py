@@ -113,6 +113,12 @@ class ItemKind:
         """What a candidate may see, laid out for them: never a key, rationale or rubric."""
         raise NotImplementedError
 
+    def arrange(self, view, layout):
+        """`candidate_view(content, layout)` from the view as authored
+        (`candidate_view(content)`) alone: a published form's views are built
+        once for all its candidates, and each is laid out as a page draws it."""
+        return view
+
     # Answers
 
     def refusal(self, content, layout, answer):

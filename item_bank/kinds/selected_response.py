@@ -174,9 +174,12 @@ class SelectedResponse(ItemKind):
         return [option["id"] if option.get("fixed") else next(shuffled) for option in content["options"]]
 
     def candidate_view(self, content, layout=None):
-        by_id = {option["id"]: {"id": option["id"], "text": option["text"]} for option in content["options"]}
-        return {"stem": content["stem"], "options": [by_id[option_id] for option_id in layout or by_id],
-                **rich.marker(content)}
+        options = [{"id": option["id"], "text": option["text"]} for option in content["options"]]
+        return self.arrange({"stem": content["stem"], "options": options, **rich.marker(content)}, layout)
+
+    def arrange(self, view, layout):
+        by_id = {option["id"]: option for option in view["options"]}
+        return {**view, "options": [by_id[option_id] for option_id in layout or by_id]}
 
     def refusal(self, content, layout, answer):
         if not isinstance(answer, dict) or answer.get("option") not in (layout or []):

@@ -156,6 +156,20 @@ def test_candidate_view_never_holds_the_key_rationale_or_rubric():
     assert set(constructed) == {"scenario", "prompts", "expected_length", "max_characters"}
 
 
+@pytest.mark.parametrize("name, content, layout", [
+    ("selected_response", sr_content(), ["C", "A", "D", "B"]),
+    ("selected_response", sr_content() | {"format": "xhtml"}, None),
+    ("constructed_response", cr_content(), None),
+])
+def test_a_view_as_authored_is_laid_out_for_a_candidate_as_their_content_would_be(name, content, layout):
+    kind = KINDS[name]
+    content = kind.normalise(content)
+
+    assert kind.arrange(kind.candidate_view(content), layout) == kind.candidate_view(content, layout)
+    if layout:
+        assert [option["id"] for option in kind.arrange(kind.candidate_view(content), layout)["options"]] == layout
+
+
 def test_an_item_is_written_with_exactly_one_key(writer, domains):
     with pytest.raises(ItemError, match="must name exactly one correct option"):
         item_service.create_item("selected_response", sr_content() | {"key": ["A", "B"]}, writer,
