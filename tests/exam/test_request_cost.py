@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from exam import proctoring, sessions
 from exam.models import Attempt, ExamSession
@@ -41,23 +40,17 @@ class Sent:
 
 
 @pytest.fixture
-def sent_by(db):
+def sent_by(statements):
     """sent_by(request): the request's answer and the SQL statements it sent
     (less the savepoints of the test's rolled-back transaction)."""
-    seen = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
-            seen.append(statement)
 
     def send(request):
-        seen.clear()
-        answer = request()
-        return answer, Sent(list(seen))
+        with statements() as seen:
+            answer = request()
+        return answer, Sent([statement for statement in seen
+                             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))])
 
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield send
-    event.remove(db.engine, "before_cursor_execute", record)
+    return send
 
 
 @pytest.fixture
