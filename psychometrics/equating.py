@@ -128,6 +128,8 @@ def loglinear(counts, degree, *, tolerance=1e-10, max_iterations=100):
     if not 1 <= degree <= n_points - 1:
         raise EquatingRefused(f"the smoothing degree must be from 1 to {n_points - 1} (the scores run 0 to "
                               f"{n_points - 1}); it is {degree}")
+    if degree == n_points - 1:
+        return counts.copy()  # the saturated model: every moment kept is the observed distribution itself
     distinct = int(np.count_nonzero(counts))
     if distinct <= degree:
         # Moments up to the degree of fewer distinct scores than that pin the fit to them: the

@@ -104,7 +104,9 @@ def test_a_panelist_rates_items_in_two_rounds_and_the_angoff_cut_appears_beside_
     panelist.reload()
     impact = panelist.locator("#impact")
     expect(impact).to_contain_text("Impact of the panel's round-1 cut: 45.00 of 60 (75.0%)")
-    expect(impact.locator("tr", has_text="MENTOR-B")).to_contain_text("240")  # the demo's past sitting
+    # The demo's past sitting of 240, and any sitting another browser test has added since: the share is theirs.
+    candidates, passing, share = impact.locator("tr", has_text="MENTOR-B").locator("td").all_inner_texts()[-3:]
+    assert int(candidates) >= 240 and share == f"{100 * int(passing) / int(candidates):.1f}%"
     expect(ratings.nth(0)).to_have_value("80")  # round 2 starts from round 1
     expect(panelist.get_by_text("Your round 1").first).to_be_visible()
     for index in range(60):
