@@ -43,13 +43,18 @@ def test_register_follow_the_mailed_link_and_sign_in(client, db):
     assert sign_in(client, "ana@example.org").headers["Location"] == "/home/candidate"
 
 
+def without_tokens(page):
+    return re.sub(r'"[\w-]+\.[\w-]+\.[\w-]{20,}"', '"TOKEN"', page)
+
+
 def test_registering_a_taken_email_shows_the_same_page(client, create_user, db):
     create_user("candidate", email="taken@example.org")
 
     taken = register(client, "taken@example.org").get_data(as_text=True)
     new = register(client, "fresh@example.org").get_data(as_text=True)
 
-    assert taken.replace("taken@", "fresh@") == new
+    # The pages' CSRF tokens carry the second they were signed in, which may differ between the two requests.
+    assert without_tokens(taken).replace("taken@", "fresh@") == without_tokens(new)
     assert [m.to_address for m in queued(db, "account.register_existing")] == ["taken@example.org"]
 
 
