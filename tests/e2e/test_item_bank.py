@@ -14,8 +14,10 @@ def test_a_writer_writes_previews_and_sends_an_item_to_review(page):
     sign_in(page, *DEMO[Role.ITEM_WRITER])
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Items").click()
     page.get_by_role("link", name="New selected response").click()
+    # The formatting editors take the textareas' places once the page's script has run.
+    expect(page.get_by_role("group", name="Formatting").first).to_be_visible()
 
-    page.get_by_role("textbox", name="Stem").fill("A toddler bites a peer at child care. What should the consultant explore first?")
+    page.get_by_role("textbox", name="Stem", exact=True).fill("A toddler bites a peer at child care. What should the consultant explore first?")
     page.get_by_role("textbox", name="Option A", exact=True).fill("Which punishment the centre uses")
     page.get_by_role("textbox", name="Option B", exact=True).fill("What happened just before the bite, for the toddler")
     page.get_by_role("textbox", name="Option C", exact=True).fill("Whether the parents bite at home")
