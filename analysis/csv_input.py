@@ -60,7 +60,7 @@ class Key:
     domains: list  # per item, or None where KEY.csv has no domain
 
 
-def _rows(path):
+def file_records(path):
     """(line number, fields) for each non-blank record; a BOM is ignored."""
     with open(path, newline="", encoding="utf-8-sig") as file:
         yield from _records(file, path)
@@ -170,7 +170,7 @@ def _responses(path, candidate_ids, item_ids, codes, lines, cell_text):
 
 
 def _read_responses_with_csv(path):
-    rows = _rows(path)
+    rows = file_records(path)
     header_line, names = _header(path, rows, ["candidate_id"])
     item_ids = _item_ids(path, header_line, names)
     cells = []
@@ -300,7 +300,7 @@ def _labels(path, line, text, n_options, column, name):
 
 
 def read_key(path, responses, responses_path="RESPONSES.csv"):
-    rows = _rows(path)
+    rows = file_records(path)
     header_line, names = _header(path, rows, ["item_id", "key"])
     item_column, key_column = names.index("item_id"), names.index("key")
     domain_column = names.index("domain") if "domain" in names else None
@@ -333,7 +333,7 @@ def read_groups(path, responses, text=None):
     """Boolean masks (reference, focal) over the responses' candidates; a
     candidate not listed is in neither group. With `text`, it is read instead
     of the file, and `path` only names it in messages (an upload)."""
-    rows = _rows(path) if text is None else _records(io.StringIO(text, newline=""), path)
+    rows = file_records(path) if text is None else _records(io.StringIO(text, newline=""), path)
     _, names = _header(path, rows, ["candidate_id", "group"])
     id_column, group_column = names.index("candidate_id"), names.index("group")
     position = {candidate: index for index, candidate in enumerate(responses.candidate_ids)}

@@ -9,7 +9,6 @@ needs item responses for both forms: the items whose column names appear in
 both files are the common items (`--anchor` names a subset).
 """
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ METHODS = (*equating.OBSERVED_METHODS, "irt")
 def read_totals(path, max_score=None):
     """Whole-number totals of `candidate_id,total`, and the form's maximum
     (`max_score`, or the highest total given)."""
-    lines = _records(path)
+    lines = csv_input.file_records(path)
     line, header = next(lines, (1, []))
     if [name.strip() for name in header] != TOTALS_HEADER:
         raise InputError(path, line, f"the header must be {','.join(TOTALS_HEADER)}")
@@ -63,22 +62,8 @@ def _whole_score(path, line, text, max_score):
     return int(value)
 
 
-def _records(path):
-    """(line number, fields) of each non-blank record; a BOM is ignored."""
-    with open(path, newline="", encoding="utf-8-sig") as file:
-        reader = csv.reader(file)
-        try:
-            for fields in reader:
-                if fields:
-                    yield reader.line_num, fields
-        except csv.Error as error:
-            raise InputError(path, reader.line_num, f"not readable as CSV ({error})") from None
-        except UnicodeDecodeError:
-            raise InputError(path, reader.line_num + 1, "not UTF-8 text") from None
-
-
 def _is_totals(path):
-    _, header = next(_records(path), (1, []))
+    _, header = next(csv_input.file_records(path), (1, []))
     return [name.strip() for name in header] == TOTALS_HEADER
 
 
