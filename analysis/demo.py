@@ -4,7 +4,8 @@ question's responses behave as if it were miskeyed (strong candidates choose
 another option), for the key review to find. Each candidate also writes two
 of the three vignettes, which the demo raters score (`results/demo.py`)
 before the results are released. The session is closed, and once the
-ratings are in, the form's statistics are computed."""
+ratings are in, the form's statistics are computed and its parallel forms' cuts
+equated."""
 
 import secrets
 from datetime import timedelta
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from accounts.roles import Role
 from accounts.users import create_user, user_by_email
-from analysis import item_statistics
+from analysis import equated_cuts, item_statistics
 from clock import utcnow
 from exam import delivery, proctoring, sessions
 from exam.demo import PAST_CODE, PAST_SESSION, SEED
@@ -61,7 +62,9 @@ def load_demo_statistics(by):
     if item_statistics.form_analysis(form) is not None:
         return ["item statistics already computed"]
     item_statistics.compute(form, utcnow(), by)
-    return [f"MENTOR-B's item statistics computed, both parts; question {MISKEYED_QUESTION} looks miskeyed"]
+    equated_cuts.equate(form, utcnow(), by)
+    return [f"MENTOR-B's item statistics computed, both parts; question {MISKEYED_QUESTION} looks miskeyed",
+            "the cuts of MENTOR-B's parallel forms equated to it"]
 
 
 def _write(attempt, rng, at):

@@ -15,24 +15,26 @@ cut between whole scores stays where it is. Bootstrap resamples are seeded:
 the page shows the same numbers at every visit.
 
 Equating with its bootstrap costs most of a second at 30 candidates a form
-and seconds once IRT calibrates both forms 20 times, on the form page that
-staff open while candidates sit. So the equated cuts are stored (`EquatedCuts`)
-with the basis they were computed on: each form's scoring revision, pass
-mark, and count and latest id of its submitted attempts, and the settings
-below. A visit reads them, in a few queries, while the basis holds; a new
-submitted attempt or a rescoring of either form changes the basis, and the
-next visit computes them again.
+and seconds once IRT calibrates both forms 20 times: work for a staff
+member's deliberate POST, not for the form page that staff open while
+candidates sit. So the equated cuts are computed when staff equate (`equate`)
+and stored (`EquatedCuts`) with the basis they were computed on: each form's
+scoring revision, pass mark, and count and latest id of its submitted
+attempts, and the settings below. The page reads them in a few queries and
+never computes. When the basis has changed since (a new submitted attempt or
+a rescoring of either form), the page shows the stored cuts as of then, says
+what changed, and offers no cut to adopt until staff equate again.
 """
 
 from dataclasses import dataclass, fields
 
 import numpy as np
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from analysis import standard_setting
 from analysis.item_statistics import MIN_IRT_CANDIDATES
 from analysis.models import EquatedCuts
+from audit import log
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession, ScoringRevision
 from extensions import db
 from item_bank.models import Form, FormStatus
@@ -90,8 +92,14 @@ class CutComparison:
     policy_percent: float
     angoff_study: object  # the latest AngoffStudy with a cut, or None
     angoff: object  # its psychometrics.angoff.Angoff
-    equated: list  # EquatedCut per reference form and method
+    equated: list  # EquatedCut per reference form and method, as last equated
     references: list  # the parallel forms
+    equated_at: object  # when they were equated; None before the first time
+    changed: list  # what changed since, in sentences: the stored cuts are not to be adopted while any did
+
+    @property
+    def current(self):
+        return self.equated_at is not None and not self.changed
 
 
 def parallel_forms(form):
@@ -102,17 +110,45 @@ def parallel_forms(form):
                                                  Form.status == FormStatus.PUBLISHED).order_by(Form.code)).all()
 
 
-def cut_comparison(form, now):
+def cut_comparison(form):
     """The form's pass mark beside the policy cut, the latest Angoff cut and
-    the cut equated from each parallel form by each method; the equated cuts
-    as stored, computed and stored again (flushed) when their basis changed."""
+    the cuts equated from each parallel form by each method, as last equated,
+    with what changed since. It reads; it never equates."""
     references = parallel_forms(form)
-    stored = stored_cuts(form, references, now)
-    by_id = {reference.id: reference for reference in references}
-    equated = [EquatedCut(**{**cut, "reference": by_id[cut["reference"]]}) for cut in stored.cuts]
     study, angoff = _angoff(form)
+    stored = db.session.scalar(select(EquatedCuts).where(EquatedCuts.form_id == form.id))
+    if stored is None:
+        rules = current_rules(form)
+        possible = sum(1 for rule in rules.items.values() if not rule.dropped)
+        return CutComparison(possible, rules.pass_percent, standard_setting.POLICY_CUT_PERCENT, study, angoff, [],
+                             references, None, [])
+    by_id = {reference.id: reference for reference in references}
+    equated = [EquatedCut(**{**cut, "reference": by_id[cut["reference"]]}) for cut in stored.cuts
+               if cut["reference"] in by_id]
     return CutComparison(stored.possible, stored.current_percent, standard_setting.POLICY_CUT_PERCENT, study, angoff,
-                         equated, references)
+                         equated, references, stored.computed_at,
+                         _changes(stored.basis, basis([form, *references]), {form.id: form, **by_id}))
+
+
+def equate(form, now, by):
+    """Equate the cuts of the form's parallel forms to it and store them with
+    their basis, in the caller's transaction."""
+    references = parallel_forms(form)
+    this = form_scores(form)
+    cuts = [cut for reference in references for cut in equated_cuts(form_scores(reference), this)]
+    values = {"basis": basis([form, *references]), "possible": this.possible, "current_percent": this.pass_percent,
+              "cuts": [_stored_cut(cut) for cut in cuts], "computed_at": now}
+    stored = db.session.scalar(select(EquatedCuts).where(EquatedCuts.form_id == form.id).with_for_update())
+    if stored is None:
+        stored = EquatedCuts(form_id=form.id, **values)
+        db.session.add(stored)
+    else:
+        for name, value in values.items():
+            setattr(stored, name, value)
+    log.record("form.cuts_equated", by, form, references=[reference.code for reference in references],
+               cuts=len(cuts))
+    db.session.flush()
+    return stored
 
 
 def basis(forms):
@@ -133,27 +169,24 @@ def basis(forms):
                          for form in forms]
 
 
-def stored_cuts(form, references, now):
-    """The form's EquatedCuts, computed again first when its basis changed."""
-    current = basis([form, *references])
-    stored = db.session.scalar(select(EquatedCuts).where(EquatedCuts.form_id == form.id))
-    if stored is not None and stored.basis == current:
-        return stored
-    this = form_scores(form)
-    cuts = [cut for reference in references for cut in equated_cuts(form_scores(reference), this)]
-    values = {"basis": current, "possible": this.possible, "current_percent": this.pass_percent,
-              "cuts": [_stored_cut(cut) for cut in cuts], "computed_at": now}
-    if stored is not None:
-        for name, value in values.items():
-            setattr(stored, name, value)
-        return stored
-    stored = EquatedCuts(form_id=form.id, **values)
-    try:
-        with db.session.begin_nested():
-            db.session.add(stored)
-    except IntegrityError:
-        pass  # another request stored the same cuts first; this one shows what it computed
-    return stored
+def _changes(then, now, forms):
+    """What differs between two bases, one sentence a form."""
+    if then[0] != now[0]:
+        return ["the equating settings changed"]
+    before = {row[0]: row for row in then[1:]}
+    changes = [] if set(before) == {row[0] for row in now[1:]} else ["the parallel forms changed"]
+    for form_id, revision, pass_percent, count, latest in now[1:]:
+        if form_id not in before:
+            continue
+        _, old_revision, old_percent, old_count, old_latest = before[form_id]
+        code = forms[form_id].code
+        if (revision, pass_percent) != (old_revision, old_percent):
+            changes.append(f"{code} was rescored")
+        if (count, latest) != (old_count, old_latest):
+            new = count - old_count
+            changes.append(f"{code} has {new} more submitted attempt(s)" if new > 0
+                           else f"{code}'s submitted attempts changed")
+    return changes
 
 
 def _stored_cut(cut):

@@ -59,8 +59,7 @@ def form_statistics(form_id):
     """Psychometricians, admins: the test-level summary, charts, the sortable item table, and the cut
     beside the policy cut, the Angoff cut and the cuts equated from parallel forms."""
     form = _form(form_id)
-    cuts = equated_cuts.cut_comparison(form, utcnow())
-    db.session.commit()  # the equated cuts, stored again when this visit found their basis changed
+    cuts = equated_cuts.cut_comparison(form)
     analysis = item_statistics.form_analysis(form)
     charts = []
     if analysis:
@@ -75,6 +74,19 @@ def form_statistics(form_id):
     return render_template("analysis/form.html", form=form, analysis=analysis, charts=charts,
                            statistics=item_statistics.item_statistics(form), compute_form=ConfirmForm(),
                            attempts=item_statistics.submitted_count(form), cuts=cuts)
+
+
+@bp.route("/forms/<int:form_id>/equate", methods=["POST"])
+@roles_required(*PSYCHOMETRICIANS)
+def equate(form_id):
+    """Psychometricians, admins: equate the parallel forms' cuts to this form again."""
+    form = _form(form_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    equated_cuts.equate(form, utcnow(), current_actor())
+    db.session.commit()
+    flash(f"The parallel forms' cuts equated to {form.code} on their current attempts.", "success")
+    return redirect(url_for(".form_statistics", form_id=form.id, _anchor="cuts-heading"))
 
 
 @bp.route("/forms/<int:form_id>/compute", methods=["POST"])

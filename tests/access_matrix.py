@@ -219,6 +219,7 @@ CHECKS = [
     Check("GET", "/analysis/forms/{form_id}", "analysis.form_statistics", only(PSYCHOMETRIC_STAFF, 404)),  # a draft
     # No submitted attempt yet: computing says so and returns to the form's page.
     Check("POST", ANALYSIS + "/compute", "analysis.compute", only(PSYCHOMETRIC_STAFF, 302)),
+    Check("POST", ANALYSIS + "/equate", "analysis.equate", only(PSYCHOMETRIC_STAFF, 302)),
     Check("GET", ANALYSIS + "/items/{published_form_item_id}", "analysis.item_page", only(PSYCHOMETRIC_STAFF, 404)),
     Check("GET", ANALYSIS + "/export/raw.csv", "analysis.export", only(PSYCHOMETRIC_STAFF, 302)),
     Check("GET", ANALYSIS + "/export/passwords.csv", "analysis.export", only(PSYCHOMETRIC_STAFF, 404)),

@@ -53,6 +53,13 @@ def parallel(exam_form, sit, db):
     return exam_form, other, sittings
 
 
+def equate(client, form):
+    """Equate through the form page's button, as staff do, and read the page."""
+    response = client.post(f"/analysis/forms/{form.id}/equate", follow_redirects=True)
+    assert response.status_code == 200
+    return page(response)
+
+
 def equated_rows(body):
     table = body[body.index('id="cut-table"'):body.index("</table>", body.index('id="cut-table"'))]
     return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
@@ -63,7 +70,7 @@ def test_the_form_page_shows_the_equated_cuts_beside_the_policy_and_angoff_cuts(
     form, other, _ = parallel
     login_as(Role.PSYCHOMETRICIAN)
 
-    body = page(client.get(f"/analysis/forms/{form.id}"))
+    body = equate(client, form)
 
     # EXAM-U's 80% of 3 is 2.4; one point easier than EXAM-T, so 1.4 here
     # (46.7%) by linear equating (the same SD, means 2 and 1) and by
@@ -96,7 +103,7 @@ def test_too_few_candidates_are_named_instead_of_a_cut(client, login_as, exam_fo
     db.session.commit()
     login_as(Role.PSYCHOMETRICIAN)
 
-    rows = equated_rows(page(client.get(f"/analysis/forms/{exam_form.id}")))
+    rows = equated_rows(equate(client, exam_form))
 
     assert rows[0].endswith("linear EXAM-U has 0 submitted attempt(s); equating needs 30")
 
@@ -106,7 +113,7 @@ def test_staff_adopt_the_equated_cut_through_preview_rescore_and_release(app, cl
     release.release(sittings["EXAM-T"], T0, BY)
     db.session.commit()
     login_as(Role.PSYCHOMETRICIAN)
-    body = page(client.get(f"/analysis/forms/{form.id}"))
+    body = equate(client, form)
     adopt = re.findall(r'href="([^"]*/scoring\?[^"]*)">Preview the results at this cut', body)[0]
 
     review = page(client.get(adopt))
@@ -169,49 +176,55 @@ def equating_runs(monkeypatch):
     return runs
 
 
-def test_a_second_visit_shows_the_stored_cuts_without_reading_an_answer(client, login_as, parallel, equating_runs,
-                                                                         statements):
+def test_the_page_reads_the_stored_cuts_and_never_equates(client, login_as, parallel, equating_runs, statements, db):
     form, _, _ = parallel
     login_as(Role.PSYCHOMETRICIAN)
-    first = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+    before = page(client.get(f"/analysis/forms/{form.id}"))
+    first = equated_rows(equate(client, form))
 
     with statements() as run:
-        second = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
+        second = page(client.get(f"/analysis/forms/{form.id}"))
 
-    assert second == first and first[0].startswith("Equated from EXAM-U's pass mark (2.40, 80%): linear 1.40 46.7 ")
-    assert equating_runs == ["EXAM-U"]  # the first visit's, stored
+    assert "have not been equated to EXAM-T yet" in before and equated_rows(before) == []
+    assert equated_rows(second) == first
+    assert first[0].startswith("Equated from EXAM-U's pass mark (2.40, 80%): linear 1.40 46.7 ")
+    assert equating_runs == ["EXAM-U"]  # the button's, stored
     assert not [statement for statement in run if "responses" in statement]
+    assert not [statement for statement in run if statement.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "form.cuts_equated")).one()
+    assert entry.details == {"references": ["EXAM-U"], "cuts": 3}
 
 
-def test_a_new_submitted_attempt_or_a_rescoring_equates_again(client, login_as, parallel, sit, equating_runs, db):
+def test_a_new_attempt_or_a_rescoring_is_named_and_stops_adoption_until_equated_again(
+        client, login_as, parallel, sit, equating_runs, db):
     form, other, sittings = parallel
     login_as(Role.PSYCHOMETRICIAN)
-    client.get(f"/analysis/forms/{form.id}")
+    equated = equate(client, form)
 
     for _ in range(PER_SCORE):
         sit(sittings["EXAM-U"], "+++")  # EXAM-U's mean rises from 2 to 2.25
-    after_sitting = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
     rescoring.rescore(other, rescoring.propose(other, proposal(other), 50), "The board lowered the pass mark.", T0, BY)
     db.session.commit()
-    after_rescoring = equated_rows(page(client.get(f"/analysis/forms/{form.id}")))
-    client.get(f"/analysis/forms/{form.id}")
+    stale = page(client.get(f"/analysis/forms/{form.id}"))
+    again = equate(client, form)
 
-    assert equating_runs == ["EXAM-U"] * 3
-    assert not after_sitting[0].startswith("Equated from EXAM-U's pass mark (2.40, 80%): linear 1.40 ")
-    assert after_rescoring[0].startswith("Equated from EXAM-U's pass mark (1.50, 50%): linear ")
+    assert "Preview the results at this cut" in equated
+    # As they were, never recomputed by a visit, and offered to no one.
+    assert equated_rows(stale) == [row.removesuffix(" Preview the results at this cut") for row in equated_rows(equated)]
+    assert "Since then EXAM-U was rescored; EXAM-U has 10 more submitted attempt(s)" in stale
+    assert "Preview the results at this cut" not in stale
+    assert equating_runs == ["EXAM-U"] * 2
+    assert equated_rows(again)[0].startswith("Equated from EXAM-U's pass mark (1.50, 50%): linear ")
+    assert "Preview the results at this cut" in again
 
 
-def test_cuts_another_visit_stored_first_are_kept(parallel, db, monkeypatch):
+def test_equating_again_replaces_the_stored_cuts(parallel, db):
     form, other, _ = parallel
-    stored = equated_cuts.stored_cuts(form, [other], T0)
-    db.session.commit()
-    # A visit that looked for stored cuts before the first one's were committed.
-    look = db.session.scalar
-    monkeypatch.setattr(db.session, "scalar", lambda statement, *args, **kwargs: (
-        None if "equated_cuts" in str(statement) else look(statement, *args, **kwargs)))
-
-    shown = equated_cuts.stored_cuts(form, [other], T0 + timedelta(minutes=1))
+    first = equated_cuts.equate(form, T0, BY)
     db.session.commit()
 
-    assert shown.cuts == stored.cuts
-    assert db.session.scalars(select(EquatedCuts)).all() == [stored] and stored.computed_at == T0
+    second = equated_cuts.equate(form, T0 + timedelta(minutes=1), BY)
+    db.session.commit()
+
+    assert db.session.scalars(select(EquatedCuts)).all() == [first] and second is first
+    assert first.computed_at == T0 + timedelta(minutes=1)
