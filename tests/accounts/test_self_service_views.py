@@ -91,7 +91,7 @@ def test_forgot_password_answers_the_same_for_an_unknown_email(client, create_us
     known = client.post("/forgot-password", data={"email": user.email}).get_data(as_text=True)
     unknown = client.post("/forgot-password", data={"email": "unknown@example.org"}).get_data(as_text=True)
 
-    assert known.replace("known@", "unknown@") == unknown
+    assert without_tokens(known).replace("known@", "unknown@") == without_tokens(unknown)
     assert [m.to_address for m in queued(db, "account.reset_password")] == ["known@example.org"]
 
 
