@@ -218,7 +218,7 @@ def test_a_rescoring_killed_part_way_is_in_the_database_whole_or_not_at_all(demo
         form_id = db.session.scalar(select(Form.id).where(Form.code == "MENTOR-B"))
         db.session.remove()
     scoring_path = f"/analysis/forms/{form_id}/scoring"
-    server = Server(url, free_port())
+    server = Server(url, free_port(), workers=1)  # one psychometrician's requests, one at a time
     server.start()
     try:
         # One uninterrupted rescoring: how long one takes, and what "whole" looks like.
@@ -230,7 +230,7 @@ def test_a_rescoring_killed_part_way_is_in_the_database_whole_or_not_at_all(demo
         assert set(whole) == {0, 1} and whole[0] == whole[1] > 100
 
         interrupted = 0
-        for percent, fraction in zip((78, 77, 76, 75, 74), (0.3, 0.5, 0.7, 0.85, 0.95)):
+        for percent, fraction in zip((78, 77, 76), (0.3, 0.5, 0.7)):
             staff = signed_in(f"http://127.0.0.1:{server.port}", "psychometrician@example.org", "demo-psychometrician")
             request = rescoring_request(staff.page(scoring_path)[1], percent)
             answered = threading.Event()
