@@ -21,6 +21,7 @@ import flask_migrate
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
+from hypothesis import settings
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, event, make_url, text
 
@@ -34,6 +35,13 @@ from extensions import db as _db
 from extensions import limiter
 
 pytest_plugins = ["tests.item_bank_fixtures", "tests.exam_fixtures", "tests.rating_fixtures"]
+
+# Generated tests (Hypothesis, and schemathesis over the OpenAPI document) try
+# 25 examples each in a developer's `make test` and Hypothesis's 100 in CI
+# (.ci/run sets HYPOTHESIS_PROFILE=ci); a test that names its own number keeps it.
+settings.register_profile("dev", max_examples=25)
+settings.register_profile("ci", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
