@@ -35,6 +35,10 @@ def signed_in(client, candidate):
     return client
 
 
+REVIEWED = ("education", "training", "work_experience", "reflective_supervision", "references", "ethics",
+            "membership")
+
+
 BOUNDARY = "attest-test-boundary"
 
 
@@ -301,10 +305,6 @@ def test_the_coordinator_reviews_and_the_candidate_reads_the_comment(signed_in, 
     assert approved.status_code == 302
     assert reload(db, Application, application.id).state == ApplicationStatus.APPROVED
     assert "You may book the written examination." in page(signed_in.get(f"/portfolio/{application.id}"))
-
-
-REVIEWED = ("education", "training", "work_experience", "reflective_supervision", "references", "ethics",
-            "membership")
 
 
 def test_the_record_prints_and_downloads_as_pdf(signed_in, application, db):
