@@ -158,16 +158,50 @@ class ConflictForm(FlaskForm):
     email = StringField("Email", validators=[DataRequired(), Length(max=254)])
 
 
-class DecisionForm(FlaskForm):
+NOT_YET_REVIEWED = SelectChoice("", "Not yet reviewed")
+
+
+class DecisionsForm(FlaskForm):
+    """A reviewer's decisions on every requirement at once: per requirement kind a radio group
+    `decision_<kind>` and a note `note_<kind>`, added by `decisions_form`. Any value is taken, so that
+    `review.record_decisions` refuses a bad one naming its requirement."""
+
+    kinds = ()
+
+    def decisions(self):
+        return {kind: (self[f"decision_{kind}"].data or "", self[f"note_{kind}"].data or "") for kind in self.kinds}
+
+
+def decisions_form(requirements):
+    """The DecisionsForm class for `requirements`, (kind, title) pairs."""
+    form = type("RequirementDecisionsForm", (DecisionsForm,), {"kinds": tuple(kind for kind, _ in requirements)})
+    for kind, title in requirements:
+        setattr(form, f"decision_{kind}", RadioField(title, choices=[SelectChoice(d.value, d.label) for d in Decision]
+                                                     + [NOT_YET_REVIEWED], default="", validate_choice=False))
+        setattr(form, f"note_{kind}", TextAreaField("Note", validators=[Length(max=2000)]))
+    return form
+
+
+class ConsensusForm(FlaskForm):
     requirement = SelectField("Requirement", validators=[DataRequired()])
-    decision = RadioField("Decision", choices=[SelectChoice(d.value, d.label) for d in Decision],
+    decision = RadioField("Consensus", choices=[SelectChoice(d.value, d.label) for d in Decision],
                           validators=[DataRequired(message="Choose met or not met.")])
-    note = TextAreaField("Note", validators=[Length(max=2000)],
-                         description="Needed for not met, and for a consensus.")
+    note = TextAreaField("Reason", validators=[Length(max=2000)])
+
+
+def _user_id(value):
+    """A user id from the form; None for the "choose" entry (a non-number raises, which WTForms reports)."""
+    return None if value in ("", None) else int(value)
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Reviewer", coerce=_user_id, validate_choice=False,
+                           validators=[InputRequired(message="Choose a coordinator.")])
+    due_on = DateField("Due on", validators=[InputRequired(message="Enter the due date.")])
 
 
 class StatusForm(FlaskForm):
-    action = SelectField("Action", validators=[DataRequired()])
+    action = SelectField("Action", validators=[DataRequired(message="Choose an action.")])
     body = TextAreaField("Comment to the candidate", validators=[Length(max=4000)],
                          description="Needed when asking for more information or deferring.")
 

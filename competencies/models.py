@@ -90,6 +90,7 @@ class Application(db.Model):
                                                                   order_by="RequirementDecision.id")
     comments: Mapped[list["ApplicationComment"]] = relationship(back_populates="application",
                                                                 order_by="ApplicationComment.id")
+    assignment: Mapped["ReviewAssignment | None"] = relationship(back_populates="application")
 
     @property
     def state(self):
@@ -310,6 +311,22 @@ class RequirementDecision(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="decisions")
     reviewer: Mapped[User] = relationship()
+
+
+class ReviewAssignment(db.Model):
+    """Whose review an application waits for, and by when: one per application, replaced on reassignment."""
+
+    __tablename__ = "review_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="assignment")
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
 
 
 class ApplicationComment(db.Model):

@@ -1,5 +1,5 @@
 """The messages an application's moves send: coordinators hear of a
-submission; the candidate hears that more information is asked, that they may
+submission, and a coordinator of a review assigned to them; the candidate hears that more information is asked, that they may
 sit the exam, that the endorsement is issued and that its renewal is near.
 
 Each is queued by the service that makes the move, in its transaction, and
@@ -31,6 +31,13 @@ def submitted(application, name, again):
         notify(coordinator, subject, "application_submitted", "you review endorsement applications as a "
                "coordinator in Attest", kind="application.submitted", application=application, endorsement=name,
                again=again)
+
+
+def review_assigned(application, name, assignment):
+    notify(assignment.assignee, f"Review assigned: {application.candidate.name}, {name}, due "
+           f"{assignment.due_on.isoformat()}", "review_assigned", "you review endorsement applications as a "
+           "coordinator in Attest", kind="application.review_assigned", application=application, endorsement=name,
+           assignment=assignment)
 
 
 def more_information(application, name, body):

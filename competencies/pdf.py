@@ -12,6 +12,8 @@ Why the choices below:
   covers most scripts; otherwise fpdf2's core Helvetica takes only latin-1,
   so every string goes through `latin1` (accents kept where latin-1 has them,
   stripped where it does not, "?" for the rest) and rendering never raises.
+- The record speaks about the candidate, not to them ("the candidate's RSC
+  provider"), whoever prints it: it is a document to file and show.
 """
 
 import io
@@ -157,7 +159,7 @@ def _header(pdf, record, verification_address):
 
 def _documented(domain):
     if domain.met is None:
-        return "Judged by coordinators, with the ratings you waived access to"
+        return "Judged by coordinators, with the ratings the candidate waived access to"
     return "Met" if domain.met else "Not met: " + "; ".join(domain.missing)
 
 

@@ -201,10 +201,10 @@ def to_evidence(application, exam_outcome=None):
     )
 
 
-def checklist(application, today):
-    """Each requirement of the category: met, or exactly what is missing."""
+def checklist(application, today, voice=rules.SECOND_PERSON):
+    """Each requirement of the category: met, or exactly what is missing, worded in `voice`."""
     portfolio = to_evidence(application, written_exam.standing(application.candidate_id).outcome)
-    return rules.evaluate(category_of(application), portfolio, today)
+    return rules.evaluate(category_of(application), portfolio, today, voice)
 
 
 def missing_before_submitting(results):

@@ -125,11 +125,12 @@ def _domains(application, exam, waived):
     return list(domains.values())
 
 
-def competency_record(application, today, waived=True):
-    """The record; `waived=False` for the candidate's eyes: waived references' answers left out."""
+def competency_record(application, today, waived=True, voice=rules.THIRD_PERSON):
+    """The record; `waived=False` for the candidate's eyes: waived references' answers left out;
+    `voice` words what is missing (`rules.SECOND_PERSON` on the candidate's own page)."""
     exam = written_exam.standing(application.candidate_id)
     requirements = rules.evaluate(portfolio.category_of(application),
-                                  portfolio.to_evidence(application, exam.outcome), today)
-    lines = renewal.status(application, today) if application.renewal_due else []
+                                  portfolio.to_evidence(application, exam.outcome), today, voice)
+    lines = renewal.status(application, today, voice) if application.renewal_due else []
     return CompetencyRecord(application, portfolio.definition_of(application), portfolio.category_of(application),
                             requirements, _domains(application, exam, waived), exam, lines)

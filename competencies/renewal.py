@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from competencies import notifications, portfolio
 from competencies.models import Application, ApplicationStatus, RenewalReminder
-from competencies.rules import RequirementResult, add_months
+from competencies.rules import SECOND_PERSON, RequirementResult, add_months
 from extensions import db
 
 REMINDER_DAYS = (60, 30)  # days before the renewal date
@@ -28,34 +28,34 @@ def _within(day, first, last):
     return first <= day <= last
 
 
-def status(application, today):
-    """One line per renewal need: met, or what is missing."""
+def status(application, today, voice=SECOND_PERSON):
+    """One line per renewal need: met, or what is missing, worded in `voice` (`rules.Voice`)."""
     needs = portfolio.category_of(application).renewal
     first, last = period(application)
     lines = []
     training = sum(entry.hours for entry in application.training if _within(entry.taken_on, first, last))
     lines.append(_hours_line("training", "Training hours this year", training, needs.get("training_hours", 0),
-                             first, last))
+                             first, last, voice))
     if needs.get("supervision_hours"):
         supervision = sum(entry.hours for entry in application.supervision
                           if _within(entry.met_on, first, last) and not entry.peer and entry.approved is not False)
         lines.append(_hours_line("reflective_supervision", "Reflective supervision/consultation hours this year",
-                                 supervision, needs["supervision_hours"], first, last))
+                                 supervision, needs["supervision_hours"], first, last, voice))
     expires = application.membership_expires
     if expires is None or expires < today:
         lines.append(RequirementResult("membership", "Membership", False,
-                                       ["renew your membership and update its expiry date"]))
+                                       [voice.say("renew_membership")]))
     else:
         lines.append(RequirementResult("membership", "Membership", True, [], [f"current until {expires.isoformat()}"]))
     return lines
 
 
-def _hours_line(kind, title, hours, needed, first, last):
+def _hours_line(kind, title, hours, needed, first, last, voice):
     span = f"from {first.isoformat()} to {last.isoformat()}"
     if hours + 1e-9 >= needed:
         return RequirementResult(kind, title, True, [], [f"{hours:g} of {needed:g} hours ({span})"])
-    return RequirementResult(kind, title, False, [f"{hours:g} of {needed:g} hours logged {span}: add "
-                                                  f"{needed - hours:g} more"])
+    return RequirementResult(kind, title, False, [voice.say("more_renewal_hours", have=f"{hours:g}", need=f"{needed:g}",
+                                                            span=span, short=f"{needed - hours:g}")])
 
 
 def _reminded(application, days):

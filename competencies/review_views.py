@@ -1,6 +1,8 @@
-"""The coordinators' review: the queue of applications, and one application
-with its checklist and evidence beside the reviewers' decisions, the status
-actions, comments, and issuing and renewing the endorsement."""
+"""The coordinators' review: the queue of applications (with whose review
+they wait for, and by when), and one application with its checklist and
+evidence beside the reviewers' decisions (one form for all of a reviewer's),
+the status actions, comments, and issuing and renewing the endorsement.
+Staff pages speak about the candidate in the third person."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from wtforms.fields.choices import SelectChoice
@@ -10,9 +12,17 @@ from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import COORDINATORS, Role
 from clock import utcnow
-from competencies import conflicts, portfolio, references, renewal, review
+from competencies import conflicts, portfolio, references, renewal, review, rules
 from competencies.conflicts import ConflictRefused
-from competencies.forms import CommentForm, ConflictForm, DecisionForm, StatusForm, VerifyLevelForm
+from competencies.forms import (
+    AssignForm,
+    CommentForm,
+    ConflictForm,
+    ConsensusForm,
+    StatusForm,
+    VerifyLevelForm,
+    decisions_form,
+)
 from competencies.models import Application, ApplicationStatus
 from competencies.portfolio import PortfolioRefused
 from competencies.review import ReviewRefused
@@ -30,6 +40,22 @@ ACTIONS = {
     "approve": ("Approve to sit the exam", review.approve),
     "defer": ("Defer", review.defer),
 }
+# What happened, by where the action left the application (approving moves on to "exam passed" by itself
+# when the candidate's released result is already a pass).
+DONE = {
+    ApplicationStatus.MORE_INFORMATION: "More information requested. The candidate is told and can edit the "
+                                        "application and submit it again.",
+    ApplicationStatus.DEFERRED: "The application is deferred.",
+    ApplicationStatus.APPROVED: "Approved to sit the examination. The candidate is told.",
+    ApplicationStatus.EXAM_PASSED: "Approved to sit the examination. The candidate's exam result was already "
+                                   "released (pass), so the application is now Exam passed.",
+}
+
+
+@bp.app_template_filter("day_month")
+def day_month(day):
+    """"3 Dec", with the year when it is not this year's."""
+    return f"{day.day} {day:%b}" + (f" {day.year}" if day.year != _today().year else "")
 
 
 def _application(application_id):
@@ -40,15 +66,38 @@ def _today():
     return utcnow().date()
 
 
-def _decision_form(application, form=None):
-    form = form or DecisionForm(prefix="decision")
-    form.requirement.choices = [SelectChoice(kind, title) for kind, title in review.reviewable(application)]
+def _decisions_form(application):
+    """My decisions on every requirement, filled in with those I made; a post changes only what it sends."""
+    mine = {row.requirement: row for row in application.decisions
+            if not row.consensus and row.reviewer_id == current_actor().user_id}
+    data = {}
+    for kind, row in mine.items():
+        data[f"decision_{kind}"], data[f"note_{kind}"] = row.decision, row.note
+    return decisions_form(review.reviewable(application))(prefix="review", data=data)
+
+
+def _consensus_form(application, form=None):
+    form = form or ConsensusForm(prefix="consensus")
+    form.requirement.choices = [SelectChoice("", "Choose a requirement")] + [
+        SelectChoice(item.kind, item.title) for item in review.requirement_reviews(application)
+        if len(item.reviews) >= review.REVIEWERS_NEEDED]
+    return form
+
+
+def _assign_form(application, form=None):
+    assignment = application.assignment
+    form = form or AssignForm(prefix="assign", data={"assignee": assignment.assignee_id,
+                                                     "due_on": assignment.due_on} if assignment else None)
+    form.assignee.choices = [SelectChoice("", "Choose a coordinator")] + [
+        SelectChoice(user.id, user.name) for user in review.assignable() if user.id != application.candidate_id]
     return form
 
 
 def _status_form(form=None):
     form = form or StatusForm(prefix="status")
-    form.action.choices = [SelectChoice(code, label) for code, (label, _) in ACTIONS.items()]
+    # No action is chosen for the coordinator: each one changes the application and tells the candidate.
+    form.action.choices = [SelectChoice("", "Choose an action")] + [
+        SelectChoice(code, label) for code, (label, _) in ACTIONS.items()]
     return form
 
 
@@ -57,13 +106,18 @@ def _page(application, code=200, **given):
         db.session.commit()
     return render_template(
         "competencies/review.html", application=application,
-        checklist=portfolio.checklist(application, _today()), reviews=review.requirement_reviews(application),
-        decision_form=given.get("decision") or _decision_form(application), status_form=given.get("status")
-        or _status_form(), comment_form=given.get("comment") or CommentForm(prefix="comment"), confirm=ConfirmForm(),
+        checklist=portfolio.checklist(application, _today(), rules.THIRD_PERSON),
+        reviews=review.requirement_reviews(application),
+        decisions_form=given.get("decisions") or _decisions_form(application),
+        consensus_form=given.get("consensus") or _consensus_form(application),
+        assign_form=given.get("assign") or _assign_form(application),
+        status_form=given.get("status") or _status_form(),
+        comment_form=given.get("comment") or CommentForm(prefix="comment"), confirm=ConfirmForm(),
         category=portfolio.category_of(application), work_labels=dict(portfolio.work_kinds(application)),
         relationship_label=references.relationship_label, domains=all_domains(), scale=references.SCALE,
-        renewal=renewal.status(application, _today()) if application.renewal_due else [],
-        named=conflicts.named(application), me=current_actor().user_id), code
+        renewal=renewal.status(application, _today(), rules.THIRD_PERSON) if application.renewal_due else [],
+        named=conflicts.named(application), me=current_actor().user_id, today=_today(),
+        overdue_since=review.overdue_since), code
 
 
 def _refused(application, refusal, **given):
@@ -78,11 +132,14 @@ def _back(application, anchor=None):
 @bp.route("/applications")
 @roles_required(*COORDINATORS)
 def queue():
-    """Coordinators and admins: applications past the draft, by status."""
+    """Coordinators and admins: applications past the draft, by status, or the reviews assigned to me."""
     chosen = request.args.get("status")
     status = ApplicationStatus(chosen) if chosen in {s.value for s in ApplicationStatus} else None
-    return render_template("competencies/queue.html", applications=review.queue(status), counts=review.status_counts(),
-                           chosen=status, unverified=references.awaiting_level_verification())
+    mine = request.args.get("assigned") == "me"
+    return render_template("competencies/queue.html", counts=review.status_counts(), chosen=status, mine=mine,
+                           applications=review.queue(status, current_actor().user_id if mine else None),
+                           unverified=references.awaiting_level_verification(), today=_today(),
+                           overdue_since=review.overdue_since)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -95,21 +152,56 @@ def application(application_id):
 @bp.route("/applications/<int:application_id>/decide", methods=["POST"])
 @roles_required(*COORDINATORS)
 def decide(application_id):
-    """Coordinators and admins: record my decision on a requirement, or (with consensus) settle it."""
+    """Coordinators and admins: record my decisions on every requirement at once, all or none."""
     application = _application(application_id)
-    form = _decision_form(application, DecisionForm(prefix="decision"))
+    form = _decisions_form(application)
     if not form.validate_on_submit():
-        return _page(application, 400, decision=form)
-    settle = request.form.get("consensus") == "1"
+        return _page(application, 400, decisions=form)
     try:
-        (review.record_consensus if settle else review.decide)(application, form.requirement.data, form.decision.data,
-                                                               form.note.data or "", current_actor(), utcnow())
+        changed = review.record_decisions(application, form.decisions(), current_actor(), utcnow())
     except ReviewRefused as refusal:
         db.session.rollback()
-        return _refused(application, refusal, decision=form)
+        return _refused(application, f"Nothing saved: {refusal}.", decisions=form)
     db.session.commit()
-    flash("Consensus recorded." if settle else "Decision recorded.", "success")
+    flash(f"Saved your decisions on {', '.join(changed)}." if changed else "Nothing changed.", "success")
     return _back(application, "decisions")
+
+
+@bp.route("/applications/<int:application_id>/consensus", methods=["POST"])
+@roles_required(*COORDINATORS)
+def record_consensus(application_id):
+    """Coordinators and admins: settle a requirement the two reviewers disagree on, or overrule them."""
+    application = _application(application_id)
+    form = _consensus_form(application, ConsensusForm(prefix="consensus"))
+    if not form.validate_on_submit():
+        return _page(application, 400, consensus=form)
+    try:
+        review.record_consensus(application, form.requirement.data, form.decision.data, form.note.data or "",
+                                current_actor(), utcnow())
+    except ReviewRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal, consensus=form)
+    db.session.commit()
+    flash("Consensus recorded.", "success")
+    return _back(application, "decisions")
+
+
+@bp.route("/applications/<int:application_id>/assign", methods=["POST"])
+@roles_required(*COORDINATORS)
+def assign(application_id):
+    """Coordinators and admins: assign the application's review to a coordinator, with a due date."""
+    application = _application(application_id)
+    form = _assign_form(application, AssignForm(prefix="assign"))
+    if not form.validate_on_submit():
+        return _page(application, 400, assign=form)
+    try:
+        assignment = review.assign(application, form.assignee.data, form.due_on.data, current_actor(), utcnow())
+    except ReviewRefused as refusal:
+        db.session.rollback()
+        return _refused(application, refusal, assign=form)
+    db.session.commit()
+    flash(f"The review is assigned to {assignment.assignee.name}, due {assignment.due_on.isoformat()}.", "success")
+    return _back(application, "assignment")
 
 
 @bp.route("/applications/<int:application_id>/status", methods=["POST"])
@@ -120,14 +212,14 @@ def change_status(application_id):
     form = _status_form(StatusForm(prefix="status"))
     if not form.validate_on_submit():
         return _page(application, 400, status=form)
-    label, action = ACTIONS[form.action.data]
+    _, action = ACTIONS[form.action.data]
     try:
         action(application, form.body.data or "", current_actor(), utcnow())
     except ReviewRefused as refusal:
         db.session.rollback()
         return _refused(application, refusal, status=form)
     db.session.commit()
-    flash(f"{label}: the application is now {application.state.label.lower()}.", "success")
+    flash(DONE[application.state], "success")
     return _back(application)
 
 

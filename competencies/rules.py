@@ -11,6 +11,11 @@ most `max_not_enough_information` "not enough information" answers; the
 counted ratings are matched to the category's slots, one each. A rater's
 endorsement level counts only once verified: the rater says it, Attest's own
 record or a coordinator confirms it.
+
+The sentences speak to the candidate ("add your membership") on the
+candidate's own pages, and about them ("no membership entered") on staff
+pages and the printed record: `evaluate(..., voice=THIRD_PERSON)`. Every
+sentence that addresses the candidate has its two wordings in `WORDING`.
 """
 
 import calendar
@@ -19,6 +24,50 @@ from datetime import date
 from itertools import permutations
 
 DAYS_PER_YEAR = 365.25
+# Relationship codes that do not read as words with their underscores replaced.
+RELATIONSHIP_WORDS = {"rsc_provider": "RSC provider"}
+
+
+@dataclass(frozen=True)
+class Voice:
+    """Whom the sentences address: the candidate (second person) or staff and the record (third person)."""
+
+    third_person: bool
+
+    @property
+    def possessive(self):
+        return "the candidate's" if self.third_person else "your"
+
+    def say(self, key, **values):
+        return WORDING[key][self.third_person].format(**values)
+
+
+SECOND_PERSON, THIRD_PERSON = Voice(False), Voice(True)
+# key: (to the candidate, about the candidate)
+WORDING = {
+    "transcript": ("{title}: upload the official transcript", "{title}: no official transcript uploaded"),
+    "no_degree": ("add a degree ({degrees}, or another degree specific to infant mental health){certificates}",
+                  "no degree entered ({degrees}, or another degree specific to infant mental health){certificates}"),
+    "more_hours": ("{have} of {need} clock hours: add {short} more", "{have} of {need} clock hours: {short} more needed"),
+    "more_topic_hours": ("{have} of {need} hours on {topic}: add {short} more",
+                         "{have} of {need} hours on {topic}: {short} more needed"),
+    "leadership": ("{label}: name your leadership activities", "{label}: no leadership activities named"),
+    # A waived rating's answers are not the candidate's to read, not even as a count, and the printed
+    # record (third person) is the candidate's too.
+    "waived_not_counting": ("ask someone else", "another reference is needed"),
+    "ethics_old": ("you signed version {signed}; sign the current version {version}",
+                   "version {signed} signed; the current version {version} is not signed"),
+    "ethics_none": ("sign version {version}", "version {version} not signed"),
+    "membership_none": ("add your membership of the association or another infant mental health association",
+                        "no membership of the association or another infant mental health association entered"),
+    "membership_expired": ("your membership expired on {expires}: renew it", "the membership expired on {expires}"),
+    "exam_not_sat": ("sit the written examination", "the written examination is not sat yet"),
+    "exam_pending": ("your examination result is not final yet", "the examination result is not final yet"),
+    "more_renewal_hours": ("{have} of {need} hours logged {span}: add {short} more",
+                           "{have} of {need} hours logged {span}: {short} more needed"),
+    "renew_membership": ("renew your membership and update its expiry date",
+                         "the membership is not current: the candidate renews it and updates its expiry date"),
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +90,7 @@ def _hours(value):
     return f"{value:g}"
 
 
-def education(requirement, portfolio, today):
+def education(requirement, portfolio, today, voice=SECOND_PERSON):
     listed = {degree.lower() for degree in requirement["degrees"]}
     counted, problems = [], []
     for entry in portfolio.education:
@@ -56,29 +105,28 @@ def education(requirement, portfolio, today):
                 problems.append(f"{entry.title}: a coordinator did not accept this degree")
                 continue
         if requirement["transcript_required"] and not entry.transcript:
-            problems.append(f"{entry.title}: upload the official transcript")
+            problems.append(voice.say("transcript", title=entry.title))
             continue
         counted.append(f"{entry.title}, with transcript" if entry.transcript else entry.title)
     if counted:
         return RequirementResult("education", requirement["title"], True, [], counted)
     if not portfolio.education:
-        kinds = ", ".join(requirement["degrees"])
-        problems.append(f"add a degree ({kinds}, or another degree specific to infant mental health)"
-                        + (" or a post-graduate certificate program" if requirement["certificates"] else ""))
+        problems.append(voice.say("no_degree", degrees=", ".join(requirement["degrees"]), certificates=(
+            " or a post-graduate certificate program" if requirement["certificates"] else "")))
     return RequirementResult("education", requirement["title"], False, problems)
 
 
-def training(requirement, portfolio, today):
+def training(requirement, portfolio, today, voice=SECOND_PERSON):
     total = sum(entry.hours for entry in portfolio.training)
     missing = []
     if total < requirement["min_hours"]:
-        missing.append(f"{_hours(total)} of {_hours(requirement['min_hours'])} clock hours: add "
-                       f"{_hours(requirement['min_hours'] - total)} more")
+        missing.append(voice.say("more_hours", have=_hours(total), need=_hours(requirement["min_hours"]),
+                                 short=_hours(requirement["min_hours"] - total)))
     for topic, minimum in requirement.get("topic_minimums", {}).items():
         on_topic = sum(entry.hours for entry in portfolio.training if entry.topic == topic)
         if on_topic < minimum:
-            missing.append(f"{_hours(on_topic)} of {_hours(minimum)} hours on {topic}: add "
-                           f"{_hours(minimum - on_topic)} more")
+            missing.append(voice.say("more_topic_hours", have=_hours(on_topic), need=_hours(minimum), topic=topic,
+                                     short=_hours(minimum - on_topic)))
     domains = sorted({domain for entry in portfolio.training for domain in entry.domains})
     counted = [f"{_hours(total)} clock hours"] + ([f"domains covered: {', '.join(domains)}"] if domains else [])
     return RequirementResult("training", requirement["title"], not missing, missing, counted)
@@ -100,7 +148,7 @@ def merged_days(periods, today):
     return days
 
 
-def work_experience(requirement, portfolio, today):
+def work_experience(requirement, portfolio, today, voice=SECOND_PERSON):
     missing, counted = [], []
     for period in requirement["periods"]:
         entries = [entry for entry in portfolio.work if entry.kind == period["kind"]
@@ -114,7 +162,7 @@ def work_experience(requirement, portfolio, today):
         else:
             counted.append(f"{period['label']}: {years:.1f} years")
         if period["kind"].endswith("_leadership") and entries and not any(entry.activities for entry in entries):
-            missing.append(f"{period['label']}: name your leadership activities")
+            missing.append(voice.say("leadership", label=period["label"]))
     return RequirementResult("work_experience", requirement["title"], not missing, missing, counted)
 
 
@@ -133,7 +181,7 @@ def _qualifying_run(sessions, requirement):
     return None
 
 
-def reflective_supervision(requirement, portfolio, today):
+def reflective_supervision(requirement, portfolio, today, voice=SECOND_PERSON):
     title = requirement["title"]
     counting = sorted((entry for entry in portfolio.supervision if not entry.peer and entry.approved),
                       key=lambda entry: entry.on)
@@ -180,28 +228,28 @@ def _best_matching(slots, ratings, endorsed):
     return best
 
 
-def _from(rating):
-    relationship = rating.relationship.replace("_", " ")
-    return f"your {relationship} {rating.rater_name}" if rating.rater_name else f"your {relationship}"
+def _from(rating, voice):
+    relationship = RELATIONSHIP_WORDS.get(rating.relationship, rating.relationship.replace("_", " "))
+    return " ".join(filter(None, (voice.possessive, relationship, rating.rater_name)))
 
 
-def _endorsement_missing(counting, endorsed):
+def _endorsement_missing(counting, endorsed, voice):
     """What stands between the counted ratings and one from a verified endorsed rater."""
     waiting = [rating for rating in counting if rating.rater_level in endorsed]
     if waiting:
         return [f"waiting for a coordinator to verify the Level {rating.rater_level} endorsement of "
-                f"{rating.rater_name or _from(rating)}" for rating in waiting]
+                f"{rating.rater_name or _from(rating, voice)}" for rating in waiting]
     return [f"at least one rating must come from a rater endorsed at Level {', '.join(sorted(endorsed))}"]
 
 
-def _counted_line(slot, rating):
+def _counted_line(slot, rating, voice):
     level = ""
     if rating.rater_level:
         level = f" (Level {rating.rater_level}, {'verified' if rating.level_verified else 'not verified yet'})"
-    return f"{slot['label']}: a rating from {_from(rating)}{level}"
+    return f"{slot['label']}: a rating from {_from(rating, voice)}{level}"
 
 
-def references(requirement, portfolio, today):
+def references(requirement, portfolio, today, voice=SECOND_PERSON):
     limit = requirement["max_not_enough_information"]
     counting = [rating for rating in portfolio.references if rating.submitted and rating.not_enough_information <= limit]
     slots = requirement["slots"]
@@ -210,46 +258,45 @@ def references(requirement, portfolio, today):
     missing = [f"{slot['label']}: no reference rating that counts yet"
                for slot, rating in zip(slots, matched) if rating is None]
     if not any(rating is not None and _endorsed(rating, endorsed) for rating in matched):
-        missing += _endorsement_missing(counting, endorsed)
+        missing += _endorsement_missing(counting, endorsed, voice)
     for rating in portfolio.references:
         if rating.submitted and rating.not_enough_information > limit:
-            # A waived rating's answers are not the candidate's to read, not even as a count.
-            reason = ("ask someone else" if rating.waived else
+            reason = (voice.say("waived_not_counting") if rating.waived else
                       f"it has {rating.not_enough_information} \"not enough information\" answers (at most {limit})")
-            missing.append(f"the rating from {_from(rating)} does not count: {reason}")
-    counted = [_counted_line(slot, rating) for slot, rating in zip(slots, matched) if rating is not None]
+            missing.append(f"the rating from {_from(rating, voice)} does not count: {reason}")
+    counted = [_counted_line(slot, rating, voice) for slot, rating in zip(slots, matched) if rating is not None]
     return RequirementResult("references", requirement["title"], not missing, missing, counted)
 
 
-def ethics(requirement, portfolio, today):
+def ethics(requirement, portfolio, today, voice=SECOND_PERSON):
     version = requirement["version"]
     if portfolio.ethics_version == version:
         return RequirementResult("ethics", requirement["title"], True, [], [f"version {version} signed"])
     if portfolio.ethics_version:
         return RequirementResult("ethics", requirement["title"], False,
-                                 [f"you signed version {portfolio.ethics_version}; sign the current version {version}"])
-    return RequirementResult("ethics", requirement["title"], False, [f"sign version {version}"])
+                                 [voice.say("ethics_old", signed=portfolio.ethics_version, version=version)])
+    return RequirementResult("ethics", requirement["title"], False, [voice.say("ethics_none", version=version)])
 
 
-def membership(requirement, portfolio, today):
+def membership(requirement, portfolio, today, voice=SECOND_PERSON):
     expires = portfolio.membership_expires
     if expires is None:
         return RequirementResult("membership", requirement["title"], False,
-                                 ["add your membership of the association or another infant mental health association"])
+                                 [voice.say("membership_none")])
     if expires < today:
         return RequirementResult("membership", requirement["title"], False,
-                                 [f"your membership expired on {expires.isoformat()}: renew it"])
+                                 [voice.say("membership_expired", expires=expires.isoformat())])
     return RequirementResult("membership", requirement["title"], True, [], [f"current until {expires.isoformat()}"])
 
 
-EXAM_MISSING = {None: "sit the written examination", "pending": "your examination result is not final yet",
-                "fail": "the written examination is not passed yet"}
 
 
-def exam(requirement, portfolio, today):
+def exam(requirement, portfolio, today, voice=SECOND_PERSON):
     if portfolio.exam_outcome == "pass":
         return RequirementResult("exam", requirement["title"], True, [], ["passed"])
-    return RequirementResult("exam", requirement["title"], False, [EXAM_MISSING[portfolio.exam_outcome]])
+    missing = ({None: voice.say("exam_not_sat"), "pending": voice.say("exam_pending")}
+               .get(portfolio.exam_outcome, "the written examination is not passed yet"))
+    return RequirementResult("exam", requirement["title"], False, [missing])
 
 
 RULES = {"education": education, "training": training, "work_experience": work_experience,
@@ -257,6 +304,6 @@ RULES = {"education": education, "training": training, "work_experience": work_e
          "membership": membership, "exam": exam}
 
 
-def evaluate(category, portfolio, today):
-    """Every requirement of the category, in order, checked against the portfolio on `today`."""
-    return [RULES[requirement["kind"]](requirement, portfolio, today) for requirement in category.requirements]
+def evaluate(category, portfolio, today, voice=SECOND_PERSON):
+    """Every requirement of the category, in order, checked against the portfolio on `today`, worded in `voice`."""
+    return [RULES[requirement["kind"]](requirement, portfolio, today, voice) for requirement in category.requirements]

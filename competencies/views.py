@@ -11,7 +11,7 @@ from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import COORDINATORS, Role
 from clock import utcnow
-from competencies import documents, pdf, portfolio, record, references, review, verification
+from competencies import documents, pdf, portfolio, record, references, review, rules, verification
 from competencies.forms import (
     CategoryForm,
     DocumentForm,
@@ -379,7 +379,9 @@ def competency_record(application_id):
     """The owner, coordinators and admins: the documentation of competencies, to print."""
     application = _visible(application_id)
     staff = current_user.has_role(*COORDINATORS)
-    return render_template("competencies/record.html", record=record.competency_record(application, _today(), staff),
+    voice = rules.THIRD_PERSON if staff else rules.SECOND_PERSON
+    return render_template("competencies/record.html", record=record.competency_record(application, _today(), staff,
+                                                                                        voice),
                            staff=staff, meets=record.MEETS)
 
 
@@ -389,7 +391,8 @@ def competency_record_pdf(application_id):
     """The owner, coordinators and admins: the documentation of competencies as a PDF download."""
     application = _visible(application_id)
     staff = current_user.has_role(*COORDINATORS)
-    data = pdf.render(record.competency_record(application, _today(), staff), staff=staff,
+    # The printed record is a document about the candidate, whoever prints it: third person.
+    data = pdf.render(record.competency_record(application, _today(), staff, rules.THIRD_PERSON), staff=staff,
                       verification_address=verification.address(application))
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (f'attachment; filename="competency-record-{application.id}.pdf"')

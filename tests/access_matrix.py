@@ -300,7 +300,8 @@ CHECKS = [
     *(
         Check("POST", REVIEW + path, endpoint, only(COORDINATORS, 400))
         for path, endpoint in [
-            ("/decide", "review.decide"), ("/status", "review.change_status"), ("/comment", "review.comment"),
+            ("/decide", "review.decide"), ("/consensus", "review.record_consensus"), ("/assign", "review.assign"),
+            ("/status", "review.change_status"), ("/comment", "review.comment"),
             ("/endorse", "review.endorse"), ("/renew", "review.renew"),
             ("/education/999999999/accept", "review.accept_degree"),
             ("/supervision/999999999/approve", "review.approve_provider"),

@@ -3,6 +3,7 @@ under and just over its threshold, overlapping work, reflective supervision
 spread over 11, 12, 24 and 25 months, references with 5 and 6 "not enough
 information" answers."""
 
+import re
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -10,7 +11,7 @@ import pytest
 
 from competencies.definitions import bundled
 from competencies.evidence import Education, Portfolio, Reference, Supervision, Training, Work
-from competencies.rules import add_months, evaluate, merged_days
+from competencies.rules import SECOND_PERSON, THIRD_PERSON, WORDING, add_months, evaluate, merged_days
 
 TODAY = date(2026, 11, 24)
 MENTOR = bundled()["mentor"]
@@ -235,3 +236,25 @@ def test_membership_expiring_today_is_current():
 def test_add_months_keeps_the_day_or_takes_the_month_s_last():
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)
     assert add_months(date(2023, 11, 15), 14) == date(2025, 1, 15)
+
+
+def sentences(results):
+    return [line for result in results for line in result.missing + result.counted]
+
+
+def test_the_third_person_speaks_about_the_candidate_and_the_second_to_them():
+    empty_but_references = Portfolio(
+        ethics_version="2020", membership_expires=TODAY - timedelta(days=1), exam_outcome="pending",
+        work=(years_ago(1, "rsc_leadership"),),
+        references=(Reference("rsc_provider", "IV", True, rater_name="Riley"),
+                    Reference("supervisee", None, True, not_enough_information=6, rater_name="Sam", waived=True)))
+
+    about = sentences(evaluate(CLINICAL, empty_but_references, TODAY, THIRD_PERSON))
+    to = sentences(evaluate(CLINICAL, empty_but_references, TODAY, SECOND_PERSON))
+
+    assert not [line for line in about if re.search(r"\byou(r)?\b", line, re.I)]
+    assert "the rating from the candidate's supervisee Sam does not count: another reference is needed" in about
+    assert "the membership expired on 2026-11-23" in about
+    assert "the rating from your supervisee Sam does not count: ask someone else" in to
+    assert len(about) == len(to)
+    assert all(not re.search(r"\byou(r)?\b", third) for _, third in WORDING.values())

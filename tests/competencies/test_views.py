@@ -35,6 +35,10 @@ def signed_in(client, candidate):
     return client
 
 
+REVIEWED = ("education", "training", "work_experience", "reflective_supervision", "references", "ethics",
+            "membership")
+
+
 BOUNDARY = "attest-test-boundary"
 
 
@@ -293,11 +297,9 @@ def test_the_coordinator_reviews_and_the_candidate_reads_the_comment(signed_in, 
     assert refused.status_code == 400
     assert "every requirement needs a consensus of met first" in page(refused)
     for coordinator in (first, second):
-        for kind in ("education", "training", "work_experience", "reflective_supervision", "references", "ethics",
-                     "membership"):
-            response = coordinator.post(f"/applications/{application.id}/decide", data={
-                "decision-requirement": kind, "decision-decision": "met", "consensus": "0"})
-            assert response.status_code == 302, page(response)
+        response = coordinator.post(f"/applications/{application.id}/decide", data={
+            f"review-decision_{kind}": "met" for kind in REVIEWED})
+        assert response.status_code == 302, page(response)
     approved = first.post(f"/applications/{application.id}/status", data={
         "status-action": "approve", "status-body": "You may book the written examination."})
     assert approved.status_code == 302

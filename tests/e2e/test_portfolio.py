@@ -208,10 +208,9 @@ def test_from_an_empty_portfolio_to_an_endorsed_candidate_with_a_printed_record(
         assert violations(coordinator) == []
         coordinator.get_by_role("link", name=name).click()
         for title in REVIEWED:
-            coordinator.get_by_label("Requirement").select_option(label=title)
-            coordinator.get_by_label("Met", exact=True).check()
-            submit_and_wait(coordinator, "Record my decision")
-            expect(coordinator.get_by_text("Decision recorded.")).to_be_visible()
+            coordinator.get_by_role("group", name=title).get_by_role("radio", name="Met", exact=True).check()
+        submit_and_wait(coordinator, "Save my decisions")
+        expect(coordinator.get_by_text("Saved your decisions on Education")).to_be_visible()
         if coordinator_email == COORDINATORS[-1][0]:
             assert violations(coordinator) == []
             coordinator.get_by_label("Action").select_option(label="Approve to sit the exam")
