@@ -1,12 +1,21 @@
 from flask import flash, redirect
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from accounts import submissions
+from accounts import submissions, users
 from accounts.passwords import MIN_LENGTH
 from accounts.roles import Role
 from clock import utcnow
@@ -130,3 +139,29 @@ class UserSearchForm(FlaskForm):
     status = SelectField(
         "Status", choices=[SelectChoice("", "Any status"), SelectChoice("active", "Active"), SelectChoice("inactive", "Inactive")], validators=[Optional()]
     )
+
+
+class AuditSearchForm(FlaskForm):
+    """The audit log's filters, read from the page's address (choices of action
+    and object type are set by the view from what the log holds)."""
+
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    person = StringField("Person", validators=[Optional(), Length(max=254)], description="The email of who acted")
+    action = SelectField("Action", validators=[Optional()])
+    object_type = SelectField("Object type", validators=[Optional()])
+    object_id = StringField("Object id", validators=[Optional(), Length(max=64)])
+    since = DateField("From", validators=[Optional()], invalid_value_message="Enter a date as YYYY-MM-DD.")
+    until = DateField("To", validators=[Optional()], invalid_value_message="Enter a date as YYYY-MM-DD.")
+    text = StringField("Details contain", validators=[Optional(), Length(max=200)])
+    actor = None  # the person's account, once validated
+
+    def validate_person(self, field):
+        self.actor = users.user_by_email(field.data) if field.data else None
+        if field.data and self.actor is None:
+            raise ValidationError("No account has this email.")
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("Give a day on or after the From date.")

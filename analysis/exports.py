@@ -11,24 +11,18 @@ import io
 import string
 
 from analysis.report import item_analysis
+from spreadsheet import cell
 
 LETTERS = string.ascii_uppercase
 STATISTIC_COLUMNS = ("p", "r_pbis", "r_pbis_total", "r_bis", "discrimination_index", "alpha_if_deleted",
                      "omit_rate")
 
 
-def _guarded(value):
-    """Text a spreadsheet could run as a formula is quoted; numbers stay numbers."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _csv(header, rows):
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_guarded(name) for name in header])
-    writer.writerows([_guarded(value) for value in row] for row in rows)
+    writer.writerow([cell(name) for name in header])
+    writer.writerows([cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 

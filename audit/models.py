@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clock import UTCDateTime, utcnow
@@ -12,6 +12,8 @@ class AuditEntry(db.Model):
     and database triggers (see the migration) refuse whatever goes around it."""
 
     __tablename__ = "audit_entries"
+    # The log page filters by object (type, or type and id) as by action and person.
+    __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -2,14 +2,15 @@
 
 Built from one column query whatever the session's size (each enrollment
 with its candidate, attempt and current part, and its attempt's counts of
-parts, items and answered items as subqueries over that attempt's rows), not
-from loaded objects: the board of 500 candidates is polled by every proctor
+parts, and of questions and answered questions per part, as subqueries over
+that attempt's rows), not from loaded objects: the board of 500 candidates is polled by every proctor
 every 5 s, and what it reads grows with the session, never with the attempts
 of every earlier sitting in the database. Attempts whose time has run out are
 settled first, so the board shows what the server's clock says, not what
 the last save left.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import and_, func, select
@@ -38,12 +39,12 @@ def accommodations(enrollment):
     return ", ".join(parts)
 
 
-def _count(model, *conditions):
-    """How many of the row's attempt's `model` rows (meeting `conditions`) there are."""
-    return select(func.count()).where(model.attempt_id == Attempt.id, *conditions).correlate(Attempt).scalar_subquery()
+def _count(model):
+    """How many of the row's attempt's `model` rows there are."""
+    return select(func.count()).where(model.attempt_id == Attempt.id).correlate(Attempt).scalar_subquery()
 
 
-def _rows(session, enrollment_ids=None):
+def _rows(session, sections, enrollment_ids=None):
     current = aliased(AttemptSection)
     query = (
         select(Enrollment.id, Enrollment.time_multiplier, Enrollment.extra_minutes, Enrollment.large_text,
@@ -51,8 +52,8 @@ def _rows(session, enrollment_ids=None):
                Attempt.hold, Attempt.paused_at, Attempt.started_at, Attempt.last_contact_at, Attempt.finish_reason,
                current.position, current.deadline_at, current.started_at.label("part_started_at"),
                current.closed_at.label("part_closed_at"), _count(AttemptSection).label("parts"),
-               _count(Response).label("items"), _count(Response, Response.answered).label("answered"),
-               identity.checked_column())
+               identity.checked_column(),
+               *_part_columns(sections))
         .join(User, User.id == Enrollment.candidate_id)
         .outerjoin(Attempt, Attempt.enrollment_id == Enrollment.id)
         .outerjoin(current, and_(current.attempt_id == Attempt.id, current.position == Attempt.current_position))
@@ -61,6 +62,53 @@ def _rows(session, enrollment_ids=None):
     if enrollment_ids is not None:
         query = query.where(Enrollment.id.in_(enrollment_ids))
     return db.session.execute(query).all()
+
+
+@dataclass(frozen=True)
+class Part:
+    title: str
+    answered: int  # of the required, so never above it
+    required: int  # the questions the candidate must answer in the part
+
+
+def _count_in(section, *conditions):
+    """How many of the row's attempt's responses in the form's `section` (meeting `conditions`) there are."""
+    return (select(func.count()).select_from(Response)
+            .join(AttemptSection, AttemptSection.id == Response.attempt_section_id)
+            .where(Response.attempt_id == Attempt.id, AttemptSection.form_section_id == section.id, *conditions)
+            .correlate(Attempt).scalar_subquery())
+
+
+def _part_columns(sections):
+    for index, section in enumerate(sections):
+        yield _count_in(section).label(f"items_{index}")
+        yield _count_in(section, Response.answered).label(f"answered_{index}")
+
+
+def _parts(row, sections):
+    """The row's progress per part, from its answered counts and the form's parts."""
+    parts = []
+    for index, section in enumerate(sections):
+        items = getattr(row, f"items_{index}") or 0
+        # In an "answer k of n" part the candidate must answer k; answering more does not count twice.
+        required = items if section.answer_count is None else min(section.answer_count, items)
+        parts.append(Part(section.title, min(getattr(row, f"answered_{index}") or 0, required), required))
+    return parts
+
+
+def progress(parts):
+    """What the candidate has answered of what they must, for the proctor:
+    "2 of 4 required (2 of 3 in Part One; 0 of 1 in Part Two)", or "All 4
+    required answered" once complete."""
+    answered, required = sum(part.answered for part in parts), sum(part.required for part in parts)
+    if not required:
+        return ""
+    if answered == required:
+        return f"All {required} required answered"
+    if len(parts) == 1:
+        return f"{answered} of {required} required"
+    each = "; ".join(f"{part.answered} of {part.required} in {part.title}" for part in parts)
+    return f"{answered} of {required} required ({each})"
 
 
 def _open_part(row):
@@ -79,7 +127,8 @@ def _silent(current, row, now):
     return current is Standing.IN_PROGRESS and now - row.last_contact_at > SILENCE
 
 
-def _row(session, row, now):
+def _row(session, row, sections, now):
+    parts = _parts(row, sections)
     current = standing_of(session, row, now)
     open_part = _open_part(row) and current not in (Standing.SUBMITTED, Standing.TERMINATED)
     return {
@@ -89,8 +138,9 @@ def _row(session, row, now):
         "standing": current.value,
         "label": current.label,
         "section": f"{row.position} of {row.parts}" if open_part else None,
-        "answered": row.answered or 0,
-        "items": row.items or 0,
+        "answered": sum(part.answered for part in parts),
+        "required": sum(part.required for part in parts),
+        "progress": progress(parts),
         "seconds_left": timing.seconds_until(row.deadline_at, now, row.paused_at) if open_part else None,
         "last_contact": row.last_contact_at.isoformat() if row.last_contact_at else None,
         "silent_seconds": int((now - row.last_contact_at).total_seconds()) if row.last_contact_at else None,
@@ -103,13 +153,14 @@ def _row(session, row, now):
 
 def rows(session, now, by, enrollment_ids=None):
     """The board's rows (of the given enrollments, or all), overdue attempts settled first."""
-    found = _rows(session, enrollment_ids)
+    sections = session.form.sections
+    found = _rows(session, sections, enrollment_ids)
     overdue = [row.attempt_id for row in found if _overdue(row, session, now)]
     if overdue:
         for attempt in db.session.scalars(select(Attempt).where(Attempt.id.in_(overdue))):
             delivery.settle(attempt, now, by)
-        found = _rows(session, enrollment_ids)
-    return [_row(session, row, now) for row in found]
+        found = _rows(session, sections, enrollment_ids)
+    return [_row(session, row, sections, now) for row in found]
 
 
 def board(session, now, by):

@@ -118,8 +118,8 @@ SCHEMAS = {
     },
     "BoardRow": {
         "type": "object",
-        "required": ["enrollment", "name", "email", "standing", "label", "section", "answered", "items",
-                     "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason",
+        "required": ["enrollment", "name", "email", "standing", "label", "section", "answered", "required",
+                     "progress", "seconds_left", "last_contact", "silent_seconds", "silent", "accommodations", "finish_reason",
                      "identity_checked"],
         "properties": {
             "enrollment": {"type": "integer"},
@@ -128,8 +128,13 @@ SCHEMAS = {
             "standing": {"enum": [standing.value for standing in Standing]},
             "label": {"type": "string", "description": "The standing for people, e.g. `In progress`."},
             "section": {**nullable({"type": "string"}), "description": "The open part, e.g. `1 of 2`."},
-            "answered": {"type": "integer", "minimum": 0},
-            "items": {"type": "integer", "minimum": 0},
+            "answered": {"type": "integer", "minimum": 0,
+                         "description": "Of the required questions, those answered (extra choices not counted)."},
+            "required": {"type": "integer", "minimum": 0,
+                         "description": "The questions the candidate must answer: k in a part of \"answer k of n\"."},
+            "progress": {"type": "string", "description": "For people, e.g. `2 of 4 required (2 of 3 in Part One; "
+                                                        "0 of 1 in Part Two)` or `All 4 required answered`; "
+                                                        "empty before the start."},
             "seconds_left": nullable({"type": "integer", "minimum": 0}),
             "last_contact": nullable({"type": "string", "format": "date-time"}),
             "silent_seconds": nullable({"type": "integer"}),

@@ -20,6 +20,7 @@ from exam.incidents import session_incidents
 from exam.models import Enrollment
 from exam.proctoring import standing
 from extensions import db
+from spreadsheet import cell
 
 TIMING_ACTIONS = {
     "proctor.admit": "Admitted",
@@ -152,17 +153,11 @@ def session_report(session, now):
     }
 
 
-def _cell(value):
-    """A spreadsheet must not run what a candidate or proctor typed as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _csv(header, rows):
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows({key: _cell(row.get(key)) for key in header} for row in rows)
+    writer.writerows({key: cell(row.get(key)) for key in header} for row in rows)
     return out.getvalue()
 
 

@@ -8,7 +8,7 @@ from accounts import navigation
 from accounts.access import current_actor, roles_required
 from accounts.roles import Role
 from extensions import db
-from item_bank import assembly, domains, exporting, images, importing, queries, rich
+from item_bank import assembly, domains, exporting, images, importing, naming, queries, rich
 from item_bank import blueprints as exam_blueprints
 from item_bank import items as item_service
 from item_bank.cli import report
@@ -50,6 +50,18 @@ def rich_filter(value, content, paragraph=None):
 def rich_text_filter(value, content):
     """A rich field's words alone, for a line in a list."""
     return rich.plain_text(value, rich.is_xhtml(content))
+
+
+@bp.app_template_filter("question_name")
+def question_name_filter(form_item):
+    """A form item as the candidate saw it: `{{ response.form_item | question_name }}`."""
+    return naming.question_name(form_item)
+
+
+@bp.app_template_filter("staff_question_name")
+def staff_question_name_filter(form_item):
+    """A form item as staff read it, with its bank code."""
+    return naming.staff_question_name(form_item)
 
 
 WRITERS = (Role.ITEM_WRITER, Role.PSYCHOMETRICIAN, Role.ADMIN)

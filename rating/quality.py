@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from exam.models import Attempt, Enrollment, ExamSession, Response
 from extensions import db
+from item_bank.naming import question_name, staff_question_name
 from psychometrics.agreement import pair_agreement, rater_severity
 from rating.models import CaseStatus, RatingCase
 from rating.responses import max_points
@@ -23,7 +24,7 @@ from rating.responses import max_points
 
 @dataclass(frozen=True)
 class Row:
-    question: int | None  # the vignette's position in the form; None for all vignettes together
+    question: str | None  # the vignette as staff name it (item_bank.naming); None for all vignettes together
     label: str
     agreement: object  # PairAgreement
 
@@ -58,9 +59,10 @@ def form_quality(form):
     cases = _paired_cases(form)
     by_question = {}
     for case in cases:
-        by_question.setdefault(case.response.position, []).append(case)
+        by_question.setdefault(case.response.form_item, []).append(case)
     rows = []
-    for position, group in sorted(by_question.items()):
+    for form_item, group in sorted(by_question.items(), key=lambda pair: question_name(pair[0])):
+        question = staff_question_name(form_item)
         criteria = group[0].response.form_item.item_version.content["rubric"]["criteria"]
         pairs = [pair for case in group for pair in _pairs(case)]
         for criterion in criteria:
@@ -68,9 +70,9 @@ def form_quality(form):
             a = [first.scores[criterion["id"]] for first, _ in pairs]
             b = [second.scores[criterion["id"]] for _, second in pairs]
             # The rubric's own levels, so a level nobody used still counts as a step.
-            rows.append(Row(position, criterion["name"], pair_agreement(a, b, categories=levels)))
+            rows.append(Row(question, criterion["name"], pair_agreement(a, b, categories=levels)))
         possible = max_points(group[0].response)
-        rows.append(Row(position, "Total", pair_agreement([first.points for first, _ in pairs],
+        rows.append(Row(question, "Total", pair_agreement([first.points for first, _ in pairs],
                                                           [second.points for _, second in pairs],
                                                           categories=range(possible + 1))))
     if len(by_question) > 1:

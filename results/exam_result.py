@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from exam.models import Attempt
 from extensions import db
+from item_bank.naming import question_name
 from psychometrics.scoring import passes
 from rating.models import CaseStatus, PassRule
 from rating.plans import plan_for
@@ -19,7 +20,7 @@ from results.rules import latest_revision, rules_of
 
 @dataclass
 class Vignette:
-    number: int  # the question's position in the form
+    name: object  # item_bank.naming.QuestionName: as the candidate saw the question
     title: str
     domain: object
     possible: float
@@ -109,7 +110,7 @@ def _counted_comments(case, plan):
 
 def _vignette(response, case, plan):
     version = response.form_item.item_version
-    vignette = Vignette(response.position, kind(response).summary(version.content).split("\n")[0], version.primary_domain,
+    vignette = Vignette(question_name(response.form_item), kind(response).summary(version.content).split("\n")[0], version.primary_domain,
                         max_points(response), "waiting")
     if not response.answered:
         vignette.status, vignette.points = "blank", 0.0

@@ -14,6 +14,7 @@ class Letter:
     released_at: object  # None in a coordinator's preview before release
     result: object  # ExamResult
     opening: str
+    comments_note: str  # read before the raters' comments it introduces
     closing: str
 
 
@@ -23,10 +24,16 @@ OPENINGS = {
     "pending": "Your written responses are still being rated; the outcome follows when they are.",
 }
 
+COMMENTS_NOTES = {
+    "pass": "The comments below come from the raters who scored your written responses.",
+    "fail": "The comments below come from the raters who scored your written responses. We hope they help you "
+            "prepare.",
+    "pending": "",
+}
+
 CLOSINGS = {
     "pass": "Your result now joins your portfolio for the endorsement decision.",
-    "fail": "The comments below come from the raters who scored your written responses. We hope they help you "
-            "prepare; you may sit the examination again at a later session.",
+    "fail": "You may sit the examination again at a later session.",
     "pending": "",
 }
 
@@ -34,4 +41,4 @@ CLOSINGS = {
 def letter(attempt, result):
     session = attempt.session
     return Letter(attempt.enrollment.candidate.name, session.form.name, session.name, session.results_released_at,
-                  result, OPENINGS[result.outcome], CLOSINGS[result.outcome])
+                  result, OPENINGS[result.outcome], COMMENTS_NOTES[result.outcome], CLOSINGS[result.outcome])

@@ -120,6 +120,7 @@ CHECKS = [
     # An empty post keeps every field as it was: saved, redirected.
     Check("POST", "/admin/users/{owner_id}", "accounts.edit_user", only(ADMIN, status=302)),
     Check("GET", "/admin/audit", "audit.list_entries", only(ADMIN)),
+    Check("GET", "/admin/audit.csv", "audit.export_entries", only(ADMIN)),
     Check("GET", "/admin/outbox", "mail.outbox_messages", only(ADMIN)),
     Check("GET", "/admin/outbox/999999999", "mail.outbox_message", only(ADMIN, status=404)),
     Check("POST", "/admin/outbox/999999999/send-again", "mail.send_again", only(ADMIN, status=404)),

@@ -11,13 +11,13 @@ from tests.exam_fixtures import BY, T0
 
 @pytest.fixture
 def sit(exam_session, create_user, db):
-    """sit(right=3, text="...", name=None, choose=True): a new candidate answers
-    `right` of the three selected-response questions by key (the rest wrong),
-    writes `text` for the first vignette (choosing it, unless `choose` is
-    False), and submits."""
+    """sit(right=3, text="...", name=None, choose=True, vignette=1): a new
+    candidate answers `right` of the three selected-response questions by key
+    (the rest wrong), writes `text` for Part Two's first vignette (or the
+    `vignette`th), choosing it unless `choose` is False, and submits."""
 
     def sit_exam(right=3, text="I notice the baby turns away when the visitor raises her voice.", name=None,
-                 choose=True):
+                 choose=True, vignette=1):
         candidate = create_user(Role.CANDIDATE, name=name)
         sessions.enroll(exam_session, candidate, BY)
         attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
@@ -34,7 +34,7 @@ def sit(exam_session, create_user, db):
             entry["seq"] = number
         assert {ack.status for ack in saving.save(attempt, entries, "t", T0, BY)} == {"saved"}
         delivery.finish_section(attempt, 1, T0, BY)
-        vignette = next(r for r in attempt.responses if "rubric" in r.form_item.item_version.content)
+        vignette = [r for r in attempt.responses if "rubric" in r.form_item.item_version.content][vignette - 1]
         later = []
         if choose:
             later.append({"seq": 10, "response": vignette.id, "field": "choose", "value": True})
@@ -56,4 +56,6 @@ def raters(create_user):
 
 
 def vignette_of(attempt):
-    return next(r for r in attempt.responses if "rubric" in r.form_item.item_version.content)
+    """The attempt's chosen vignette response, else its first."""
+    rated = [r for r in attempt.responses if "rubric" in r.form_item.item_version.content]
+    return next((r for r in rated if r.chosen), rated[0])

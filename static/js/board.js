@@ -80,7 +80,7 @@ function buildRow(row, ticked, identityRequired) {
     cell(...standing),
     identityCell(row, identityRequired),
     cell(row.section || ""),
-    cell(row.items ? `${row.answered} of ${row.items}` : ""),
+    cell(row.progress),
     time,
     cell(contact),
     cell(row.accommodations),

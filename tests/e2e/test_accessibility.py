@@ -6,7 +6,8 @@ from accounts.roles import Role
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import DEMO, sign_in
 
-ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/users?q=zzz-nobody"]
+ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?since=2020-01-01&text=e",
+               "/admin/audit?since=2026-13-01&person=nobody@example.org", "/admin/users?q=zzz-nobody"]
 
 
 def test_sign_in_page_and_its_error_state(page):

@@ -106,7 +106,7 @@ def test_the_board_json_gives_a_row_per_candidate_and_counts(client, login_as, e
     rows = {row["name"]: row for row in board["rows"]}
     sitter = rows[sitting.enrollment.candidate.name]
     assert sitter["standing"] == "in_progress" and sitter["section"] == "1 of 2"
-    assert sitter["items"] == 5 and sitter["answered"] == 0 and 0 < sitter["seconds_left"] <= 600
+    assert sitter["required"] == 4 and sitter["answered"] == 0 and 0 < sitter["seconds_left"] <= 600
     assert rows["Wanda Waiting"]["standing"] == "enrolled"
     assert board["counts"]["in_progress"] == 1 and board["counts"]["enrolled"] == 1
     assert set(sitter) >= {"enrollment", "email", "label", "last_contact", "silent", "accommodations"}
@@ -373,7 +373,7 @@ def test_the_board_json_is_one_query_for_5_candidates_as_for_20(client, login_as
             start_attempt()
         with statements() as run[candidates]:
             board = client.get(f"/proctor/sessions/{exam_session.id}/board.json").get_json()
-        assert len(board["rows"]) == candidates and board["rows"][-1]["items"] == 5
+        assert len(board["rows"]) == candidates and board["rows"][-1]["required"] == 4
 
     assert len(run[20]) == len(run[5])
     reading_attempts = [statement for statement in run[20] if "attempt_sections" in statement or "responses" in statement]

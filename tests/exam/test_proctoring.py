@@ -452,18 +452,33 @@ def test_the_board_shows_standing_progress_time_left_and_silence(start_attempt, 
     shown = board.board(exam_session, at, BY)
 
     rows = shown["rows"]
-    picked = ("standing", "answered", "items", "seconds_left", "silent")
+    picked = ("standing", "answered", "required", "seconds_left", "silent")
     assert {key: row_of(working.enrollment, rows)[key] for key in picked} == {
-        "standing": "in_progress", "answered": 2, "items": 5, "seconds_left": 5 * 60, "silent": False}
+        "standing": "in_progress", "answered": 2, "required": 4, "seconds_left": 5 * 60, "silent": False}
     assert {key: row_of(quiet.enrollment, rows)[key] for key in picked} == {
-        "standing": "in_progress", "answered": 0, "items": 5, "seconds_left": 5 * 60, "silent": True}
+        "standing": "in_progress", "answered": 0, "required": 4, "seconds_left": 5 * 60, "silent": True}
     assert {key: row_of(paused.enrollment, rows)[key] for key in picked} == {
-        "standing": "paused", "answered": 0, "items": 5, "seconds_left": 9 * 60, "silent": False}
+        "standing": "paused", "answered": 0, "required": 4, "seconds_left": 9 * 60, "silent": False}
     assert {key: row_of(waiting, rows)[key] for key in picked} == {
-        "standing": "enrolled", "answered": 0, "items": 0, "seconds_left": None, "silent": False}
+        "standing": "enrolled", "answered": 0, "required": 0, "seconds_left": None, "silent": False}
     assert {standing: count for standing, count in shown["counts"].items() if count} == {
         "in_progress": 2, "paused": 1, "enrolled": 1}
     assert shown["silent"] == 1
+
+
+def test_the_board_counts_what_the_candidate_must_answer_part_by_part(start_attempt, exam_session, sit):
+    """Part Two asks for 1 of its 2 vignettes: the board counts 4 required, not 5 items."""
+    at = T0 + minutes(5)
+    working = start_attempt()
+    for seq, position in enumerate((1, 2), start=1):
+        answer(working, seq, position, at)
+    done = sit(right=3)  # every Part One question and one vignette, then submitted
+
+    rows = board.board(exam_session, at, BY)["rows"]
+
+    assert row_of(working.enrollment, rows)["progress"] == "2 of 4 required (2 of 3 in Part One; 0 of 1 in Part Two)"
+    assert row_of(done.enrollment, rows)["progress"] == "All 4 required answered"
+    assert (row_of(done.enrollment, rows)["answered"], row_of(done.enrollment, rows)["required"]) == (4, 4)
 
 
 def test_a_candidate_is_silent_after_a_minute_without_contact(start_attempt, exam_session):

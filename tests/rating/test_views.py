@@ -317,3 +317,24 @@ def test_the_responses_page_shows_what_is_not_final_unless_asked(client, login_a
     assert "Waiting Wanda" in pages["open"] and "Finished Fran" not in pages["open"]
     assert "Finished Fran" in pages["final"] and "Waiting Wanda" not in pages["final"]
     assert "Finished Fran" in pages["all"] and "Waiting Wanda" in pages["all"]
+
+
+def test_the_rating_pages_name_a_vignette_by_its_part_as_the_candidate_saw_it(
+    app, client, coordinator, sit, raters, exam_form, db
+):
+    # Part Two's second vignette is the form's fifth item: the candidate saw "Part Two, question 2".
+    for _ in range(2):
+        sit(vignette=2)
+    for rating in assignment.assign_automatically(exam_form, T0, BY).ratings:
+        ratings.save(rating, {"C1": 3, "C2": 3}, "Clear.", 60, T0, BY, submit=True)
+    db.session.commit()
+    response = vignette_of(sit(vignette=2))
+    mine = assignment.assign(response, raters[0], T0, BY)
+    db.session.commit()
+    named = f"Part Two, question 2 ({response.form_item.item_version.item.identifier})"
+
+    queue = page(client.get(f"/rating/forms/{exam_form.id}/responses?show=all"))
+    assert queue.count(f"<td>{named}</td>") == 3 and '<td class="numeric">5</td>' not in queue
+    assert named in page(browser(app, raters[0]).get(f"/rating/responses/{mine.case.code}"))
+    quality = page(client.get(f"/rating/forms/{exam_form.id}/quality"))
+    assert f"<td>{named}</td>" in quality and "<td>5</td>" not in quality
