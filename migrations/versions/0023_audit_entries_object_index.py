@@ -1,15 +1,15 @@
 """An index on the audit entries' object (type and id), which the audit log
 page filters by as it does by action and person.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 
 """
 from alembic import op
 
 
-revision = '0022'
-down_revision = '0021'
+revision = '0023'
+down_revision = '0022'
 branch_labels = None
 depends_on = None
 
