@@ -324,7 +324,8 @@ def check_database(app, session_id, acknowledged, submitted):
         latest = {}
         for record in sorted((r for r in journal if r.accepted), key=lambda r: r.seq):
             latest[(record.response_id, record.field)] = record
-        held = {"answer": ("answer_seq", "answer"), "flag": ("flag_seq", "flagged"), "choose": ("choose_seq", "chosen")}
+        held = {"answer": ("answer_seq", "answer"), "flag": ("flag_seq", "flagged"), "choose": ("choose_seq", "chosen"),
+                "marks": ("marks_seq", "marks")}
         responses = {response.id: response for response in db.session.scalars(
             select(Response).where(Response.attempt_id.in_(attempt_ids)))}
         wrong_answers = sum(1 for (response_id, field), record in latest.items()

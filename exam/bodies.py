@@ -179,8 +179,10 @@ SAVE = Record(
         "field": OneOf(tuple(FIELDS)),
         "value": AnyJson("`answer`: `{\"option\": ID}` (selected response), `{\"texts\": [...]}` with one text per "
                          "prompt (constructed response), or null to clear; `flag` and `choose`: true or false; "
-                         "`at`: true, the candidate is on this question. A value wrong for the item is refused in "
-                         "its ack, not here."),
+                         "`marks`: the candidate's reading aids, `{\"struck\": [option ids], \"highlights\": "
+                         "[[start, end], ...]}` (offsets into the text of the item's highlightable part, sorted and "
+                         "apart), or null to clear; `at`: true, the candidate is on this question. A value wrong for "
+                         "the item is refused in its ack, not here."),
     },
     missing={"value": "is missing (null clears an answer)"},
 )

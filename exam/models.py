@@ -227,6 +227,10 @@ class Response(db.Model):
     flag_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # in an "answer k of n" section
     choose_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The candidate's reading aids: {"struck": [option ids], "highlights": [[start, end], ...]} (the item kind's
+    # `marks_refusal` says what is well shaped). Shown back to the candidate only: never scored, rated or exported.
+    marks: Mapped[dict | None] = mapped_column(JSON)
+    marks_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
@@ -250,7 +254,7 @@ class SaveRecord(db.Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(BigInteger)
-    field: Mapped[str] = mapped_column(String(16))  # answer, flag, choose
+    field: Mapped[str] = mapped_column(String(16))  # answer, flag, choose, marks, at
     value: Mapped[dict | None] = mapped_column(JSON)
     value_bytes: Mapped[int] = mapped_column(Integer)
     value_sha256: Mapped[str] = mapped_column(String(64))

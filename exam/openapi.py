@@ -10,6 +10,7 @@ from exam.codes import ACK_STATUSES, StateCode, ack_codes
 from exam.models import AttemptStatus, Hold
 from exam.proctoring import Standing
 from exam.saving import EPOCH_SPAN
+from item_bank.kinds.base import MAX_HIGHLIGHT_OFFSET, MAX_HIGHLIGHTS
 from openapi.parts import (
     JSON,
     NOT_ALLOWED,
@@ -79,13 +80,14 @@ SCHEMAS = {
                                    "page may have been drawn before the last page's save was committed.",
                     "items": {
                         "type": "object",
-                        "required": ["response", "answer", "flag", "choose"],
+                        "required": ["response", "answer", "flag", "choose", "marks"],
                         "properties": {
                             "response": {"type": "integer"},
                             "answer": {**nullable({"type": "object"}),
                                        "description": "In the shape the question's item kind saves."},
                             "flag": {"type": "boolean"},
                             "choose": {"type": "boolean"},
+                            "marks": {"anyOf": [{"type": "null"}, ref("Marks")]},
                         },
                     },
                 },
@@ -93,6 +95,24 @@ SCHEMAS = {
         }],
     },
     "Saves": bodies.SAVES.schema(),
+    "Marks": {
+        "type": "object",
+        "description": "A save's `value` for the field `marks`: the candidate's reading aids, shown back to them "
+                       "only, never scored, rated or exported. Refused in the ack (`marks_malformed`, naming the "
+                       "field) when not in this shape or naming an option the item does not have.",
+        "required": ["struck", "highlights"],
+        "additionalProperties": False,
+        "properties": {
+            "struck": {"type": "array", "uniqueItems": True, "items": {"type": "string"},
+                       "description": "The options crossed out, by id (the radio button's value)."},
+            "highlights": {"type": "array", "maxItems": MAX_HIGHLIGHTS,
+                           "description": "[start, end) offsets into the text of the item's highlightable part "
+                                          "(UTF-16 units), sorted and apart.",
+                           "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                                     "items": {"type": "integer", "minimum": 0,
+                                               "maximum": MAX_HIGHLIGHT_OFFSET}}},
+        },
+    },
     "Ack": {
         "type": "object",
         "required": ["seq", "status", "code", "reason"],
@@ -226,7 +246,9 @@ PATHS = {
         body={"required": True, "content": {JSON: {"schema": ref("Saves"), "example": {
             "tab": "0b5e5bb0-7d6f-4c1e-9d1e-3c1f2a6b8e42",
             "saves": [{"seq": 1_000_000_001, "response": 12, "field": "answer", "value": {"option": "B"}},
-                      {"seq": 1_000_000_002, "response": 12, "field": "flag", "value": True}],
+                      {"seq": 1_000_000_002, "response": 12, "field": "flag", "value": True},
+                      {"seq": 1_000_000_003, "response": 12, "field": "marks",
+                       "value": {"struck": ["D"], "highlights": [[0, 24]]}}],
         }}}},
     )},
     "/proctor/sessions/{session_id}/board.json": {"get": {

@@ -23,6 +23,7 @@ def _item(number, response, prepared_item, shown):
         "answered": response.answered,
         "flagged": response.flagged,
         "chosen": response.chosen,
+        "marks": response.marks,
     }
 
 
@@ -97,8 +98,8 @@ def saved_answers(attempt):
     section = _open_section(attempt)
     if section is None:
         return []
-    return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen}
-            for response in section.responses]
+    return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen,
+             "marks": response.marks} for response in section.responses]
 
 
 def shows_image(user, image):

@@ -16,7 +16,9 @@ The journal keeps the value of a save that was saved. Of one that was not
 as it does of every save, so a repeat can still be matched: a refused save
 costs a row, not whatever the sender chose to send.
 
-Besides an item's answer, flag and choice, a save may say where the
+Besides an item's answer, flag and choice, a save may carry the candidate's
+marks (options crossed out, text highlighted: judged by the item's kind, kept
+on the response and shown back to the candidate only) and say where the
 candidate is (`at`): the question another window opens at, and in a linear
 part the one question that takes answers, reached only one step at a time.
 """
@@ -38,7 +40,7 @@ from item_bank.kinds import kind_of
 from item_bank.models import FormItem, ItemVersion, Navigation
 
 EPOCH_SPAN = 1_000_000_000
-FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq", "at": None}
+FIELDS = {"answer": "answer_seq", "flag": "flag_seq", "choose": "choose_seq", "marks": "marks_seq", "at": None}
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,9 @@ def _check_value(response, field, value):
     if field in ("flag", "choose"):
         return None if isinstance(value, bool) else (SaveCode.NOT_TRUE_OR_FALSE, "must be true or false")
     if value is None:
-        return None  # a cleared answer
-    refused = _kind(response).refusal(response.form_item.item_version.content, response.option_order, value)
+        return None  # a cleared answer, or marks
+    judge = _kind(response).marks_refusal if field == "marks" else _kind(response).refusal
+    refused = judge(response.form_item.item_version.content, response.option_order, value)
     return None if refused is None else (refused.code, refused.reason)
 
 
@@ -168,6 +171,8 @@ def _apply(attempt, entry, tab, now):
         response.answered = _kind(response).answered(value)
     elif field == "flag":
         response.flagged = value
+    elif field == "marks":
+        response.marks = value
     else:
         response.chosen = value
     response.saved_at = now

@@ -133,7 +133,7 @@ def post(client, attempt, what, body):
      "saves[0].response must be an item's id, a whole number from 1 to 2147483647"),
     # Was a 500 (unhashable type: 'dict'); found by schemathesis.
     ("saves", '{"saves": [{"seq": 1, "response": 1, "field": {}, "value": true}]}',
-     "saves[0].field must be one of answer, flag, choose, at"),
+     "saves[0].field must be one of answer, flag, choose, marks, at"),
     # Was acknowledged as {"seq": false}, against the document; found by schemathesis.
     ("saves", '{"saves": [{"seq": false, "response": 1, "field": "flag", "value": true}]}',
      "saves[0].seq must be a whole number from 1 to 9223372036854775807"),

@@ -17,6 +17,13 @@ KINDS = {}
 # Codes any kind may refuse an answer with, when it lists them in its answer_codes.
 UNKNOWN_FIELDS = "unknown_fields"  # the answer has a field the kind's answers do not
 INVALID_CHARACTER = "invalid_character"  # a text holds NUL or a lone surrogate, which no page can show
+# The code every kind refuses a candidate's marks with (their shape, size or an option they name).
+MARKS_MALFORMED = "marks_malformed"
+# Marks are the candidate's own reading aids; these bounds keep a response's row small whatever a page sends.
+# Highlights are [start, end) offsets into the text of the part the kind's template lets a candidate highlight
+# (UTF-16 units, as the browser counts them), sorted and apart; the browser ignores one past the text's end.
+MAX_HIGHLIGHTS = 100
+MAX_HIGHLIGHT_OFFSET = 200_000
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,8 @@ class AnswerRefused:
 
 
 def answer_codes():
-    """Every code with which a registered kind refuses an answer."""
-    return sorted({code for kind in KINDS.values() for code in kind.answer_codes})
+    """Every code with which a registered kind refuses an answer, or a candidate's marks."""
+    return sorted({code for kind in KINDS.values() for code in (*kind.answer_codes, MARKS_MALFORMED)})
 
 
 def kind_of(name):
@@ -130,6 +137,18 @@ class ItemKind:
         """Whether the answer says something, so the response counts as answered."""
         raise NotImplementedError
 
+    # Marks: what a candidate crosses out and highlights while reading, kept with the response but
+    # never part of the answer (nothing scores, rates, analyses or exports them).
+
+    def strikable(self, content, layout):
+        """The ids a candidate may cross out (`data-strike` in the candidate template); none by default."""
+        return ()
+
+    def marks_refusal(self, content, layout, marks):
+        """An AnswerRefused (MARKS_MALFORMED, naming the field) when `marks` (not None: None clears them)
+        is not {"struck": [id, ...], "highlights": [[start, end], ...]} for this item as laid out; else None."""
+        return marks_refusal(marks, self.strikable(content, layout))
+
     # Scoring by key: a keyed kind's answer is coded as one of its choices.
 
     def choices(self, content):
@@ -168,6 +187,36 @@ def unknown_fields(answer, fields):
         # repr escapes what cannot be shown; a name is cut short, as is the list.
         names = ", ".join(repr(name[:40]) for name in extra[:3]) + (", ..." if len(extra) > 3 else "")
         return AnswerRefused(UNKNOWN_FIELDS, f"has fields this item does not ask for: {names}")
+    return None
+
+
+def _marks_refused(reason):
+    return AnswerRefused(MARKS_MALFORMED, reason)
+
+
+def _offset(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_HIGHLIGHT_OFFSET
+
+
+def marks_refusal(marks, strikable):
+    """Why `marks` are not crossed-out ids of `strikable` and sorted, separate highlights; None when they are."""
+    if not isinstance(marks, dict) or set(marks) != {"struck", "highlights"}:
+        return _marks_refused("marks must be an object with exactly the fields struck and highlights")
+    struck, highlights = marks["struck"], marks["highlights"]
+    if not isinstance(struck, list):
+        return _marks_refused("marks.struck must be a list of options")
+    for index, option in enumerate(struck):
+        if not isinstance(option, str) or option not in strikable or option in struck[:index]:
+            return _marks_refused(f"marks.struck[{index}] is not an option of this item, or is named twice")
+    if not isinstance(highlights, list) or len(highlights) > MAX_HIGHLIGHTS:
+        return _marks_refused(f"marks.highlights must be a list of at most {MAX_HIGHLIGHTS} ranges")
+    end = 0
+    for index, span in enumerate(highlights):
+        if not (isinstance(span, list) and len(span) == 2 and all(_offset(value) for value in span)
+                and end <= span[0] < span[1]):
+            return _marks_refused(f"marks.highlights[{index}] must be [start, end], whole numbers from 0 to "
+                                  f"{MAX_HIGHLIGHT_OFFSET}, start before end, after the range before it")
+        end = span[1]
     return None
 
 

@@ -189,6 +189,9 @@ class SelectedResponse(ItemKind):
     def answered(self, answer):
         return bool(answer) and "option" in answer
 
+    def strikable(self, content, layout):
+        return layout or [option["id"] for option in content["options"]]
+
     def choices(self, content):
         return [option["id"] for option in content["options"]]
 

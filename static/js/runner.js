@@ -10,6 +10,11 @@
 // holding the claim saves: each journal entry names its tab, and a tab sends
 // only its own, so a change made in a window that has been superseded is
 // never sent from another and is reported as not saved where it was made.
+//
+// Besides answers, the candidate's marks (options crossed out, text
+// highlighted) travel the same way, as the field `marks` of their question.
+
+import { formatTime } from "./countdown.js";
 
 const root = document.getElementById("runner");
 const config = root.dataset;
@@ -194,6 +199,10 @@ function says(answer) {
 }
 
 function showValue(question, field, value) {
+  if (field === "marks") {
+    showMarks(question, value);
+    return;
+  }
   if (field === "flag") {
     question.querySelector('[data-field="flag"]').checked = value;
   } else if (field === "choose") {
@@ -376,14 +385,6 @@ function secondsLeft() {
   return Math.max(0, Math.round(secondsAtSync - (performance.now() - syncedAt) / 1000));
 }
 
-function formatTime(total) {
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  return hours ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${minutes}:${pad(seconds)}`;
-}
-
 function announce(text) {
   warning.hidden = false;
   warning.textContent = text;
@@ -475,6 +476,27 @@ const questions = [...root.querySelectorAll(".question")];
 const navButtons = [...root.querySelectorAll(".nav-item")];
 const linear = config.navigation === "linear";
 let current = 0;
+const bar = document.getElementById("runner-bar");
+// The map beside the question on a wide screen is open; on a narrow one (a
+// phone, a zoomed window) it starts closed, below the question.
+const wide = window.matchMedia("(min-width: 60rem)");
+const map = document.getElementById("question-map");
+map.open = wide.matches;
+
+// The question's top stays clear of the sticky bar, however tall zoom makes it.
+function measureBar() {
+  document.documentElement.style.setProperty("--runner-bar-height", `${bar.offsetHeight}px`);
+}
+new ResizeObserver(measureBar).observe(bar);
+
+// The question shown next starts under the sticky bar: the page moves only
+// when the question's top is out of view (scrolled past, or below the fold).
+function bringIntoView(question) {
+  const top = question.getBoundingClientRect().top;
+  if (top < bar.getBoundingClientRect().bottom || top > window.innerHeight / 2) {
+    question.scrollIntoView({ block: "start", behavior: "instant" });
+  }
+}
 
 function navButtonOf(question) {
   return navButtons.find((button) => button.dataset.goto === question.dataset.number);
@@ -495,7 +517,9 @@ function show(index, focus = true) {
   const last = navButtons.indexOf(here) === navButtons.length - 1;
   document.getElementById("next").disabled = last;
   if (focus) {
-    questions[current].querySelector("h2").focus();
+    if (!wide.matches) map.open = false;
+    questions[current].querySelector("h2").focus({ preventScroll: true });
+    bringIntoView(questions[current]);
     recordFor(Number(questions[current].dataset.response), "at", true);
   }
 }
@@ -532,9 +556,143 @@ function updateQuestionState(question) {
     const text = counter.closest(".field").querySelector("textarea").value.trim();
     counter.textContent = text ? text.split(/\s+/).length : 0;
   });
+  const answeredCount = navButtons.filter((nav) => nav.classList.contains("answered")).length;
+  document.getElementById("map-summary").textContent = `(${answeredCount} of ${navButtons.length} answered)`;
   const chosenCount = document.getElementById("chosen-count");
   if (chosenCount) chosenCount.textContent = root.querySelectorAll('[data-field="choose"]:checked').length;
 }
+
+// Marks: options crossed out and text highlighted, the candidate's own.
+// An item's kind marks what may be crossed out (data-strike, the option's id)
+// and the text that may be highlighted (data-highlightable). A highlight is
+// kept as [start, end) offsets into that text, so it lands on the same words
+// after a reload, however the page splits the text into elements.
+
+const highlights = new Map();
+
+function regionOf(question) {
+  return question.querySelector("[data-highlightable]");
+}
+
+function marksOf(question) {
+  const struck = [...question.querySelectorAll('[data-strike][aria-pressed="true"]')]
+    .map((button) => button.dataset.strike);
+  return { struck, highlights: highlights.get(question) ?? [] };
+}
+
+function showMarks(question, marks) {
+  const struck = new Set(marks?.struck ?? []);
+  question.querySelectorAll("[data-strike]").forEach((button) => {
+    button.setAttribute("aria-pressed", String(struck.has(button.dataset.strike)));
+  });
+  highlights.set(question, marks?.highlights ?? []);
+  paintHighlights(question);
+}
+
+// Draws the question's highlights as <mark> elements around exactly their text.
+function paintHighlights(question) {
+  const region = regionOf(question);
+  const spans = highlights.get(question) ?? [];
+  const clear = question.querySelector("[data-clear-highlights]");
+  if (clear && !superseded) clear.disabled = spans.length === 0;
+  if (!region) return;
+  region.querySelectorAll("mark.highlight").forEach((mark) => mark.replaceWith(...mark.childNodes));
+  region.normalize();
+  const walker = document.createTreeWalker(region, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let at = 0;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    nodes.push([node, at]);
+    at += node.data.length;
+  }
+  for (const [node, start] of nodes) {
+    const end = start + node.data.length;
+    const pieces = spans.map(([from, to]) => [Math.max(from, start), Math.min(to, end)]).filter(([from, to]) => from < to);
+    // From the last piece back, so the text node keeps the offsets of the pieces before it.
+    for (const [from, to] of pieces.reverse()) {
+      const piece = node.splitText(from - start);
+      piece.splitText(to - from);
+      const mark = document.createElement("mark");
+      mark.className = "highlight";
+      piece.replaceWith(mark);
+      mark.append(piece);
+    }
+  }
+}
+
+// A point of the page as an offset into the region's text; a point before or after it is its start or end.
+function offsetIn(region, node, offset) {
+  const whole = document.createRange();
+  whole.selectNodeContents(region);
+  const where = whole.comparePoint(node, offset);
+  if (where > 0) return whole.toString().length;
+  if (where < 0) return 0;
+  whole.setEnd(node, offset);
+  return whole.toString().length;
+}
+
+// The text selected in the shown question's highlightable part, as offsets;
+// kept when the selection collapses as the Highlight button is pressed.
+let selected = null;
+let armed = null;
+
+document.addEventListener("selectionchange", () => {
+  const selection = document.getSelection();
+  const question = questions[current];
+  const region = question && regionOf(question);
+  selected = null;
+  if (!region || !selection.rangeCount || selection.isCollapsed) return;
+  const range = selection.getRangeAt(0);
+  if (!range.intersectsNode(region)) return;
+  const start = offsetIn(region, range.startContainer, range.startOffset);
+  const end = offsetIn(region, range.endContainer, range.endOffset);
+  if (start < end) selected = { question, start, end };
+});
+
+// Sorted and apart: overlapping or touching highlights become one.
+function merged(spans) {
+  const out = [];
+  for (const [from, to] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const last = out[out.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}
+
+function highlight(question) {
+  const chosen = armed ?? selected;
+  armed = null;
+  if (!chosen || chosen.question !== question) {
+    announce("Select words in the question first, then choose Highlight.");
+    return;
+  }
+  highlights.set(question, merged([...(highlights.get(question) ?? []), [chosen.start, chosen.end]]));
+  document.getSelection().removeAllRanges();
+  paintHighlights(question);
+  record(question, "marks", marksOf(question));
+}
+
+root.addEventListener("pointerdown", (event) => {
+  if (event.target.closest("[data-highlight]")) armed = selected;
+});
+
+root.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-strike], [data-highlight], [data-clear-highlights]");
+  if (!button || superseded) return;
+  const question = questionOf(button);
+  if (button.matches("[data-strike]")) {
+    button.setAttribute("aria-pressed", String(button.getAttribute("aria-pressed") !== "true"));
+  } else if (button.matches("[data-highlight]")) {
+    highlight(question);
+    return;
+  } else {
+    highlights.set(question, []);
+    paintHighlights(question);
+    question.querySelector("h2").focus({ preventScroll: true }); // the button is disabled now; focus stays near
+  }
+  record(question, "marks", marksOf(question));
+});
 
 // Wiring.
 
@@ -592,11 +750,11 @@ window.addEventListener("pageshow", (event) => {
 // or still being typed.
 function showSaved(saved) {
   const pending = new Set([...readJournal().map((entry) => `${entry.response}:${entry.field}`), ...refused.keys()]);
-  for (const { response, answer, flag, choose } of saved) {
+  for (const { response, answer, flag, choose, marks } of saved) {
     const question = questionByResponse(response);
     if (!question) continue;
     if (textTimers.has(question)) pending.add(`${response}:answer`);
-    for (const [field, value] of [["answer", answer], ["flag", flag], ["choose", choose]]) {
+    for (const [field, value] of [["answer", answer], ["flag", flag], ["choose", choose], ["marks", marks]]) {
       if (!pending.has(`${response}:${field}`)) showValue(question, field, value);
     }
   }
@@ -635,6 +793,7 @@ function replay(entries) {
     if (question && entry.field !== "at") showValue(question, entry.field, entry.value);
   }
 }
+questions.forEach((question) => showMarks(question, JSON.parse(question.dataset.marks)));
 replay(adoptOrphans());
 questions.forEach(updateQuestionState);
 // Back where the candidate was: the question in the address (from the review

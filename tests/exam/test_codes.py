@@ -10,7 +10,7 @@ from errors import ErrorCode, render_error
 from exam import delivery, presentation, proctoring, saving, sessions
 from exam.bodies import MAX_BODY
 from exam.codes import SaveCode, StateCode, ack_codes
-from item_bank.kinds.base import INVALID_CHARACTER, UNKNOWN_FIELDS
+from item_bank.kinds.base import INVALID_CHARACTER, MARKS_MALFORMED, UNKNOWN_FIELDS
 from item_bank.kinds.constructed_response import MAX_TEXT, TOO_LONG, WRONG_TEXTS
 from item_bank.kinds.selected_response import NOT_AN_OPTION
 from tests.conftest import sign_in
@@ -84,6 +84,8 @@ SAVES = {
                                                         {**first_option(attempt.responses[0]), "note": "x"})),
     INVALID_CHARACTER: lambda attempt: save(attempt, entry(1, attempt.responses[3], "answer",
                                                            {"texts": ["half a pair \ud83d"]})),
+    MARKS_MALFORMED: lambda attempt: save(attempt, entry(1, attempt.responses[0], "marks",
+                                                         {"struck": ["not-an-option"], "highlights": []})),
     SaveCode.NOT_TRUE_OR_FALSE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "flag", "yes")),
     SaveCode.SECTION_CLOSED: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[0], "answer",
                                                                               first_option(attempt.responses[0]))),

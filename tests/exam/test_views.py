@@ -77,8 +77,8 @@ def test_a_claim_says_what_is_stored_for_each_question_of_the_open_part(client, 
     saved = client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "u"}).get_json()["saved"]
 
     assert len(saved) == len(attempt.current_section.responses)
-    assert saved[:2] == [{"response": first, "answer": {"option": "A"}, "flag": False, "choose": False},
-                         {"response": second, "answer": None, "flag": True, "choose": False}]
+    assert saved[:2] == [{"response": first, "answer": {"option": "A"}, "flag": False, "choose": False, "marks": None},
+                         {"response": second, "answer": None, "flag": True, "choose": False, "marks": None}]
 
 
 def test_a_save_the_database_cannot_take_is_a_503_the_runner_retries(client, create_user, exam_session, db,
