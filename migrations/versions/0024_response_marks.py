@@ -1,16 +1,16 @@
 """A response keeps the candidate's marks (options crossed out, text
 highlighted), saved as its answer is and never scored.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0024
+Revises: 0023
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0022'
-down_revision = '0021'
+revision = '0024'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
