@@ -130,6 +130,11 @@ class ItemKind:
         """Whether the answer says something, so the response counts as answered."""
         raise NotImplementedError
 
+    def written_texts(self, answer):
+        """A rated kind's answer as the texts the candidate wrote, in order (an
+        anchor response shows them to raters without the page of its attempt)."""
+        raise NotImplementedError
+
     # Scoring by key: a keyed kind's answer is coded as one of its choices.
 
     def choices(self, content):
