@@ -6,7 +6,9 @@ from wtforms import BooleanField, FloatField, HiddenField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 
-from rating.models import FinalRule, PassRule
+from rating.anchors import MAX_ANNOTATION
+from rating.concerns import MAX_DETAILS, MAX_NOTE
+from rating.models import ConcernReason, FinalRule, PassRule
 from rating.ratings import MAX_COMMENTS
 
 
@@ -48,3 +50,24 @@ class ConflictForm(FlaskForm):
     candidate_email = StringField("Candidate's email", validators=[DataRequired(), Email(), Length(max=254)])
     reason = StringField("Reason", validators=[DataRequired(), Length(max=200)],
                          description="For example: the candidate's reflective supervision provider.")
+
+
+class AnchorForm(FlaskForm):
+    """One per vignette on the anchors page (prefixed by its form item), so `case_id`'s choices are its final cases."""
+
+    case_id = SelectField("Rated response", coerce=int)
+    annotation = TextAreaField("Why it earns its score", validators=[DataRequired(), Length(max=MAX_ANNOTATION)],
+                               description="For example: why this is a 2 on Reflection. Raters read it with the "
+                                           "response; never name the candidate.")
+
+
+class ConcernForm(FlaskForm):
+    reason = SelectField("Reason for the concern",
+                         choices=[SelectChoice(reason.value, reason.label) for reason in ConcernReason])
+    details = TextAreaField("What worries you", validators=[Length(max=MAX_DETAILS)],
+                            description="Required for \"Something else\". Only coordinators read it.")
+
+
+class HandleConcernForm(FlaskForm):
+    note = TextAreaField("What was done", validators=[DataRequired(), Length(max=MAX_NOTE)],
+                         description="Kept with the concern and in the audit log.")

@@ -1,10 +1,23 @@
 """Rating plans per form, rating cases (one per rated response, under an
-anonymous code), the ratings raters give, and declared rater conflicts."""
+anonymous code), the ratings raters give, declared rater conflicts, anchor
+responses raters calibrate against, and the concerns raters flag."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -180,3 +193,68 @@ class OverdueReminder(db.Model):
     rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id", ondelete="CASCADE"), index=True)
     days: Mapped[int] = mapped_column(Integer)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnchorResponse(db.Model):
+    """A rated response a coordinator holds up as an example of its score, with
+    why it earns it: raters of the same vignette (item) read it, never its
+    candidate. Only a case with a final score can be one."""
+
+    __tablename__ = "anchor_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("rating_cases.id", ondelete="CASCADE"), unique=True)
+    annotation: Mapped[str] = mapped_column(String(500))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[RatingCase] = relationship()
+
+
+class ConcernReason(enum.StrEnum):
+    CHILD_AT_RISK = "child_at_risk"
+    CHEATING = "cheating"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return {ConcernReason.CHILD_AT_RISK: "The response suggests a risk to a child",
+                ConcernReason.CHEATING: "Possible cheating (copied or shared text, outside help)",
+                ConcernReason.OTHER: "Something else"}[self]
+
+
+class Concern(db.Model):
+    """A response a rater (or a coordinator) flags for a coordinator to read,
+    whatever its rating: open until a coordinator marks it handled with a note.
+    A rater holds at most one open concern per response."""
+
+    __tablename__ = "rating_concerns"
+    __table_args__ = (
+        CheckConstraint(f"reason IN ({', '.join(repr(r.value) for r in ConcernReason)})", name="known_reason"),
+        CheckConstraint("(handled_at IS NULL) = (handled_by_id IS NULL) AND (handled_at IS NULL) = "
+                        "(handled_note IS NULL)", name="handled_with_note"),
+        Index("uq_rating_concerns_open", "case_id", "raised_by_id", unique=True,
+              sqlite_where=text("handled_at IS NULL"), postgresql_where=text("handled_at IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("rating_cases.id", ondelete="CASCADE"), index=True)
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(32))
+    details: Mapped[str] = mapped_column(Text, default="")
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[RatingCase] = relationship()
+    raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id])
+    handled_by: Mapped[User | None] = relationship(foreign_keys=[handled_by_id])
+
+    @property
+    def reason_label(self):
+        return ConcernReason(self.reason).label
+
+    @property
+    def handled(self):
+        return self.handled_at is not None

@@ -2,15 +2,19 @@
 message per rater per assignment, however many responses it gives them), and
 reminders of ratings past their due date (`Rating.due_at`: assignment plus
 the rating plan's days to rate), sent by `flask rating remind-overdue` on the
-day a rating falls due and a week later, each once (`OverdueReminder`).
+day a rating falls due and a week later, each once (`OverdueReminder`); and
+to coordinators, a concern a rater flagged.
 
 Raters know responses by their anonymous codes only, and so do the messages.
+A concern's message names its reason, not its details: they are read signed in.
 """
 
 from itertools import groupby
 
 from sqlalchemy import select
 
+from accounts.models import User, UserRole
+from accounts.roles import COORDINATORS
 from extensions import db
 from mail.notify import notify
 from rating import dashboards
@@ -56,3 +60,19 @@ def remind_overdue(now):
                kind="rating.overdue", ratings=theirs)
     db.session.flush()
     return due
+
+
+def coordinators():
+    """Active coordinators and admins, by email."""
+    roles = [role.value for role in COORDINATORS]
+    return db.session.scalars(select(User).where(User.active.is_(True), User.role_rows.any(UserRole.role.in_(roles)))
+                              .order_by(User.email)).all()
+
+
+def concern_raised(concern, raised_by):
+    """Tell every coordinator and admin but the one who flagged it that a response waits for them."""
+    for coordinator in coordinators():
+        if coordinator.id == raised_by.id:
+            continue
+        notify(coordinator, f"A rater flagged response {concern.case.code}", "concern_raised",
+               "you coordinate rating in Attest", kind="rating.concern_raised", concern=concern)

@@ -18,9 +18,18 @@ from exam import sessions
 from exam.models import Response
 from extensions import db
 from item_bank.models import Form, FormStatus
-from rating import assignment, dashboards, plans, quality, ratings
-from rating.forms import AssignForm, ConflictForm, CorrectionForm, PlanForm, RatingForm
-from rating.models import RaterConflict, Rating
+from rating import anchors, assignment, concerns, dashboards, plans, quality, ratings
+from rating.forms import (
+    AnchorForm,
+    AssignForm,
+    ConcernForm,
+    ConflictForm,
+    CorrectionForm,
+    HandleConcernForm,
+    PlanForm,
+    RatingForm,
+)
+from rating.models import AnchorResponse, Concern, RaterConflict, Rating
 from rating.responses import kind, rubric
 
 bp = Blueprint("rating", __name__)
@@ -28,6 +37,7 @@ navigation.declare(bp, homes={Role.RATER: ".dashboard"}, links={
     Role.ADMIN: [(80, "Rating", ".overview")],
     Role.COORDINATOR: [(20, "Rating", ".overview"), (30, "Rater conflicts", ".conflicts")],
 })
+HANDLED_SHOWN = 20  # the latest handled concerns the overview lists under the open ones
 
 
 def _form(form_id):
@@ -71,8 +81,8 @@ def dashboard():
 @roles_required(Role.RATER)
 def rate(code):
     """Raters, on a response they are assigned to: the vignette, the response
-    and the rubric by anonymous code; an adjudicator also sees the first
-    ratings, unnamed."""
+    and the rubric by anonymous code, with the vignette's anchor responses; an
+    adjudicator also sees the first ratings, unnamed."""
     rating = ratings.assignment_for(code, current_user.id) or abort(404)
     criteria = rubric(rating.case.response)
     entry = RatingForm(obj=rating if request.method == "GET" else None)
@@ -91,23 +101,52 @@ def rate(code):
             db.session.commit()
             flash(f"Rating of {code} submitted. Thank you." if submit else f"Draft of {code} saved.", "success")
             return redirect(url_for(".dashboard") if submit else url_for(".rate", code=code))
+    return _rate_page(rating, entry, ConcernForm(formdata=None), entered)
+
+
+def _rate_page(rating, entry, concern_form, entered, concern_open=False):
     entry.opened_at.data = str(int(time.time()))
     others = [other for other in rating.case.first_ratings if other.submitted] if rating.adjudication else []
     return render_template("rating/rate.html", rating=rating, case=rating.case, response=rating.case.response,
                            kind=kind(rating.case.response),
-                           content=rating.case.response.form_item.item_version.content, criteria=criteria,
-                           entry=entry, entered=entered, others=others)
+                           content=rating.case.response.form_item.item_version.content,
+                           criteria=rubric(rating.case.response), entry=entry, entered=entered, others=others,
+                           anchors=anchors.for_rater(rating.case), concern_form=concern_form, concern_open=concern_open,
+                           concern=concerns.open_concern(rating.case, current_user.id))
+
+
+@bp.route("/rating/responses/<code>/concern", methods=["POST"])
+@roles_required(Role.RATER)
+def raise_concern(code):
+    """Raters, on a response they are assigned to: flag it for the coordinators, whatever its rating."""
+    rating = ratings.assignment_for(code, current_user.id) or abort(404)
+    concern_form = ConcernForm()
+    if concern_form.validate_on_submit():
+        try:
+            concerns.raise_concern(rating.case, concern_form.reason.data, concern_form.details.data, current_user,
+                                   utcnow(), current_actor())
+        except concerns.ConcernRefused as refusal:
+            db.session.rollback()
+            rating = ratings.assignment_for(code, current_user.id)
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Concern about {code} sent to the coordinators. You may go on rating.", "success")
+            return redirect(url_for(".rate", code=code))
+    return _rate_page(rating, RatingForm(formdata=None, obj=rating), concern_form, dict(rating.scores),
+                      concern_open=True)
 
 
 @bp.route("/rating/overview")
 @roles_required(*COORDINATORS)
 def overview():
-    """Coordinators, admins: queue sizes per form, overdue ratings, raters' workloads."""
+    """Coordinators, admins: queue sizes per form, open concerns, overdue ratings, raters' workloads."""
     now = utcnow()
     return render_template("rating/overview.html", queues=[dashboards.form_queue(form)
                                                            for form in dashboards.rated_forms()],
                            overdue=dashboards.overdue(now), workloads=dashboards.workloads(assignment.raters(), now),
-                           now=now, withdraw_form=ConfirmForm())
+                           now=now, withdraw_form=ConfirmForm(), concerns=concerns.concerns(),
+                           handled=concerns.concerns(handled=True, limit=HANDLED_SHOWN))
 
 
 @bp.route("/rating/forms/<int:form_id>/plan", methods=["GET", "POST"])
@@ -277,3 +316,86 @@ def remove_conflict(conflict_id):
     flash("Conflict removed.", "success")
     return redirect(url_for(".conflicts"))
 
+
+
+def _anchor_forms(form, vignettes, posted=None):
+    """An AnchorForm per vignette (prefixed by its form item), its choices the vignette's final cases;
+    the one posted to reads the request."""
+    forms = {}
+    for vignette in vignettes:
+        prefix = f"item-{vignette.form_item.id}"
+        chooser = AnchorForm(prefix=prefix) if vignette.form_item.id == posted else AnchorForm(prefix=prefix,
+                                                                                               formdata=None)
+        chooser.case_id.choices = [SelectChoice(case.id, f"{case.code}: {case.final_points:g} points")
+                                   for case in vignette.choices]
+        forms[vignette.form_item.id] = chooser
+    return forms
+
+
+@bp.route("/rating/forms/<int:form_id>/anchors")
+@roles_required(*COORDINATORS)
+def form_anchors(form_id):
+    """Coordinators, admins: each vignette's anchor responses, and the form's rated responses to choose from."""
+    form = _form(form_id)
+    vignettes = anchors.of_form(form)
+    return render_template("rating/anchors.html", form=form, vignettes=vignettes,
+                           choosers=_anchor_forms(form, vignettes), remove_form=ConfirmForm())
+
+
+@bp.route("/rating/forms/<int:form_id>/items/<int:form_item_id>/anchors", methods=["POST"])
+@roles_required(*COORDINATORS)
+def choose_anchor(form_id, form_item_id):
+    """Coordinators, admins: make a rated response an anchor of its vignette, with an annotation."""
+    form = _form(form_id)
+    vignettes = anchors.of_form(form)
+    choosers = _anchor_forms(form, vignettes, posted=form_item_id)
+    chooser = choosers.get(form_item_id) or abort(404)
+    if chooser.validate_on_submit():
+        case = next(case for vignette in vignettes for case in vignette.choices if case.id == chooser.case_id.data)
+        try:
+            anchors.choose(case, chooser.annotation.data, current_user, utcnow(), current_actor())
+        except anchors.AnchorRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"{case.code} is an anchor response now.", "success")
+            return redirect(url_for(".form_anchors", form_id=form.id))
+    return render_template("rating/anchors.html", form=form, vignettes=vignettes, choosers=choosers,
+                           remove_form=ConfirmForm())
+
+
+@bp.route("/rating/anchors/<int:anchor_id>/remove", methods=["POST"])
+@roles_required(*COORDINATORS)
+def remove_anchor(anchor_id):
+    """Coordinators, admins: raters no longer see the response as an anchor."""
+    anchor = db.session.get(AnchorResponse, anchor_id) or abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    form_id = anchor.case.response.attempt.session.form_id
+    anchors.remove(anchor, current_user, current_actor())
+    db.session.commit()
+    flash("Anchor removed.", "success")
+    return redirect(url_for(".form_anchors", form_id=form_id))
+
+
+@bp.route("/rating/concerns/<int:concern_id>", methods=["GET", "POST"])
+@roles_required(*COORDINATORS)
+def concern(concern_id):
+    """Coordinators, admins: a flagged response with its candidate, the rater's reason, and marking it handled."""
+    flagged = db.session.get(Concern, concern_id) or abort(404)
+    editor = HandleConcernForm()
+    if editor.validate_on_submit():
+        try:
+            concerns.handle(flagged, editor.note.data, current_user, utcnow(), current_actor())
+        except concerns.ConcernRefused as refusal:
+            db.session.rollback()
+            flagged = db.session.get(Concern, concern_id)
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(f"Concern about {flagged.case.code} marked handled.", "success")
+            return redirect(url_for(".overview"))
+    response = flagged.case.response
+    return render_template("rating/concern.html", concern=flagged, response=response, kind=kind(response),
+                           content=response.form_item.item_version.content, editor=editor)

@@ -137,6 +137,11 @@ class ItemKind:
         """Whether the answer says something, so the response counts as answered."""
         raise NotImplementedError
 
+    def written_texts(self, answer):
+        """A rated kind's answer as the texts the candidate wrote, in order (an
+        anchor response shows them to raters without the page of its attempt)."""
+        raise NotImplementedError
+
     # Marks: what a candidate crosses out and highlights while reading, kept with the response but
     # never part of the answer (nothing scores, rates, analyses or exports them).
 

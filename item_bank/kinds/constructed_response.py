@@ -266,6 +266,9 @@ class ConstructedResponse(ItemKind):
     def answered(self, answer):
         return bool(answer) and any(text.strip() for text in answer.get("texts", []))
 
+    def written_texts(self, answer):
+        return list((answer or {}).get("texts", []))
+
     def max_points(self, content):
         return sum(max(level["points"] for level in criterion["levels"]) for criterion in content["rubric"]["criteria"])
 

@@ -12,9 +12,10 @@ from accounts.roles import Role
 from accounts.users import create_user
 from clock import utcnow
 from exam import delivery, sessions
-from exam.models import AttemptStatus
+from exam.models import AttemptStatus, Response
 from extensions import db
 from item_bank.models import Form
+from rating import assignment
 from rating.models import RatingCase
 from rating.responses import counted_responses
 from tests.conftest import PASSWORD
@@ -145,3 +146,74 @@ def test_two_raters_disagree_an_adjudicator_settles_it_and_the_candidate_reads_t
 
 def _name(email):
     return {"rater@example.org": "Demo Rater", "rater2@example.org": "Demo Second Rater"}[email]
+
+
+LONG_ANSWER = "\n\n".join(f"Paragraph {n}: I would wonder with the mother what the baby's turning away means."
+                          for n in range(1, 41))
+
+
+def rater_on_a_long_response(live_app):
+    """A rater of their own (so the demo raters' queues stay as the walk above expects) on a response long
+    enough to scroll."""
+    _, _, _, response_ids = submitted_candidate(live_app)
+    with live_app.app_context():
+        response = db.session.get(Response, response_ids[0])
+        response.answer = {"texts": [LONG_ANSWER] * len(response.answer["texts"])}
+        email = f"calibrating-{secrets.token_hex(4)}@example.org"
+        rater = create_user(email, "Calibrating Rater", {Role.RATER}, PASSWORD, BY)
+        code = assignment.assign(response, rater, utcnow(), BY).case.code
+        db.session.commit()
+        return email, code
+
+
+def box(page, name):
+    return page.get_by_role("region", name=name).bounding_box()
+
+
+def test_a_rater_reads_the_answer_beside_the_rubric_and_flags_it_and_a_coordinator_handles_it(two_browsers,
+                                                                                                  live_app):
+    rater, staff = two_browsers
+    email, code = rater_on_a_long_response(live_app)
+    sign_in(rater, email, PASSWORD)
+    rater.set_viewport_size({"width": 1280, "height": 720})
+    rater.goto(f"/rating/responses/{code}")
+
+    answer, scoring = box(rater, "Vignette and response"), box(rater, "Scoring")
+    assert answer["x"] + answer["width"] <= scoring["x"] and abs(answer["y"] - scoring["y"]) < 2
+    assert max(answer["height"], scoring["height"]) <= 720
+    columns = "() => [...document.querySelectorAll('.rate-column')].map(c => c.scrollTop)"
+    rater.get_by_role("region", name="Vignette and response").focus()
+    rater.keyboard.press("PageDown")
+    rater.wait_for_function(f"() => ({columns})()[0] > 300")  # keyboard scrolling is animated
+    assert rater.evaluate(columns)[1] == 0  # the rubric stays where it was
+    expect(rater.get_by_role("group", name="Rubric")).to_be_in_viewport()
+    rater.get_by_role("region", name="Scoring").focus()
+    rater.keyboard.press("End")
+    expect(rater.get_by_text("Flag this response for a coordinator")).to_be_in_viewport()
+    assert rater.evaluate(columns)[0] > 300  # the answer stays where the rater left it
+    assert violations(rater) == []
+
+    rater.get_by_text("Flag this response for a coordinator").click()
+    rater.get_by_label("Reason for the concern").select_option("cheating")
+    rater.get_by_label("What worries you").fill("Paragraphs repeat a published handbook word for word.")
+    rater.get_by_role("button", name="Flag the response").click()
+    expect(rater.get_by_text(f"Concern about {code} sent to the coordinators.")).to_be_visible()
+    expect(rater.get_by_role("button", name="Submit rating")).to_be_enabled()  # flagging blocks no scoring
+    assert violations(rater) == []
+
+    rater.set_viewport_size({"width": 640, "height": 720})
+    answer, scoring = box(rater, "Vignette and response"), box(rater, "Scoring")
+    assert scoring["y"] >= answer["y"] + answer["height"]  # stacked on a narrow screen
+
+    sign_in(staff, *COORDINATOR)
+    staff.goto("/rating/overview")
+    expect(staff.get_by_text("word for word")).to_be_visible()
+    assert violations(staff) == []
+    staff.get_by_role("link", name=code).click()
+    expect(staff.get_by_text("Paragraphs repeat a published handbook")).to_be_visible()
+    assert violations(staff) == []
+    staff.get_by_label("What was done").fill("Compared with the handbook; sent to the exam board.")
+    staff.get_by_role("button", name="Mark handled").click()
+    expect(staff.get_by_text(f"Concern about {code} marked handled.")).to_be_visible()
+    staff.get_by_text("Recently handled").click()
+    expect(staff.get_by_role("link", name=code)).to_be_visible()
