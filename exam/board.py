@@ -51,7 +51,9 @@ def _rows(session, sections, enrollment_ids=None):
                Enrollment.high_contrast, User.name, User.email, Attempt.id.label("attempt_id"), Attempt.status,
                Attempt.hold, Attempt.paused_at, Attempt.started_at, Attempt.last_contact_at, Attempt.finish_reason,
                current.position, current.deadline_at, current.started_at.label("part_started_at"),
-               current.closed_at.label("part_closed_at"), _count(AttemptSection).label("parts"),
+               current.closed_at.label("part_closed_at"), current.break_ends_at,
+               and_(current.started_at.is_(None), current.break_ends_at.is_not(None)).label("on_break"),
+               _count(AttemptSection).label("parts"),
                identity.checked_column(),
                *_part_columns(sections))
         .join(User, User.id == Enrollment.candidate_id)
@@ -116,8 +118,12 @@ def _open_part(row):
 
 
 def _overdue(row, session, now):
-    return (row.status == AttemptStatus.IN_PROGRESS and _open_part(row)
-            and now > row.deadline_at + timedelta(seconds=session.grace_seconds))
+    """A part's time, or the break before it, has run out while its clock ran."""
+    if row.status != AttemptStatus.IN_PROGRESS:
+        return False
+    if row.on_break:
+        return now >= row.break_ends_at
+    return _open_part(row) and now > row.deadline_at + timedelta(seconds=session.grace_seconds)
 
 
 def _silent(current, row, now):

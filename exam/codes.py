@@ -14,7 +14,8 @@ class StateCode(enum.StrEnum):
     """Where the attempt stands for the tab that asks (the state poll, a claim, a batch of saves)."""
 
     IN_PROGRESS = "in_progress"  # a part is open and its clock runs
-    PAUSED = "paused"  # a part is open and its clock stands still; `hold` says why
+    PAUSED = "paused"  # a part (or the break before it) is open and its clock stands still; `hold` says why
+    ON_BREAK = "on_break"  # between two parts: the next starts when the candidate continues or the break ends
     STALE_TAB = "stale_tab"  # another tab has claimed the attempt since this one: stop saving
     NOT_STARTED = "not_started"  # joined, not yet agreed or admitted
     FINISHED = "finished"  # submitted or terminated
@@ -35,6 +36,7 @@ class SaveCode(enum.StrEnum):
     NO_SUCH_ITEM = "no_such_item"
     NOT_TRUE_OR_FALSE = "not_true_or_false"  # a flag or a choice that is not a boolean
     SECTION_CLOSED = "section_closed"  # its part's time, grace included, is over, or the part is not open
+    ON_BREAK = "on_break"  # its part comes after the break the candidate is on, and has not started
     NO_CHOICE = "no_choice"  # a choice in a part that asks for none
     CHOICE_LIMIT = "choice_limit"  # more chosen than the part allows
     QUESTION_PASSED = "question_passed"  # a linear part: the candidate has moved past this question

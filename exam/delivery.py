@@ -5,6 +5,11 @@ be admitted, move through the timed sections, and finish, by choice or by time.
 deadline (plus grace) has passed is closed at its deadline, the next one
 starts then, and after the last the attempt is finished at its deadline,
 whether or not the candidate is still there. Functions flush, never commit.
+
+A form with a break (`Form.break_minutes`) puts one between its parts: the
+part after it starts when the candidate continues (`end_break`) or when the
+break ends, whichever comes first; settling starts it at the break's end,
+however much later the candidate is next heard from.
 """
 
 import hmac
@@ -149,9 +154,21 @@ def _close_section(attempt, section, at, by, reason):
     following = _next_section(attempt, section)
     if following is None:
         _finish(attempt, at, by, reason)
+        return
+    attempt.current_position = following.position
+    break_minutes = attempt.session.form.break_minutes
+    if break_minutes:
+        following.break_ends_at = at + timedelta(minutes=break_minutes)
+        log.record("attempt.break_started", by, attempt, section=following.position, at=at.isoformat(),
+                   ends_at=following.break_ends_at.isoformat())
     else:
-        attempt.current_position = following.position
         _open_section(following, attempt.enrollment, at, _first_position(following))
+
+
+def _end_break(attempt, section, at, by, reason):
+    """The part after the break starts at `at`: its deadline counts from then."""
+    _open_section(section, attempt.enrollment, at, _first_position(section))
+    log.record("attempt.break_ended", by, attempt, section=section.position, reason=reason, at=at.isoformat())
 
 
 def _finish(attempt, at, by, reason):
@@ -160,13 +177,17 @@ def _finish(attempt, at, by, reason):
 
 
 def settle(attempt, now, by):
-    """Close every section whose time ran out; finish the attempt after the last."""
+    """Close every section whose time ran out, start the part after a break
+    that ran out at the break's end; finish the attempt after the last."""
     grace = attempt.session.grace_seconds
     while attempt.status == AttemptStatus.IN_PROGRESS:
         section = attempt.current_section
-        if section is None or not timing.overdue(section, now, grace):
+        if section is not None and timing.break_over(section, now):
+            _end_break(attempt, section, section.break_ends_at, by, "time")
+        elif section is not None and timing.overdue(section, now, grace):
+            _close_section(attempt, section, section.deadline_at, by, "time")
+        else:
             break
-        _close_section(attempt, section, section.deadline_at, by, "time")
     db.session.flush()
     return attempt
 
@@ -205,8 +226,26 @@ def finish_section(attempt, position, now, by):
     section = attempt.current_section
     if section.position != position:
         raise DeliveryError("That section is already closed.")
+    if section.after_break:
+        raise DeliveryError("That part has not started: you are on a break.")
     _close_section(attempt, section, now, by, "submitted" if _next_section(attempt, section) is None else "candidate")
     db.session.flush()
+    return attempt
+
+
+def end_break(attempt, position, now, by):
+    """The candidate continues from the break before part `position`: it
+    starts now. Nothing happens if it has started already (the break ran out
+    first, or a second click); not while paused, since a pause during the
+    break holds the break as it holds a part."""
+    settle(attempt, now, by)
+    refusal = candidate_refusal(attempt)
+    if refusal is not None:
+        raise DeliveryError(f"You cannot start the next part: {refusal[1]}.")
+    section = attempt.current_section
+    if section.position == position and section.after_break:
+        _end_break(attempt, section, now, by, "candidate")
+        db.session.flush()
     return attempt
 
 
@@ -218,10 +257,14 @@ def stop_clock(attempt, now, hold):
 
 
 def restart_clock(attempt, now):
-    """The clock starts again: the time spent paused moves the deadline on."""
+    """The clock starts again: the time spent paused moves the deadline on,
+    or during a break the break's end (the part after it is not yet timed)."""
     section = attempt.current_section
-    section.paused_seconds += int((now - attempt.paused_at).total_seconds())
-    timing.recompute_deadline(section, attempt.enrollment)
+    if section.after_break:
+        section.break_ends_at += now - attempt.paused_at
+    else:
+        section.paused_seconds += int((now - attempt.paused_at).total_seconds())
+        timing.recompute_deadline(section, attempt.enrollment)
     attempt.status = AttemptStatus.IN_PROGRESS.value
     attempt.paused_at = None
     attempt.hold = None

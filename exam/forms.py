@@ -40,6 +40,10 @@ class FinishSectionForm(FlaskForm):
     pass
 
 
+class ContinueForm(FlaskForm):
+    """Ending a break between two parts early: the next part starts now."""
+
+
 def entity_choices(pairs, blank=None):
     """SelectChoices from (id, label) pairs, with an optional blank first."""
     return ([SelectChoice("", blank)] if blank else []) + [SelectChoice(str(value), label) for value, label in pairs]

@@ -178,6 +178,12 @@ class Attempt(db.Model):
     def current_section(self):
         return next((s for s in self.sections if s.position == self.current_position), None)
 
+    @property
+    def on_break(self):
+        """Between two parts, in the break before the current one (its clock may stand still)."""
+        section = self.current_section
+        return self.status in OPEN_STATUSES and section is not None and section.after_break
+
 
 class AttemptSection(db.Model):
     """One section of an attempt, with its own server-side deadline."""
@@ -194,6 +200,9 @@ class AttemptSection(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_seconds: Mapped[int] = mapped_column(Integer, default=0)
     extension_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    # The break before this part ends then, unless the candidate continues
+    # first; a proctor's pause during the break moves it on. None: no break.
+    break_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="sections")
     form_section: Mapped[FormSection] = relationship()
@@ -202,6 +211,11 @@ class AttemptSection(db.Model):
     @property
     def open(self):
         return self.started_at is not None and self.closed_at is None
+
+    @property
+    def after_break(self):
+        """Waiting for its break to end: the part before it is over, its own clock has not started."""
+        return self.started_at is None and self.break_ends_at is not None
 
 
 class Response(db.Model):

@@ -39,20 +39,29 @@ SCHEMAS = {
         "type": "object",
         "description": "Where the attempt stands by the server's clock. Every request about an attempt settles it "
                        "first: a part whose time ran out is closed, and after the last the attempt is submitted.",
-        "required": ["code", "status", "position", "seconds_left", "deadline", "server_now", "paused", "hold",
-                     "superseded"],
+        "required": ["code", "status", "position", "seconds_left", "deadline", "break_seconds_left", "break_ends_at",
+                     "server_now", "paused", "hold", "superseded"],
         "properties": {
             "code": {"enum": [code.value for code in StateCode],
                      "description": "What the runner does: sit on (`in_progress`), show the pause (`paused`, "
                                     "`hold` says why), stop saving (`stale_tab`), or load the attempt's page "
-                                    "(`not_started`, `finished`)."},
+                                    "(`not_started`, `finished`, and `on_break`: between two parts, the next "
+                                    "starting when the candidate continues or the break ends)."},
             "status": {"enum": [status.value for status in AttemptStatus]},
             "position": {**nullable({"type": "integer", "minimum": 1}),
                          "description": "The open part's number; null unless in progress or paused."},
             "seconds_left": {**nullable({"type": "integer", "minimum": 0}),
-                             "description": "Time left in the open part; it stands still while paused."},
+                             "description": "Time left in the open part; it stands still while paused. Null "
+                                            "during the break before it: its clock has not started."},
             "deadline": {**nullable({"type": "string", "format": "date-time"}),
-                         "description": "The open part's deadline (UTC), before any grace period."},
+                         "description": "The open part's deadline (UTC), before any grace period; null during "
+                                        "the break before it."},
+            "break_seconds_left": {**nullable({"type": "integer", "minimum": 0}),
+                                   "description": "Time left in the break before the part at `position`; null "
+                                                  "when not on a break. It stands still while paused."},
+            "break_ends_at": {**nullable({"type": "string", "format": "date-time"}),
+                              "description": "When the break ends (UTC) and the next part starts, unless the "
+                                             "candidate continues first; a pause moves it on when it ends."},
             "server_now": {"type": "string", "format": "date-time",
                            "description": "The server's clock (UTC), to correct the runner's countdown."},
             "paused": {"type": "boolean"},

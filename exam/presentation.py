@@ -57,6 +57,18 @@ def section_page(attempt, now):
     }
 
 
+def break_page(attempt, now):
+    """The break before the current part: its length, what is left of it, and the part it leads to."""
+    section = attempt.current_section
+    return {
+        "section": section,
+        "title": prepared(attempt.session.form).section(section.form_section_id).title,
+        "section_count": len(attempt.sections),
+        "minutes": attempt.session.form.break_minutes,
+        "seconds_left": timing.seconds_until(section.break_ends_at, now, attempt.paused_at),
+    }
+
+
 def _code(attempt, superseded):
     if superseded:
         return StateCode.STALE_TAB
@@ -65,7 +77,7 @@ def _code(attempt, superseded):
     if attempt.status == AttemptStatus.PAUSED:
         return StateCode.PAUSED
     if attempt.status == AttemptStatus.IN_PROGRESS:
-        return StateCode.IN_PROGRESS
+        return StateCode.ON_BREAK if attempt.on_break else StateCode.IN_PROGRESS
     return StateCode.NOT_STARTED
 
 
@@ -77,13 +89,16 @@ def _open_section(attempt):
 def state(attempt, now, tab):
     section = _open_section(attempt)
     open_section = section is not None
+    on_break = open_section and section.after_break
     superseded = bool(tab) and attempt.active_tab not in (None, tab)
     return {
         "code": _code(attempt, superseded),
         "status": attempt.status,
         "position": attempt.current_position if open_section else None,
         "seconds_left": timing.seconds_left(section, now, attempt.paused_at) if open_section else None,
-        "deadline": section.deadline_at.isoformat() if open_section else None,
+        "deadline": section.deadline_at.isoformat() if open_section and not on_break else None,
+        "break_seconds_left": timing.seconds_until(section.break_ends_at, now, attempt.paused_at) if on_break else None,
+        "break_ends_at": section.break_ends_at.isoformat() if on_break else None,
         "server_now": now.isoformat(),
         "paused": attempt.status == AttemptStatus.PAUSED,
         "hold": attempt.hold,
@@ -96,7 +111,7 @@ def saved_answers(attempt):
     attempt shows it: its page may have been drawn while a save from the page
     before it was still being committed."""
     section = _open_section(attempt)
-    if section is None:
+    if section is None or section.after_break:
         return []
     return [{"response": response.id, "answer": response.answer, "flag": response.flagged, "choose": response.chosen,
              "marks": response.marks} for response in section.responses]

@@ -32,6 +32,7 @@ class Standing(enum.StrEnum):
     AWAITING_READMISSION = "awaiting_readmission"  # reopened elsewhere; clock stopped
     ADMITTED_NOT_CONNECTED = "admitted_not_connected"  # clock running, browser not heard from since the start
     IN_PROGRESS = "in_progress"
+    ON_BREAK = "on_break"  # between two parts; a pause holds the break, an extension goes to the next part
     PAUSED = "paused"
     SUBMITTED = "submitted"
     TERMINATED = "terminated"
@@ -56,14 +57,14 @@ class Action(enum.StrEnum):
 
 S = Standing
 # Admitted and not finished: closing the session submits these with their saved answers.
-SITTING = {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION}
+SITTING = {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.ON_BREAK, S.PAUSED, S.AWAITING_READMISSION}
 MOVES = {
     Action.ADMIT: {S.AWAITING_ADMISSION, S.AWAITING_READMISSION},
-    Action.PAUSE: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS},
+    Action.PAUSE: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.ON_BREAK},
     Action.RESUME: {S.PAUSED},
-    Action.EXTEND: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.PAUSED, S.AWAITING_READMISSION},
+    Action.EXTEND: {S.ADMITTED_NOT_CONNECTED, S.IN_PROGRESS, S.ON_BREAK, S.PAUSED, S.AWAITING_READMISSION},
     Action.TERMINATE: {S.CHECKED_IN, S.AWAITING_ADMISSION, S.AWAITING_READMISSION, S.ADMITTED_NOT_CONNECTED,
-                       S.IN_PROGRESS, S.PAUSED},
+                       S.IN_PROGRESS, S.ON_BREAK, S.PAUSED},
     Action.MOVE: {S.ENROLLED, S.ABSENT, S.CHECKED_IN, S.AWAITING_ADMISSION},
 }
 VERBS = {Action.ADMIT: "admit", Action.PAUSE: "pause", Action.RESUME: "resume", Action.EXTEND: "extend the time of",
@@ -80,8 +81,8 @@ def standing(enrollment, now):
 
 def standing_of(session, attempt, now):
     """The standing in the session of an attempt: an `Attempt`, or a row with
-    its status, hold, started_at and last_contact_at (status None, or None
-    itself: no attempt)."""
+    its status, hold, started_at, last_contact_at and on_break (status None,
+    or None itself: no attempt)."""
     status = attempt.status if attempt is not None else None
     if status is None:
         return S.ABSENT if session.closed or now > session.closes_at else S.ENROLLED
@@ -89,6 +90,8 @@ def standing_of(session, attempt, now):
         return S.AWAITING_READMISSION
     if status == AttemptStatus.IN_PROGRESS and not connected(attempt):
         return S.ADMITTED_NOT_CONNECTED
+    if status == AttemptStatus.IN_PROGRESS and attempt.on_break:
+        return S.ON_BREAK
     return S(status)
 
 

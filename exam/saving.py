@@ -146,6 +146,8 @@ def _apply(attempt, entry, tab, now):
     if response is None or response.attempt_id != attempt.id:
         return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
     refusal = _check_value(response, field, value)
+    if refusal is None and response.attempt_section.after_break:
+        refusal = SaveCode.ON_BREAK, "the next part has not started: you are on a break"
     if refusal is None and not timing.accepts_saves(response.attempt_section, now, attempt.session.grace_seconds):
         refusal = SaveCode.SECTION_CLOSED, "this section's time is over"
     if refusal is None:

@@ -2,6 +2,12 @@
 timestamp, and time left is computed from it at every request.
 
 deadline = start + limit x multiplier + extra minutes + extensions + time paused
+
+A part after a break has no deadline until it starts (when the candidate
+continues or the break ends); an extension given during the break is kept
+for it. The break is the form's, the same for every candidate: accommodations
+stretch the parts' time, not the break, and a pause during the break moves
+the break's end, not the part's deadline.
 """
 
 from datetime import timedelta
@@ -13,6 +19,9 @@ def allowed_seconds(form_section, enrollment):
 
 
 def deadline(section, enrollment):
+    """The section's deadline; None before it starts."""
+    if section.started_at is None:
+        return None
     seconds = allowed_seconds(section.form_section, enrollment) + section.extension_seconds + section.paused_seconds
     return section.started_at + timedelta(seconds=seconds)
 
@@ -39,6 +48,11 @@ def accepts_saves(section, now, grace_seconds):
     if section.started_at is None or section.closed_at is not None:
         return False
     return now <= section.deadline_at + timedelta(seconds=grace_seconds)
+
+
+def break_over(section, now, paused_at=None):
+    """The break before the section has run out while its clock was running."""
+    return section.after_break and paused_at is None and now >= section.break_ends_at
 
 
 def overdue(section, now, grace_seconds, paused_at=None):

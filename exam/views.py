@@ -12,7 +12,7 @@ from accounts.roles import PROCTORS, Role
 from clock import utcnow
 from errors import ErrorCode, json_error, wants_json
 from exam import bodies, delivery, openapi, prepared_forms, presentation, safe_browser, saving
-from exam.forms import AgreementForm, FinishSectionForm, JoinForm
+from exam.forms import AgreementForm, ContinueForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
 from item_bank.images import declare_viewers
@@ -141,6 +141,9 @@ def _settled_page(attempt):
         page = render_template("exam/waiting.html", attempt=attempt)
     elif attempt.finished:
         page = render_template("exam/finished.html", attempt=attempt)
+    elif attempt.on_break:
+        page = render_template("exam/break.html", attempt=attempt, page=presentation.break_page(attempt, now),
+                               form=ContinueForm())
     else:
         page = render_template("exam/section.html", attempt=attempt,
                                page=presentation.section_page(attempt, now), body_limit=bodies.MAX_BODY)
@@ -162,7 +165,7 @@ def review(attempt_id):
     attempt = _own_attempt(attempt_id)
     now = utcnow()
     delivery.settle(attempt, now, current_actor())
-    if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED):
+    if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) or attempt.on_break:
         db.session.commit()
         return redirect(url_for("exam.sit", attempt_id=attempt.id))
     page = render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, now),
@@ -179,6 +182,20 @@ def finish_section(attempt_id, position):
     if FinishSectionForm().validate_on_submit():
         try:
             delivery.finish_section(attempt, position, utcnow(), current_actor())
+        except delivery.DeliveryError as error:
+            flash(str(error), "error")
+        db.session.commit()
+    return redirect(url_for("exam.sit", attempt_id=attempt.id))
+
+
+@bp.route("/exam/attempts/<int:attempt_id>/sections/<int:position>/start", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def end_break(attempt_id, position):
+    """The attempt's candidate, from the break page: the next part starts now."""
+    attempt = _own_attempt(attempt_id, lock=True)
+    if ContinueForm().validate_on_submit():
+        try:
+            delivery.end_break(attempt, position, utcnow(), current_actor())
         except delivery.DeliveryError as error:
             flash(str(error), "error")
         db.session.commit()

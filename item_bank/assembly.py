@@ -16,7 +16,7 @@ from audit import log
 from clock import utcnow
 from extensions import db
 from item_bank.items import enemy_pairs
-from item_bank.models import Form, FormItem, FormSection, FormStatus, Item, ItemVersion, Status
+from item_bank.models import MAX_BREAK_MINUTES, Form, FormItem, FormSection, FormStatus, Item, ItemVersion, Status
 
 
 class AssemblyError(ValueError):
@@ -232,6 +232,21 @@ def replacements_for(form_item):
         candidate for candidate in _approved_versions(version.primary_domain_id, version.item.kind)
         if candidate.item_id not in on_form
     ]
+
+
+def set_break(form, minutes, by):
+    """Set the break candidates may take after each part but the last (0: none).
+    Only on a draft: like its parts' times, it is the same for every candidate
+    of a published form."""
+    _require_draft(form)
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_BREAK_MINUTES:
+        raise AssemblyError(f"a break is a whole number of minutes from 0 to {MAX_BREAK_MINUTES}")
+    before = form.break_minutes
+    if minutes != before:
+        form.break_minutes = minutes
+        db.session.flush()
+        log.record("form.break_changed", by, form, before=before, after=minutes)
+    return form
 
 
 def publish_form(form, by):

@@ -10,10 +10,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from item_bank.kinds import KINDS
-from item_bank.models import Status
+from item_bank.models import MAX_BREAK_MINUTES, Status
 
 
 class ItemSearchForm(FlaskForm):
@@ -67,6 +67,13 @@ class SwapForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     pass
+
+
+class BreakForm(FlaskForm):
+    break_minutes = IntegerField(
+        "Break between parts (minutes)", validators=[InputRequired(), NumberRange(0, MAX_BREAK_MINUTES)],
+        description=f"0 for none, at most {MAX_BREAK_MINUTES}. After each part but the last, candidates may rest this "
+                    "long; the next part's time starts when they continue or when the break ends.")
 
 
 class ImportForm(FlaskForm):

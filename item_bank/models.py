@@ -44,6 +44,10 @@ class FormStatus(enum.StrEnum):
     PUBLISHED = "published"
 
 
+# The longest break between two parts of a form, in minutes.
+MAX_BREAK_MINUTES = 60
+
+
 def _values(enum_class):
     return ", ".join(f"'{member.value}'" for member in enum_class)
 
@@ -294,6 +298,7 @@ class Form(db.Model):
             "(status = 'published') = (published_at IS NOT NULL)", name="published_when_dated"
         ),
         CheckConstraint("pass_percent > 0 AND pass_percent <= 100", name="pass_percent_range"),
+        CheckConstraint(f"break_minutes >= 0 AND break_minutes <= {MAX_BREAK_MINUTES}", name="break_minutes_range"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -303,6 +308,9 @@ class Form(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=FormStatus.DRAFT.value)
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
     pass_percent: Mapped[float] = mapped_column(default=80.0)
+    # The break a candidate may take after each part but the last (0: none): the
+    # next part's clock starts when they continue or when the break ends.
+    break_minutes: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

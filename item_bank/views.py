@@ -15,6 +15,7 @@ from item_bank.cli import report
 from item_bank.editor_forms import domain_choices
 from item_bank.forms import (
     AssembleForm,
+    BreakForm,
     DomainForm,
     EnemyForm,
     ImageForm,
@@ -401,9 +402,35 @@ def _form(form_id):
 @roles_required(*FORM_BUILDERS)
 def show_form(form_id):
     """Psychometricians, admins: sections, items, and how the form meets its blueprint."""
-    exam_form = _form(form_id)
+    return _form_page(_form(form_id))
+
+
+def _form_page(exam_form, break_form=None):
+    break_form = break_form or BreakForm(break_minutes=exam_form.break_minutes)
     return render_template("item_bank/form.html", exam_form=exam_form, check=assembly.check_form(exam_form),
-                           publish_form=PublishForm(), kinds=KINDS)
+                           publish_form=PublishForm(), break_form=break_form, kinds=KINDS)
+
+
+@bp.route("/forms/<int:form_id>/break", methods=["POST"])
+@roles_required(*FORM_BUILDERS)
+def set_form_break(form_id):
+    """Psychometricians, admins: the break between a draft form's parts."""
+    exam_form = _form(form_id)
+    form = BreakForm()
+    if form.validate_on_submit():
+        try:
+            assembly.set_break(exam_form, form.break_minutes.data, current_actor())
+        except assembly.AssemblyError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Saved: {exam_form.code} has {_break_text(exam_form.break_minutes)}.", "success")
+        return redirect(url_for("item_bank.show_form", form_id=exam_form.id))
+    return _form_page(exam_form, form)
+
+
+def _break_text(minutes):
+    return f"a break of {minutes} minute{'' if minutes == 1 else 's'} between parts" if minutes else "no break between parts"
 
 
 @bp.route("/forms/<int:form_id>/items/<int:form_item_id>/swap", methods=["GET", "POST"])

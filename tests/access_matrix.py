@@ -164,6 +164,8 @@ CHECKS = [
     Check("GET", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
     Check("POST", "/forms/{form_id}/items/{form_item_id}/swap", "item_bank.swap_form_item", only(FORM_BUILDERS)),
     Check("POST", "/forms/{form_id}/publish", "item_bank.publish_form", only(FORM_BUILDERS, status=302)),
+    # An empty post is shown again with its error.
+    Check("POST", "/forms/{form_id}/break", "item_bank.set_form_break", only(FORM_BUILDERS)),
     *(
         Check(method, path, endpoint, only([Role.CANDIDATE], status=404) | {OTHER_CANDIDATE: 404})
         for method, path, endpoint in [
@@ -174,6 +176,7 @@ CHECKS = [
             ("GET", "/exam/attempts/{attempt_id}", "exam.sit"),
             ("GET", "/exam/attempts/{attempt_id}/review", "exam.review"),
             ("POST", "/exam/attempts/{attempt_id}/sections/1/finish", "exam.finish_section"),
+            ("POST", "/exam/attempts/{attempt_id}/sections/2/start", "exam.end_break"),
             ("GET", "/exam/attempts/{attempt_id}/state", "exam.state"),
             ("POST", "/exam/attempts/{attempt_id}/claim", "exam.claim"),
             ("POST", "/exam/attempts/{attempt_id}/saves", "exam.save"),

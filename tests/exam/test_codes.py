@@ -57,6 +57,11 @@ def linear(attempt):
     return attempt
 
 
+def on_break(attempt):
+    attempt.session.form.break_minutes = 10
+    return in_part_two(attempt)
+
+
 def finish_both_parts(attempt):
     delivery.finish_section(attempt, 1, NOW, BY)
     delivery.finish_section(attempt, 2, NOW, BY)
@@ -89,6 +94,7 @@ SAVES = {
     SaveCode.NOT_TRUE_OR_FALSE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "flag", "yes")),
     SaveCode.SECTION_CLOSED: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[0], "answer",
                                                                               first_option(attempt.responses[0]))),
+    SaveCode.ON_BREAK: lambda attempt: save(on_break(attempt), entry(1, attempt.responses[3], "choose", True)),
     SaveCode.NO_CHOICE: lambda attempt: save(attempt, entry(1, attempt.responses[0], "choose", True)),
     SaveCode.CHOICE_LIMIT: lambda attempt: save(in_part_two(attempt), entry(1, attempt.responses[3], "choose", True),
                                                 entry(2, attempt.responses[4], "choose", True)),
@@ -140,6 +146,7 @@ STATES = {
     StateCode.PAUSED: pause,
     StateCode.STALE_TAB: take_over,
     StateCode.FINISHED: lambda attempt: finish_both_parts(attempt) and "tab",
+    StateCode.ON_BREAK: lambda attempt: on_break(attempt) and "tab",
 }
 
 

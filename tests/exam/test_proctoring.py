@@ -89,6 +89,11 @@ def _reach(enrollment, standing):
         delivery.finish_section(attempt, 2, T0 + minutes(1), BY)
     elif standing is S.TERMINATED:
         do(attempt, "terminate", T0 + minutes(1), reason="left the room")
+    elif standing is S.ON_BREAK:
+        form = attempt.session.form
+        form.break_minutes = 10  # for this candidate only: their break is set when their first part ends
+        delivery.finish_section(attempt, 1, T0 + minutes(1), BY)
+        form.break_minutes = 0
 
 
 @pytest.fixture

@@ -3,8 +3,17 @@
 import pytest
 
 from audit.log import Actor
+from audit.models import AuditEntry
 from item_bank import items as item_service
-from item_bank.assembly import AssemblyError, assemble_forms, check_form, publish_form, replacements_for, swap_item
+from item_bank.assembly import (
+    AssemblyError,
+    assemble_forms,
+    check_form,
+    publish_form,
+    replacements_for,
+    set_break,
+    swap_item,
+)
 from item_bank.models import Status
 
 BY = Actor(None, "tests")
@@ -139,6 +148,31 @@ def test_a_published_form_is_locked(bank, make_blueprint):
     with pytest.raises(AssemblyError, match="published and locked"):
         swap_item(form.form_items[0], bank["TF"][0].latest, BY)
     assert form.published_at is not None
+
+
+@pytest.mark.parametrize("minutes", [-1, 61, 2.5, "15", True, None])
+def test_a_break_is_a_whole_number_of_minutes_from_0_to_60(bank, make_blueprint, minutes):
+    (form,) = assemble_forms(two_part_blueprint(make_blueprint), ["F-1"], BY, seed=1)
+
+    with pytest.raises(AssemblyError, match="whole number of minutes from 0 to 60"):
+        set_break(form, minutes, BY)
+    assert form.break_minutes == 0
+
+
+def test_setting_a_break_is_audited_and_a_published_form_keeps_its_own(bank, make_blueprint, db):
+    (form,) = assemble_forms(two_part_blueprint(make_blueprint), ["F-1"], BY, seed=1)
+
+    set_break(form, 15, BY)
+    set_break(form, 15, BY)  # no change, nothing to audit
+    set_break(form, 60, BY)
+    publish_form(form, BY)
+
+    with pytest.raises(AssemblyError, match="published and locked"):
+        set_break(form, 0, BY)
+    assert form.break_minutes == 60
+    changes = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == "form.break_changed")
+                                 .order_by(AuditEntry.id)).all()
+    assert [(entry.details["before"], entry.details["after"]) for entry in changes] == [(0, 15), (15, 60)]
 
 
 def test_versions_on_a_form_are_never_edited_in_place(bank, make_blueprint, writer, domains):

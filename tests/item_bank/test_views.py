@@ -302,6 +302,36 @@ def test_assemble_swap_and_publish_in_the_browser(client, login_as, make_item, m
     assert "/swap" not in client.get(f"/forms/{forms[0].id}").get_data(as_text=True)
 
 
+def test_a_draft_forms_break_is_set_on_its_page_and_checked_by_the_server(client, login_as, make_item, make_blueprint,
+                                                                           db):
+    for _ in range(2):
+        make_item(domain="TF")
+    blueprint = make_blueprint([{"title": "Part One", "time_limit_minutes": 30, "rows": [
+        {"domain": "TF", "kind": "selected_response", "count": 1}]}, {"title": "Part Two", "time_limit_minutes": 30,
+                                                                        "rows": [{"domain": "TF",
+                                                                                  "kind": "selected_response",
+                                                                                  "count": 1}]}])
+    login_as("psychometrician")
+    client.post(f"/blueprints/{blueprint.id}", data={"codes": "brk"})
+    form = db.session.scalar(db.select(Form))
+    assert "no break between parts" in client.get(f"/forms/{form.id}").get_data(as_text=True)
+
+    refused = client.post(f"/forms/{form.id}/break", data={"break_minutes": "90"}).get_data(as_text=True)
+    assert "Number must be between 0 and 60." in refused
+    saved = client.post(f"/forms/{form.id}/break", data={"break_minutes": "15"}, follow_redirects=True)
+
+    assert "Saved: BRK has a break of 15 minutes between parts." in saved.get_data(as_text=True)
+    db.session.refresh(form)
+    assert form.break_minutes == 15
+    client.post(f"/forms/{form.id}/publish")
+    page = client.get(f"/forms/{form.id}").get_data(as_text=True)
+    assert "a break of up to 15 min between parts" in page and "Save the break" not in page
+    locked = client.post(f"/forms/{form.id}/break", data={"break_minutes": "0"}, follow_redirects=True)
+    assert "form BRK is published and locked" in locked.get_data(as_text=True)
+    db.session.refresh(form)
+    assert form.break_minutes == 15
+
+
 def test_assembling_from_too_small_a_bank_says_which_row(client, login_as, make_item, make_blueprint):
     make_item(domain="TF")
     blueprint = make_blueprint([{"title": "Part One", "time_limit_minutes": 30, "rows": [
