@@ -19,6 +19,7 @@ Peer supervision is not imported: it is logged one session at a time.
 import csv
 import hashlib
 import io
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -74,7 +75,7 @@ def _key(met_on, provider_name, hours):
 
 def _text(data):
     if len(data) > MAX_BYTES:
-        raise LogRefused([Problem(0, "", f"is {len(data) / 1024:.0f} KB; a log may be {MAX_BYTES // 1024} KB at most")])
+        raise LogRefused([Problem(0, "", f"is {math.ceil(len(data) / 1024)} KB; a log may be {MAX_BYTES // 1024} KB at most")])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
