@@ -15,6 +15,11 @@ def utcnow():
     return datetime.now(timezone.utc)
 
 
+def long_date(day):
+    """3 Dec 2026: a day as a reader writes it, whatever their locale's numeric order."""
+    return f"{day.day} {day:%b %Y}"
+
+
 class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True

@@ -69,6 +69,13 @@ class SupervisionForm(FlaskForm):
     peer = BooleanField("Peer supervision", description="Peer supervision is logged but does not count.")
 
 
+class SupervisionLogForm(FlaskForm):
+    file = FileField("Supervision log (CSV)", validators=[FileRequired(message="Choose a CSV file to import.")],
+                     description="Columns date (YYYY-MM-DD), hours (at most 8 a row), supervisor, format (individual "
+                                 "or group), and optionally supervisor_email and notes; a header row first. Up to 500 "
+                                 "sessions; every row is checked before any is added.")
+
+
 class DocumentForm(FlaskForm):
     label = StringField("What it is", validators=[Length(max=160)],
                         description="For example: membership card, training certificate.")

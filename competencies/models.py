@@ -129,6 +129,8 @@ class EducationEntry(db.Model):
     accepted: Mapped[bool | None] = mapped_column(Boolean)
     transcript_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
 
+    # When the owner last edited the entry (None: as added); shown beside coordinators' earlier decisions.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     application: Mapped[Application] = relationship(back_populates="education")
     transcript: Mapped[Document | None] = relationship()
 
@@ -146,6 +148,8 @@ class TrainingEntry(db.Model):
     domains: Mapped[list] = mapped_column(JSON, default=list)  # competency domain codes
     topic: Mapped[str] = mapped_column(String(80), default="")
 
+    # When the owner last edited the entry (None: as added); shown beside coordinators' earlier decisions.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     application: Mapped[Application] = relationship(back_populates="training")
 
 
@@ -164,6 +168,8 @@ class WorkEntry(db.Model):
     activities: Mapped[list] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
 
+    # When the owner last edited the entry (None: as added); shown beside coordinators' earlier decisions.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     application: Mapped[Application] = relationship(back_populates="work")
 
 
@@ -184,6 +190,9 @@ class SupervisionEntry(db.Model):
     # A coordinator may refuse the provider as not approved; None means not refused.
     approved: Mapped[bool | None] = mapped_column(Boolean)
 
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # When the owner last edited the entry (None: as added); shown beside coordinators' earlier decisions.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     application: Mapped[Application] = relationship(back_populates="supervision")
 
 

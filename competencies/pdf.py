@@ -14,6 +14,9 @@ Why the choices below:
   stripped where it does not, "?" for the rest) and rendering never raises.
 - The record speaks about the candidate, not to them ("the candidate's RSC
   provider"), whoever prints it: it is a document to file and show.
+- A heading is kept with its content: when the heading and the first lines
+  under it (`KEEP_WITH_NEXT`) do not fit above the foot of the page, the
+  heading starts the next page instead of being stranded at the bottom.
 """
 
 import io
@@ -35,6 +38,8 @@ FOLDS = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'
                        "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Œ": "OE", "œ": "oe", "ı": "i"})
 LINE = 5.5  # mm
 QR_SIZE = 28  # mm: a phone reads it from an arm's length
+HEADING = 4 + 12 * 0.6 + 1  # mm: the space before a heading, its line and the space after
+KEEP_WITH_NEXT = 20  # mm below a heading that must fit on its page: a table's heading row and its first rows
 
 
 def latin1(text):
@@ -74,6 +79,8 @@ class Document(FPDF):
         self.multi_cell(0, LINE if size <= 10 else size * 0.6, self.safe(text), new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text):
+        if self.will_page_break(HEADING + KEEP_WITH_NEXT):
+            self.add_page()
         self.ln(4)
         self.paragraph(text, 12, "B")
         self.ln(1)
@@ -104,6 +111,10 @@ def _result_rows(results):
     return [(result.title, "Met" if result.met else "Not met", _details(result)) for result in results]
 
 
+def _renewal_rows(lines):
+    return [(line.title, line.label, "\n".join(line.details)) for line in lines]
+
+
 def _references(domain, staff):
     mean = domain.reference_mean
     if not staff:
@@ -124,9 +135,13 @@ def _exam_subscore(domain):
 def _exam_line(exam):
     finished = getattr(exam.attempt, "finished_at", None)
     on = f" (attempt finished {finished.date().isoformat()})" if finished else ""
-    return {"pass": f"Written examination: passed{on}", "fail": f"Written examination: not passed{on}",
-            "pending": f"Written examination: taken{on}, result not released yet"}.get(
-        exam.outcome, "Written examination: not sat yet")
+    if exam.outcome == "pass":
+        return f"Written examination: passed{on}"
+    if exam.outcome == "pending":
+        earlier = (f"; an earlier attempt not passed (released {clock.long_date(exam.failed_on)})"
+                   if exam.failed_on else "")
+        return f"Written examination: taken{on}, result not released yet{earlier}"
+    return f"Written examination: {exam.sentence}"
 
 
 def _verification(pdf, application, address):
@@ -201,5 +216,5 @@ def render(record, staff=False, verification_address=None):
     _experience(pdf, record)
     if record.renewal:
         pdf.heading("Renewal")
-        pdf.rows(("Requirement", "Result", "Details"), _result_rows(record.renewal), (30, 12, 58))
+        pdf.rows(("Requirement", "Result", "Details"), _renewal_rows(record.renewal), (30, 16, 54))
     return bytes(pdf.output())

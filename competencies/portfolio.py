@@ -1,15 +1,26 @@
-"""A candidate's portfolio: starting an application, adding and removing its
-entries, signing the code of ethics, membership, the live checklist and
-submitting.
+"""A candidate's portfolio: starting an application, adding, editing and
+removing its entries, signing the code of ethics, membership, the live
+checklist and submitting.
 
 A candidate edits the portfolio while it is a draft or a coordinator has
 asked for more information; once endorsed, they keep logging training,
 reflective supervision/consultation and membership for the yearly renewal.
+Editing an entry follows the same rules as adding and removing one.
+
+An edit never undoes a coordinators' decision quietly: the requirement
+decisions stay, and the entry keeps when it was edited, so an edit made after
+a decision shows as "edited after review" (`edited_after_review`). Only a
+decision about the entry itself that the edit makes meaningless is cleared,
+and the edit says so (`Edited.cleared`): a coordinator's acceptance of a
+degree whose title or kind changes, and a refusal of a supervisor/consultant
+whose name changes.
 """
 
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from audit import log
 from competencies import definitions, evidence, notifications, rules, written_exam
@@ -18,6 +29,7 @@ from competencies.models import (
     ApplicationStatus,
     EducationEntry,
     ReferenceRequest,
+    RequirementDecision,
     SupervisionEntry,
     TrainingEntry,
     WorkEntry,
@@ -31,8 +43,29 @@ ENTRY_KINDS = {"education": EducationEntry, "training": TrainingEntry, "work": W
                "supervision": SupervisionEntry}
 
 
+# The fields a coordinator's decision on an entry rests on: (the decision's column, the fields, what the candidate is told).
+ENTRY_DECISIONS = {
+    "education": ("accepted", ("title", "kind"), "a coordinator's decision on this degree or program no longer "
+                                                 "applies; they will decide again"),
+    "supervision": ("approved", ("provider_name",), "a coordinator's refusal of the supervisor/consultant no longer "
+                                                    "applies to the new name; they will review it again"),
+}
+
+
 class PortfolioRefused(ValueError):
-    """Why a change to a portfolio is refused, in words for the candidate."""
+    """Why a change to a portfolio is refused, in words for the candidate;
+    `field` names the form field it is about, when it is about one."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Edited:
+    entry: object
+    changed: tuple  # the names of the fields that changed
+    cleared: str | None = None  # the coordinator's decision the edit cleared, in words for the candidate
 
 
 @cache
@@ -131,17 +164,70 @@ def add_entry(application, kind, values, by):
 def _check_work(application, values):
     kinds = {kind for kind, _ in work_kinds(application)}
     if values["kind"] not in kinds:
-        raise PortfolioRefused(f"kind of work: {values['kind']!r} is not one this category counts")
+        raise PortfolioRefused(f"kind of work: {values['kind']!r} is not one this category counts", "kind")
     if values.get("ended_on") and values["ended_on"] < values["started_on"]:
-        raise PortfolioRefused("work: the end date is before the start date")
+        raise PortfolioRefused("work: the end date is before the start date", "ended_on")
+
+
+def entry_of(application, kind, entry_id):
+    """The application's own entry of `kind`, or None."""
+    entry = db.session.get(ENTRY_KINDS[kind], entry_id)
+    return entry if entry is not None and entry.application_id == application.id else None
+
+
+def _own_entry(application, kind, entry_id):
+    entry = entry_of(application, kind, entry_id)
+    if entry is None:
+        raise PortfolioRefused("that entry is not in this portfolio")
+    return entry
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def edit_entry(application, kind, entry_id, values, by, now):
+    """Change an entry's fields to `values`, under the rules for adding one of its kind; audited
+    with the changed fields' values before and after. Nothing changed, nothing is written."""
+    check_editable(application, ENTRY_KINDS[kind])
+    entry = _own_entry(application, kind, entry_id)
+    if kind == "work":
+        _check_work(application, values)
+    changed = tuple(name for name, value in values.items() if getattr(entry, name) != value)
+    if not changed:
+        return Edited(entry, ())
+    before = {name: _plain(getattr(entry, name)) for name in changed}
+    for name in changed:
+        setattr(entry, name, values[name])
+    entry.edited_at = now
+    cleared = _clear_decision(kind, entry, changed)
+    log.record(f"portfolio.edit_{kind}", by, entry, application_id=application.id, before=before,
+               after={name: _plain(values[name]) for name in changed}, cleared=cleared)
+    return Edited(entry, changed, cleared)
+
+
+def _clear_decision(kind, entry, changed):
+    column, fields, told = ENTRY_DECISIONS.get(kind, (None, (), None))
+    if column is None or getattr(entry, column) is None or not set(fields) & set(changed):
+        return None
+    setattr(entry, column, None)
+    return told
+
+
+def reviewed_at(application):
+    """When a coordinator last recorded a decision on the application, or None."""
+    return db.session.scalar(select(func.max(RequirementDecision.decided_at))
+                             .where(RequirementDecision.application_id == application.id))
+
+
+def edited_after_review(entry, reviewed):
+    """Whether the entry was edited after `reviewed` (`reviewed_at`)."""
+    return reviewed is not None and entry.edited_at is not None and entry.edited_at > reviewed
 
 
 def remove_entry(application, kind, entry_id, by):
-    entry_class = ENTRY_KINDS[kind]
-    check_editable(application, entry_class)
-    entry = db.session.get(entry_class, entry_id)
-    if entry is None or entry.application_id != application.id:
-        raise PortfolioRefused("that entry is not in this portfolio")
+    check_editable(application, ENTRY_KINDS[kind])
+    entry = _own_entry(application, kind, entry_id)
     getattr(application, kind).remove(entry)
     db.session.delete(entry)
     log.record(f"portfolio.remove_{kind}", by, application, entry_id=entry_id)
@@ -150,7 +236,8 @@ def remove_entry(application, kind, entry_id, by):
 def sign_ethics(application, typed_name, by, now):
     check_editable(application)
     if typed_name.strip().casefold() != application.candidate.name.strip().casefold():
-        raise PortfolioRefused(f"type your name exactly as on your account ({application.candidate.name}) to sign")
+        raise PortfolioRefused(f"type your name exactly as on your account ({application.candidate.name}) to sign",
+                               "typed_name")
     version = requirement_of(application, "ethics")["version"]
     application.ethics_version, application.ethics_signed_at = version, now
     application.ethics_signed_name = typed_name.strip()

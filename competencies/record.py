@@ -71,7 +71,7 @@ class CompetencyRecord:
     requirements: list  # rules.RequirementResult, in the category's order
     domains: list  # DomainRecord
     exam: written_exam.Standing
-    renewal: list = field(default_factory=list)  # rules.RequirementResult lines, once endorsed
+    renewal: list = field(default_factory=list)  # renewal.RenewalLine, once endorsed
 
     @property
     def final(self):
@@ -131,6 +131,6 @@ def competency_record(application, today, waived=True, voice=rules.THIRD_PERSON)
     exam = written_exam.standing(application.candidate_id)
     requirements = rules.evaluate(portfolio.category_of(application),
                                   portfolio.to_evidence(application, exam.outcome), today, voice)
-    lines = renewal.status(application, today, voice) if application.renewal_due else []
+    lines = renewal.lines(application, today, voice) if application.renewal_due else []
     return CompetencyRecord(application, portfolio.definition_of(application), portfolio.category_of(application),
                             requirements, _domains(application, exam, waived), exam, lines)

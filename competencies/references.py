@@ -79,9 +79,9 @@ def ask(application, relationship, name, email, waived, by, now):
     check_editable(application)
     if relationship not in dict(relationships(application)):
         raise PortfolioRefused(f"relationship: {relationship!r} is not one the "
-                               f"{category_of(application).label} category asks for")
+                               f"{category_of(application).label} category asks for", "relationship")
     if email.strip().casefold() == application.candidate.email.casefold():
-        raise PortfolioRefused("their email: a candidate cannot rate themselves")
+        raise PortfolioRefused("their email: a candidate cannot rate themselves", "rater_email")
     reference = ReferenceRequest(application=application, relationship_code=relationship, rater_name=name.strip(),
                                  rater_email=email.strip(), waived=waived, ratings={}, created_at=now,
                                  expires_at=now + timedelta(days=LINK_DAYS))

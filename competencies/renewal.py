@@ -3,14 +3,21 @@ the category's training hours (15 for the Mentor) and, where the category
 renews it, reflective supervision/consultation hours (12 for Clinical), and a
 membership that is current. Entries are the portfolio's own, by their dates.
 
+Until the renewal date the record tells each need as "Due on <date>" with
+what is logged so far (`lines`): a new endorsement is not "not met" on the
+day it is issued. From the renewal date it is met or not met, and overdue
+once the date has passed.
+
 The candidate is reminded 60 and 30 days before the renewal date
 (`remind`, run daily by `flask portfolio remind-renewals`); each reminder is
 kept as a `RenewalReminder`, so it goes once."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select
 
+from clock import long_date
 from competencies import notifications, portfolio
 from competencies.models import Application, ApplicationStatus, RenewalReminder
 from competencies.rules import SECOND_PERSON, RequirementResult, add_months
@@ -48,6 +55,34 @@ def status(application, today, voice=SECOND_PERSON):
     else:
         lines.append(RequirementResult("membership", "Membership", True, [], [f"current until {expires.isoformat()}"]))
     return lines
+
+
+@dataclass(frozen=True)
+class RenewalLine:
+    """One renewal need as the record shows it."""
+
+    title: str
+    state: str  # due | met | not_met | overdue
+    label: str  # "Due on 1 May 2027", "Met", "Not met", "Overdue since 1 May 2027"
+    details: list  # what counted, or what is still needed
+
+
+def lines(application, today, voice=SECOND_PERSON):
+    """The renewal needs as the record tells them on `today`."""
+    due = application.renewal_due
+    shown = []
+    for line in status(application, today, voice):
+        details = line.counted if line.met else line.missing
+        if today < due:
+            state, label = "due", f"Due on {long_date(due)}"
+        elif line.met:
+            state, label = "met", "Met"
+        elif today == due:
+            state, label = "not_met", "Not met"
+        else:
+            state, label = "overdue", f"Overdue since {long_date(due)}"
+        shown.append(RenewalLine(line.title, state, label, details))
+    return shown
 
 
 def _hours_line(kind, title, hours, needed, first, last, voice):

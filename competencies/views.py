@@ -11,7 +11,7 @@ from accounts.access import current_actor, roles_required
 from accounts.forms import ConfirmForm
 from accounts.roles import COORDINATORS, Role
 from clock import utcnow
-from competencies import documents, pdf, portfolio, record, references, review, rules, verification
+from competencies import documents, pdf, portfolio, record, references, review, rules, supervision_log, verification
 from competencies.forms import (
     CategoryForm,
     DocumentForm,
@@ -21,12 +21,14 @@ from competencies.forms import (
     ReferenceRequestForm,
     StartForm,
     SupervisionForm,
+    SupervisionLogForm,
     TrainingForm,
     TranscriptForm,
     WorkForm,
 )
 from competencies.models import Application
 from competencies.portfolio import PortfolioRefused
+from competencies.supervision_log import LogRefused
 from competencies.uploads import UploadRefused
 from extensions import db
 from item_bank.domains import all_domains
@@ -65,7 +67,8 @@ def _forms(application, given):
                                           expires=application.membership_expires),
              "reference": ReferenceRequestForm(prefix="reference"), "category": CategoryForm(prefix="category",
                                                                                              category=application.category),
-             "transcript": TranscriptForm(prefix="transcript"), "confirm": ConfirmForm()}
+             "transcript": TranscriptForm(prefix="transcript"), "supervision_log": SupervisionLogForm(prefix="log"),
+             "confirm": ConfirmForm()}
     forms.update(given)
     return _fill_choices(application, forms)
 
@@ -84,9 +87,13 @@ def _fill_choices(application, forms):
     return forms
 
 
-def _page(application, code=200, **given):
+def _page(application, code=200, transcript_entry=None, **given):
+    checklist = portfolio.checklist(application, _today())
     return render_template("competencies/application.html", application=application,
-                           checklist=portfolio.checklist(application, _today()), forms=_forms(application, given),
+                           checklist=checklist, forms=_forms(application, given), transcript_entry=transcript_entry,
+                           supervision=next((result for result in checklist
+                                             if result.kind == "reflective_supervision"), None),
+                           reviewed=portfolio.reviewed_at(application), edited_after_review=portfolio.edited_after_review,
                            category=portfolio.category_of(application),
                            definition=portfolio.definition_of(application),
                            work_labels=dict(portfolio.work_kinds(application)),
@@ -98,8 +105,17 @@ def _page(application, code=200, **given):
                            domains=all_domains()), code
 
 
-def _refused(application, message, **given):
-    flash(message, "error")
+def _refused(application, refusal, form=None, field=None, **given):
+    """The page again, the refusal beside the field it is about (the refusal's own, else `field`), else atop
+    `form`; flashed only when no form was sent."""
+    if form is None:
+        flash(str(refusal), "error")
+        return _page(application, 400, **given)
+    name = getattr(refusal, "field", None) or field
+    if name:
+        form[name].errors = [*form[name].errors, str(refusal)]
+    else:
+        form.form_errors.append(str(refusal))
     return _page(application, 400, **given)
 
 
@@ -155,7 +171,7 @@ def change_category(application_id):
     try:
         portfolio.change_category(application, form.category.data, current_actor())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
+        return _refused(application, refusal, form, category=form)
     db.session.commit()
     flash(f"Category changed to {portfolio.category_of(application).label}.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id))
@@ -193,7 +209,8 @@ def add_entry(application_id, kind):
                                                upload.read(), current_actor())
     except (PortfolioRefused, UploadRefused) as refusal:
         db.session.rollback()
-        return _refused(application, str(refusal), **{kind: form})
+        return _refused(application, refusal, form, "transcript" if isinstance(refusal, UploadRefused) else None,
+                        **{kind: form})
     db.session.commit()
     flash("Entry added.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor=kind))
@@ -210,10 +227,90 @@ def remove_entry(application_id, kind, entry_id):
     try:
         portfolio.remove_entry(application, kind, entry_id, current_actor())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
+        return _refused(application, refusal)
     db.session.commit()
     flash("Entry removed.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor=kind))
+
+
+def _entry_form(application, kind, entry):
+    """The entry's form, filled from the entry (a posted form's values win); work's written-in activities
+    return to their text box, and a degree's transcript is uploaded on its own."""
+    form = _forms(application, {kind: ENTRY_FORMS[kind](prefix=kind, obj=entry)})[kind]
+    if kind == "education":
+        del form.transcript
+    if kind == "work" and not form.is_submitted():
+        listed = {choice.value for choice in form.activities.choices}
+        form.activities.data = [activity for activity in entry.activities or () if activity in listed]
+        form.other_activities.data = "\n".join(activity for activity in entry.activities or ()
+                                                if activity not in listed)
+    return form
+
+
+def _edit_page(application, kind, entry, form, code=200):
+    return render_template("competencies/edit_entry.html", application=application, kind=kind, entry=entry,
+                           form=form, title=SECTIONS[kind]), code
+
+
+SECTIONS = {"education": "Education", "training": "Training", "work": "Specialized work experience",
+            "supervision": "Reflective supervision/consultation"}
+
+
+@bp.route("/portfolio/<int:application_id>/<any(education, training, work, supervision):kind>/<int:entry_id>/edit",
+          methods=["GET", "POST"])
+@roles_required(Role.CANDIDATE)
+def edit_entry(application_id, kind, entry_id):
+    """Candidates, on their own entry while the application takes changes of its kind: edit it."""
+    application = _own(application_id)
+    entry = portfolio.entry_of(application, kind, entry_id) or abort(404)
+    form = _entry_form(application, kind, entry)
+    if not form.validate_on_submit():
+        return _edit_page(application, kind, entry, form, 400 if form.is_submitted() else 200)
+    try:
+        edited = portfolio.edit_entry(application, kind, entry.id, _entry_values(kind, form), current_actor(),
+                                      utcnow())
+    except PortfolioRefused as refusal:
+        db.session.rollback()
+        if refusal.field:
+            form[refusal.field].errors = [*form[refusal.field].errors, str(refusal)]
+        else:
+            form.form_errors.append(str(refusal))
+        return _edit_page(application, kind, entry, form, 400)
+    db.session.commit()
+    flash("Entry saved." if edited.changed else "Nothing was changed.", "success")
+    if edited.cleared:
+        flash(f"Note: {edited.cleared}.", "warning")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor=kind))
+
+
+@bp.route("/portfolio/<int:application_id>/supervision/import", methods=["POST"])
+@roles_required(Role.CANDIDATE)
+def import_supervision(application_id):
+    """Candidates, on their own application: add a reflective supervision/consultation log from a CSV file."""
+    application = _own(application_id)
+    form = SupervisionLogForm(prefix="log")
+    if not form.validate_on_submit():
+        return _page(application, 400, supervision_log=form)
+    try:
+        entries = supervision_log.import_log(application, form.file.data.filename or "", form.file.data.read(),
+                                             current_actor(), _today())
+    except (PortfolioRefused, LogRefused) as refusal:
+        db.session.rollback()
+        problems = getattr(refusal, "problems", [refusal])
+        form.file.errors = [*form.file.errors, *(str(problem) for problem in problems)]
+        return _page(application, 400, supervision_log=form)
+    db.session.commit()
+    flash(f"{len(entries)} sessions imported, {sum(entry.hours for entry in entries):g} clock hours.", "success")
+    return redirect(url_for("portfolio.application", application_id=application.id, _anchor="supervision"))
+
+
+@bp.route("/portfolio/supervision-log-template.csv")
+@roles_required(Role.CANDIDATE)
+def supervision_log_template():
+    """Candidates: the supervision log's CSV template, its header and an example row."""
+    response = Response(supervision_log.TEMPLATE, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="supervision-log.csv"'
+    return response
 
 
 @bp.route("/portfolio/<int:application_id>/education/<int:entry_id>/transcript", methods=["POST"])
@@ -224,13 +321,13 @@ def upload_transcript(application_id, entry_id):
     entry = next((entry for entry in application.education if entry.id == entry_id), None) or abort(404)
     form = TranscriptForm(prefix="transcript")
     if not form.validate_on_submit():
-        return _page(application, 400, transcript=form)
+        return _page(application, 400, transcript_entry=entry.id, transcript=form)
     try:
         entry.transcript = documents.store(application, f"Transcript: {entry.title}", form.file.data.filename,
                                            form.file.data.read(), current_actor())
     except (PortfolioRefused, UploadRefused) as refusal:
         db.session.rollback()
-        return _refused(application, str(refusal))
+        return _refused(application, refusal, form, "file", transcript_entry=entry.id, transcript=form)
     db.session.commit()
     flash("Transcript uploaded.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="education"))
@@ -249,7 +346,8 @@ def upload_document(application_id):
                         current_actor())
     except (PortfolioRefused, UploadRefused) as refusal:
         db.session.rollback()
-        return _refused(application, str(refusal), document=form)
+        return _refused(application, refusal, form, "file" if isinstance(refusal, UploadRefused) else None,
+                        document=form)
     db.session.commit()
     flash("Document uploaded.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="documents"))
@@ -266,7 +364,7 @@ def remove_document(application_id, document_id):
     try:
         stored_name = documents.remove(application, document, current_actor())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
+        return _refused(application, refusal)
     db.session.commit()
     documents.discard(stored_name)
     flash("Document removed.", "success")
@@ -296,7 +394,7 @@ def sign_ethics(application_id):
     try:
         portfolio.sign_ethics(application, form.typed_name.data, current_actor(), utcnow())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal), ethics=form)
+        return _refused(application, refusal, form, ethics=form)
     db.session.commit()
     flash(f"Signed: version {application.ethics_version}.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="ethics"))
@@ -314,7 +412,7 @@ def membership(application_id):
         portfolio.set_membership(application, form.association.data.strip(), form.number.data.strip(),
                                  form.expires.data, current_actor())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal), membership=form)
+        return _refused(application, refusal, form, membership=form)
     db.session.commit()
     flash("Membership saved.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="membership"))
@@ -333,7 +431,7 @@ def ask_reference(application_id):
                                    form.waived.data, current_actor(), utcnow())
     except PortfolioRefused as refusal:
         db.session.rollback()
-        return _refused(application, str(refusal), reference=form)
+        return _refused(application, refusal, form, reference=form)
     db.session.commit()
     flash(f"Reference request sent: Attest has emailed {reference.rater_name} the link to answer.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="references"))
@@ -350,7 +448,7 @@ def withdraw_reference(application_id, reference_id):
     try:
         references.withdraw(reference, current_actor(), utcnow())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
+        return _refused(application, refusal)
     db.session.commit()
     flash("Reference request withdrawn; its link no longer works. You can ask someone else.", "success")
     return redirect(url_for("portfolio.application", application_id=application.id, _anchor="references"))
@@ -366,7 +464,7 @@ def submit(application_id):
     try:
         portfolio.submit(application, current_actor(), utcnow(), _today())
     except PortfolioRefused as refusal:
-        return _refused(application, str(refusal))
+        return _refused(application, refusal)
     db.session.commit()
     flash("Application submitted. Coordinators will review it; you will see their decision and comments here.",
           "success")

@@ -1,10 +1,14 @@
 """Where a candidate stands on the written examination, as the portfolio sees
-it: only released results count, and one pass is enough."""
+it: only released results count, and one pass is enough. A released result is
+told with the day it was released; a fail released before a later attempt
+whose result is not released yet stays told beside it."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
+from clock import long_date
 from exam.models import FINISHED_STATUSES, Attempt, Enrollment, ExamSession
 from extensions import db
 from results.exam_result import released_result
@@ -15,6 +19,22 @@ class Standing:
     outcome: str | None  # pass | fail | pending | None (not sat)
     attempt: Attempt | None = None  # the attempt the outcome comes from
     result: object = None  # its results.exam_result.ExamResult, when released
+    released_on: date | None = None  # the day the outcome's result was released
+    failed_on: date | None = None  # pending: the day an earlier attempt's fail was released
+
+    @property
+    def sentence(self):
+        """The standing in words for the candidate's record, e.g. "Not passed (released 3 Dec 2026)"."""
+        if self.outcome in ("pass", "fail"):
+            return f"{'Passed' if self.outcome == 'pass' else 'Not passed'} (released {long_date(self.released_on)})"
+        if self.outcome == "pending":
+            earlier = f"; an earlier attempt not passed (released {long_date(self.failed_on)})" if self.failed_on else ""
+            return "Taken, result not released yet" + earlier
+        return "Not sat yet"
+
+
+def _released_on(attempt):
+    return attempt.session.results_released_at.date()
 
 
 def standing(candidate_id):
@@ -28,9 +48,11 @@ def standing(candidate_id):
                 if attempt.session.results_released_at is not None]
     for attempt, result in released:
         if result.outcome == "pass":
-            return Standing("pass", attempt, result)
+            return Standing("pass", attempt, result, _released_on(attempt))
     if len(released) < len(attempts):
-        return Standing("pending", next(a for a in attempts if a.session.results_released_at is None))
+        failed_on = _released_on(released[0][0]) if released else None
+        return Standing("pending", next(a for a in attempts if a.session.results_released_at is None),
+                        failed_on=failed_on)
     if released:
-        return Standing("fail", *released[0])
+        return Standing("fail", *released[0], _released_on(released[0][0]))
     return Standing(None)

@@ -280,6 +280,9 @@ CHECKS = [
             ("POST", "/category", "portfolio.change_category"),
             ("POST", "/training", "portfolio.add_entry"),
             ("POST", "/training/999999999/remove", "portfolio.remove_entry"),
+            ("GET", "/training/999999999/edit", "portfolio.edit_entry"),
+            ("POST", "/training/999999999/edit", "portfolio.edit_entry"),
+            ("POST", "/supervision/import", "portfolio.import_supervision"),
             ("POST", "/education/999999999/transcript", "portfolio.upload_transcript"),
             ("POST", "/documents", "portfolio.upload_document"),
             ("POST", "/documents/{document_id}/remove", "portfolio.remove_document"),
@@ -291,6 +294,8 @@ CHECKS = [
             ("POST", "/directory", "verification.set_listing"),
         ]
     ),
+    Check("GET", "/portfolio/supervision-log-template.csv", "portfolio.supervision_log_template",
+          only([Role.CANDIDATE]) | {OTHER_CANDIDATE: 200}),
     Check("GET", PORTFOLIO + "/documents/{document_id}", "portfolio.download", owner_or_staff()),
     Check("GET", PORTFOLIO + "/record", "portfolio.competency_record", owner_or_staff()),
     Check("GET", PORTFOLIO + "/record.pdf", "portfolio.competency_record_pdf", owner_or_staff()),

@@ -13,6 +13,7 @@ import pytest
 from competencies import pdf
 from competencies.models import ApplicationStatus
 from competencies.record import CompetencyRecord, DomainRecord
+from competencies.renewal import RenewalLine
 from competencies.rules import RequirementResult
 from competencies.written_exam import Standing
 
@@ -56,7 +57,7 @@ def core_font(monkeypatch, tmp_path):
 
 
 def test_endorsed_record(core_font):
-    renewal = [RequirementResult("renewal_training", "Renewal training", False, ["15 of 15 hours: add 15 more"])]
+    renewal = [RenewalLine("Renewal training", "due", "Due on 1 May 2027", ["0 of 15 hours: add 15 more"])]
     document = pdf.render(make_record(renewal=renewal))
     text = page_text(document)
     assert document.startswith(b"%PDF-")
@@ -69,7 +70,7 @@ def test_endorsed_record(core_font):
     assert "Home visitor" in text and "present" in text
     assert "50 hours" in text
     assert "passed (attempt finished 2026-03-02)" in text
-    assert "Renewal training" in text
+    assert "Renewal training" in text and "Due on 1 May 2027" in text
     assert "Page 1 of" in text
 
 
@@ -122,3 +123,47 @@ def test_the_candidate_s_pdf_draws_no_judgement_from_waived_references(core_font
 
     assert "Seen by coordinators only" in text and "Judged by coordinators" in text
     assert "Meets" not in text
+
+
+HEADINGS = ("Requirements", "Competency domains", "Work experience, reflective supervision and the written examination",
+            "Renewal")
+FOOT = 40  # pt from the bottom: below it is only the "Page X of Y" footer
+
+
+def placed_text(document):
+    """Per page, each text shown as (its height from the bottom of the page in pt, the text)."""
+    pages = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", document, re.S):
+        try:
+            content = zlib.decompress(stream).decode("latin-1")
+        except zlib.error:
+            continue
+        pages.append([(float(y), re.sub(r"\\([()\\])", r"\1", text))
+                      for y, text in re.findall(r"BT [\d.]+ ([\d.]+) Td \((.*?)\) Tj ET", content)])
+    return pages
+
+
+@pytest.mark.parametrize("requirements", range(8, 32))
+def test_a_heading_is_never_left_at_the_foot_of_a_page_without_its_content(core_font, requirements):
+    """However long the requirements table grows, each heading has its table or lines under it on its own page."""
+    made = make_record(renewal=[RenewalLine("Renewal training", "due", "Due on 1 May 2027", ["15 hours"])])
+    made.requirements = [RequirementResult("training", f"Requirement {number}", True, [], ["30 clock hours"])
+                         for number in range(requirements)]
+
+    for page in placed_text(pdf.render(made)):
+        for height, text in page:
+            if text in HEADINGS:
+                under = [below for below, _ in page if FOOT < below < height]
+                assert under, f"{text!r} is the last thing on its page"
+
+
+def test_the_renewal_reads_due_on_its_date_and_the_released_fail_its_release(core_font):
+    renewal = [RenewalLine("Training hours this year", "due", "Due on 1 May 2027", ["0 of 15 hours logged"])]
+    failed = Standing("fail", SimpleNamespace(finished_at=datetime(2026, 11, 20, tzinfo=timezone.utc)),
+                      released_on=date(2026, 12, 3))
+
+    text = page_text(pdf.render(make_record(status=ApplicationStatus.APPROVED, exam=failed, renewal=renewal)))
+
+    assert "Due on 1 May 2027" in text and "Not met" not in text.split("Renewal")[-1]
+    assert "Written examination: Not passed (released 3 Dec 2026)" in text
+    assert "not released yet" not in text

@@ -346,3 +346,48 @@ def test_a_level_waiting_on_a_draft_is_on_the_coordinators_queue_until_verified(
     assert application.status == "draft"
     assert "Endorsement levels to verify (1)" in waiting and f"verify Level IV given by {reference.rater_name}" in waiting
     assert "Endorsement levels to verify" not in after
+
+
+def test_a_refused_upload_is_told_beside_its_field_and_linked_from_the_summary(signed_in, application, db):
+    response = signed_in.post(f"/portfolio/{application.id}/documents", data=multipart("card.pdf", b"#!/bin/sh\n"),
+                              content_type=f"multipart/form-data; boundary={BOUNDARY}")
+
+    body = page(response)
+    assert re.search(r'<input aria-describedby="document-file-hint document-file-error" aria-invalid="true" '
+                     r'id="document-file"', body)
+    assert '<p class="error" id="document-file-error">card.pdf: is a script</p>' in body
+    assert '<li><a href="#document-file">File: card.pdf: is a script</a></li>' in body
+    assert 'class="flash flash-error' not in body
+
+
+def test_a_refusal_by_the_rules_is_told_beside_the_field_it_is_about(signed_in, application):
+    response = signed_in.post(f"/portfolio/{application.id}/work", data={
+        "work-kind": "imh_services", "work-position": "Specialist", "work-employer": "Center",
+        "work-started_on": "2024-05-01", "work-ended_on": "2023-01-01"})
+
+    assert response.status_code == 400
+    assert '<p class="error" id="work-ended_on-error">work: the end date is before the start date</p>' in page(response)
+    assert '<details open><summary>Add work experience</summary>' in page(response)
+
+
+def test_a_refused_transcript_is_told_beside_its_own_degree(signed_in, application, db):
+    for title in ("MSW", "PhD"):
+        signed_in.post(f"/portfolio/{application.id}/education", data={
+            "education-title": title, "education-kind": "degree", "education-institution": "U"})
+    second = reload(db, Application, application.id).education[1]
+
+    response = signed_in.post(f"/portfolio/{application.id}/education/{second.id}/transcript",
+                              data={"transcript-file": (BytesIO(b"PK\x03\x04zip"), "phd.pdf")},
+                              content_type="multipart/form-data")
+
+    body = page(response)
+    assert f'aria-describedby="transcript-{second.id}-error"' in body
+    assert f'<p class="error" id="transcript-{second.id}-error">phd.pdf: is a ZIP archive' in body
+    assert f'<a href="#transcript-{second.id}">' in body
+
+
+def test_each_checklist_line_links_to_its_section(signed_in, application):
+    body = page(signed_in.get(f"/portfolio/{application.id}"))
+
+    for section in ("education", "training", "work", "supervision", "references", "ethics", "membership"):
+        assert f'<a href="#{section}"><strong>' in body and f'id="{section}"' in body

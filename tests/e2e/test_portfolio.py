@@ -263,3 +263,29 @@ def test_a_waived_reference_answers_from_the_mailed_link_and_the_candidate_sees_
     expect(page.locator("body")).not_to_contain_text("Steady and reflective with families.")
     page.goto(f"/portfolio/{draft_id}/record")
     expect(page.locator("body")).not_to_contain_text("Steady and reflective with families.")
+
+
+def test_the_checklist_sits_beside_the_entries_when_wide_and_first_and_compact_when_narrow(live_app, page):
+    with live_app.app_context():
+        draft_id = db.session.scalar(select(Application.id).join(Application.candidate)
+                                     .where(User.email == "candidate@example.org"))
+    sign_in(page, "candidate@example.org", "demo-candidate")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/portfolio/{draft_id}")
+    checklist, sections = page.locator("#checklist"), page.locator(".portfolio-sections")
+    beside, entries = checklist.bounding_box(), sections.bounding_box()
+    assert beside["x"] + beside["width"] <= entries["x"] and beside["y"] < entries["y"] + 100
+    checklist.get_by_role("link", name="Specialized work experience").click()
+    expect(page.locator("#work-heading")).to_be_in_viewport()
+    assert page.evaluate("window.scrollY") > 500
+    expect(checklist.get_by_role("link", name="Education")).to_be_in_viewport()  # it stays in view, sticky
+    assert violations(page) == []
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/portfolio/{draft_id}")
+    first, entries = checklist.bounding_box(), sections.bounding_box()
+    assert first["y"] + first["height"] <= entries["y"] and first["height"] < 2 * 844
+    assert violations(page) == []
+    page.locator("#training").get_by_role("link", name=re.compile("^Edit")).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit: Training")
+    assert violations(page) == []
