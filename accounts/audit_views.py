@@ -1,6 +1,8 @@
 """The audit log, for admins. Its page lives in accounts, above the log: the
 log keeps who acted as a user id, and the page names them."""
 
+import json
+
 from flask import Blueprint, Response, current_app, render_template, request
 from wtforms.fields.choices import SelectChoice
 
@@ -16,6 +18,13 @@ bp = Blueprint("audit", __name__)
 navigation.declare(bp, links={Role.ADMIN: [(20, "Audit log", ".list_entries")]})
 
 PER_PAGE = 100
+
+
+@bp.app_template_filter("audit_details")
+def audit_details(details):
+    """An entry's details as JSON with its letters as written ("López", not
+    "L\\u00f3pez" as `tojson` writes them for scripts); the page escapes it as text."""
+    return json.dumps(details, ensure_ascii=False)
 
 
 def _search_form():

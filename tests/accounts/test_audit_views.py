@@ -20,6 +20,18 @@ def test_the_audit_log_names_who_acted_by_email(client, login_as, db):
         assert f"<td>{admin.email}</td>" in page and "<td>—</td>" in page, path
 
 
+def test_details_show_their_letters_as_written_and_markup_as_text(client, login_as, db):
+    admin = login_as("admin")
+    log.record("thing.done", log.Actor(admin.id, "10.0.0.7"), object_type="things", object_id=1,
+               name="Gamma López", note="<b>bold</b>")
+    db.session.commit()
+
+    page = client.get("/admin/audit").get_data(as_text=True)
+
+    assert "Gamma López" in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and "<b>bold</b>" not in page
+
+
 @pytest.fixture
 def logged(login_as, create_user, db, time_machine):
     """An admin signed in, and four entries written by others on two days, each with a word of its own."""
