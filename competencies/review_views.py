@@ -115,7 +115,7 @@ def _page(application, code=200, **given):
         comment_form=given.get("comment") or CommentForm(prefix="comment"), confirm=ConfirmForm(),
         category=portfolio.category_of(application), work_labels=dict(portfolio.work_kinds(application)),
         relationship_label=references.relationship_label, domains=all_domains(), scale=references.SCALE,
-        renewal=renewal.status(application, _today(), rules.THIRD_PERSON) if application.renewal_due else [],
+        renewal=renewal.lines(application, _today(), rules.THIRD_PERSON) if application.renewal_due else [],
         named=conflicts.named(application), me=current_actor().user_id, today=_today(),
         overdue_since=review.overdue_since), code
 

@@ -48,3 +48,17 @@ def test_the_renewal_is_due_on_its_date_from_the_day_of_issue_then_met_not_met_o
     assert {line.state for line in record.competency_record(application, due).renewal} == {"not_met"}
     assert {line.label for line in record.competency_record(application, due + timedelta(days=1)).renewal} == {
         f"Overdue since {due:%-d %b %Y}"}
+
+
+def test_the_coordinator_s_page_shows_the_renewal_due_on_its_date_not_unmet(application, client, login_as, db,
+                                                                            time_machine):
+    time_machine.move_to(T0, tick=False)
+    endorsed_on(application, T0.date())
+    db.session.commit()
+    login_as("coordinator")
+
+    body = client.get(f"/applications/{application.id}").get_data(as_text=True)
+
+    assert f"Due on {application.renewal_due:%-d %b %Y}" in body
+    renewal = body[body.index("Renewal due"):]
+    assert "Not met" not in renewal[:renewal.index("Renew for a year")]
