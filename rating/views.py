@@ -317,7 +317,6 @@ def remove_conflict(conflict_id):
     return redirect(url_for(".conflicts"))
 
 
-
 def _anchor_forms(form, vignettes, posted=None):
     """An AnchorForm per vignette (prefixed by its form item), its choices the vignette's final cases;
     the one posted to reads the request."""
