@@ -22,6 +22,7 @@ from exam.demo import PAST_CODE, PAST_SESSION, SEED
 from exam.models import ExamSession
 from extensions import db
 from item_bank.models import Form
+from item_bank.naming import staff_question_name
 from results.matrices import keyed_items
 
 CANDIDATES = 240
@@ -63,7 +64,8 @@ def load_demo_statistics(by):
         return ["item statistics already computed"]
     item_statistics.compute(form, utcnow(), by)
     equated_cuts.equate(form, utcnow(), by)
-    return [f"MENTOR-B's item statistics computed, both parts; question {MISKEYED_QUESTION} looks miskeyed",
+    miskeyed = dict(keyed_items(form))[MISKEYED_QUESTION]
+    return [f"MENTOR-B's item statistics computed, both parts; {staff_question_name(miskeyed)} looks miskeyed",
             "the cuts of MENTOR-B's parallel forms equated to it"]
 
 

@@ -26,6 +26,7 @@ from analysis.models import AngoffRating, AngoffStudy
 from audit import log
 from exam.models import Enrollment, ExamSession
 from extensions import db
+from item_bank.naming import staff_question_name
 from psychometrics.angoff import angoff
 from results.matrices import keyed_items
 
@@ -199,7 +200,7 @@ def save_ratings(study, panelist, round_number, entered, now, by):
     saved = {rating.form_item_id: rating for rating in study.ratings
              if rating.panelist_id == panelist.id and rating.round == round_number}
     problems, values = [], {}
-    for position, form_item in keyed_items(study.form):
+    for _, form_item in keyed_items(study.form):
         text = (entered.get(f"rating-{form_item.id}") or "").strip()
         if not text:
             continue
@@ -208,7 +209,7 @@ def save_ratings(study, panelist, round_number, entered, now, by):
         except ValueError:
             value = math.nan
         if not 0 <= value <= 100:
-            problems.append(f"Question {position}: {text!r} is not a number from 0 to 100")
+            problems.append(f"{staff_question_name(form_item)}: {text!r} is not a number from 0 to 100")
         values[form_item.id] = value
     if problems:
         return problems

@@ -73,7 +73,8 @@ def form_statistics(form_id):
                                            (-4, 4), (0, top)))
     return render_template("analysis/form.html", form=form, analysis=analysis, charts=charts,
                            statistics=item_statistics.item_statistics(form), compute_form=ConfirmForm(),
-                           attempts=item_statistics.submitted_count(form), cuts=cuts)
+                           attempts=item_statistics.submitted_count(form), cuts=cuts,
+                           form_items={form_item.id: form_item for form_item in form.form_items})
 
 
 @bp.route("/forms/<int:form_id>/equate", methods=["POST"])

@@ -117,6 +117,7 @@ def _page(application, code=200, **given):
         relationship_label=references.relationship_label, domains=all_domains(), scale=references.SCALE,
         renewal=renewal.lines(application, _today(), rules.THIRD_PERSON) if application.renewal_due else [],
         named=conflicts.named(application), me=current_actor().user_id, today=_today(),
+        reviewed=portfolio.reviewed_at(application), edited_after_review=portfolio.edited_after_review,
         overdue_since=review.overdue_since), code
 
 

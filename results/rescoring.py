@@ -23,6 +23,7 @@ from exam.models import FINISHED_STATUSES, Attempt, AttemptScore, Enrollment, Ex
 from extensions import db
 from item_bank.kinds import kind_of
 from item_bank.models import FormItem, ItemVersion
+from item_bank.naming import staff_question_name
 from results.keyed import score_attempts
 from results.matrices import keyed_items
 from results.rules import ItemRule, Rules, current_rules, latest_revision, original_rules
@@ -76,11 +77,11 @@ def propose(form, items, pass_percent):
     (option ids, weight, dropped) for the form's keyed items."""
     options = {form_item.id: kind_of(form_item.item_version.item.kind).choices(form_item.item_version.content)
                for _, form_item in keyed_items(form)}
-    positions = {form_item.id: index for index, form_item in enumerate(form.form_items, start=1)}
+    names = {form_item.id: staff_question_name(form_item) for form_item in form.form_items}
     rules = {}
     for form_item_id, rule in original_rules(form).items.items():
         keys, weight, dropped = items.get(form_item_id, (rule.keys, rule.weight, rule.dropped))
-        where = f"question {positions[form_item_id]}"
+        where = names[form_item_id]
         unknown = [key for key in keys if key not in options[form_item_id]]
         if unknown:
             raise RescoringRefused(f"{where}: {', '.join(unknown)} is not one of its options "
@@ -100,7 +101,7 @@ def propose(form, items, pass_percent):
 def describe(form, before, after):
     """A sentence per changed item, and one for the pass mark."""
     sentences = []
-    for position, form_item in enumerate(form.form_items, start=1):
+    for form_item in form.form_items:
         old, new = before.items.get(form_item.id), after.items.get(form_item.id)
         if old == new:
             continue
@@ -111,7 +112,7 @@ def describe(form, before, after):
             parts.append(f"weight {old.weight:g} to {new.weight:g}")
         if old.dropped != new.dropped:
             parts.append("dropped" if new.dropped else "restored")
-        sentences.append(f"Question {position} ({form_item.item_version.item.identifier}): {', '.join(parts)}")
+        sentences.append(f"{staff_question_name(form_item)}: {', '.join(parts)}")
     if before.pass_percent != after.pass_percent:
         sentences.append(f"Pass mark {before.pass_percent:g}% to {after.pass_percent:g}%")
     return sentences

@@ -34,7 +34,7 @@ def demo(demo_app):
         yield demo_app
 
 
-def test_the_miskeyed_question_is_not_estimable_instead_of_b_40(demo):
+def test_the_miskeyed_question_is_not_estimable_instead_of_b_40(demo, demo_database):
     client = demo.test_client()
     sign_in(client, "psychometrician@example.org", "demo-psychometrician")
     form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
@@ -47,6 +47,10 @@ def test_the_miskeyed_question_is_not_estimable_instead_of_b_40(demo):
 
     # Before: a 0.05, b 40.47 (SE 163), shown as estimates.
     assert miskeyed.irt_a is None and miskeyed.irt_b is None and miskeyed.irt_se_b is None
+    # Named by its part, as the candidates saw it; the demo's load names it with its bank code too.
+    name = f"Part One: selected response, question {MISKEYED_QUESTION}"
+    assert f"<h1>{name} <span" in item_page
+    assert f"{name} ({miskeyed.item_version.item.identifier}) looks miskeyed" in demo_database.load_output
     assert miskeyed.details["irt"] == {"not_estimable": NOT_ESTIMABLE}
     assert f"not estimable: {NOT_ESTIMABLE}" in item_page and "Item characteristic curve" not in item_page
     assert form_page.count(f'title="{NOT_ESTIMABLE}">not estimable') == 2  # its a and b cells
@@ -86,6 +90,8 @@ def test_the_demo_form_shows_its_rated_part_on_one_scale_with_the_keyed_part(dem
     assert 0 < by_vignette["stratified"] <= 1 and 0 < by_vignette["part_two"] < by_vignette["alpha"] < 1
     assert rated["gpcm"]["converged"] is True
     assert "Part Two (rated)" in page
+    assert re.findall(r'<tr class="vignette">\s*<td>([^<]*)</td>', page) == [
+        f"Part Two: vignettes, question {number}" for number in (1, 2, 3)]
     assert f"stratified alpha {by_vignette['stratified']:.3f}" in page
     for criterion in vignettes[0]["criteria"]:
         gpcm = criterion["gpcm"]

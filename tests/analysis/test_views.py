@@ -65,6 +65,8 @@ def test_the_form_page_before_and_after_computing(client, psychometrician, exam_
     assert computed.status_code == 302 and "Item statistics of EXAM-T computed." in after
     table = after[after.index('id="item-table"'):]
     assert [identifier in table for identifier in identifiers] == [True, True, True]
+    assert re.findall(r'<tr[^>]*>\s*<td data-value="\d+">([^<]*)</td>', table) == [
+        f"Part One, question {n}" for n in (1, 2, 3)]
     assert re.search(r'<svg[^>]*aria-label="Score distribution"', after)
     assert "IRT needs at least 100 candidates; this form has 5." in after
 
@@ -86,7 +88,7 @@ def test_the_item_page_shows_options_and_trace_lines(client, psychometrician, ex
 
     body = page(client.get(f"/analysis/forms/{form.id}/items/{form_item.id}"))
 
-    assert f"Question 3 {form_item.item_version.item.identifier}" in re.sub(r"<[^>]+>", "", body)
+    assert f"<h1>Part One, question 3 <span class=\"subtitle\">{form_item.item_version.item.identifier} v" in body
     options = body[body.index("<caption>Options</caption>"):body.index("</table>", body.index("<caption>Options"))]
     assert re.findall(r'<th scope="row">(\w)( \(key\))?</th>', options) == [
         (letter, " (key)" if letter == key else "") for letter in "ABCD"]
@@ -147,6 +149,9 @@ def test_key_review_shows_the_current_keys(client, psychometrician, exam_session
 
     shown = {name: value for name, value in re.findall(r'name="(items-\d-keys)"[^>]*value="([^"]*)"', body)}
     assert shown == {f"items-{index}-keys": key for index, key in enumerate(keys_of(form))}
+    labels = re.findall(r'aria-label="Keys of ([^"]*)"[^>]*name="items-\d-keys"', body)
+    assert labels == [f"Part One, question {number} ({form_item.item_version.item.identifier})"
+                      for number, form_item in enumerate(sr_items(form), start=1)]
     assert re.search(r'name="pass_percent"[^>]*value="80(\.0)?"', body)
     assert "The form is scored with the keys it was published with." in body
 
@@ -191,8 +196,8 @@ def test_confirming_rescores_and_keeps_the_revisions(client, psychometrician, ex
 
 
 @pytest.mark.parametrize("changes, pass_percent, refusal", [
-    ({1: {"keys": "E"}}, "80", "question 1: E is not one of its options (A, B, C, D)"),
-    ({2: {"keys": ""}}, "80", "question 2: give at least one key, or drop the item"),
+    ({1: {"keys": "E"}}, "80", "Part One, question 1 ({q1}): E is not one of its options (A, B, C, D)"),
+    ({2: {"keys": ""}}, "80", "Part One, question 2 ({q2}): give at least one key, or drop the item"),
     ({1: {"dropped": "y"}, 2: {"dropped": "y"}, 3: {"dropped": "y"}}, "80",
      "every item would be dropped; keep at least one"),
 ], ids=["unknown key", "no key", "all dropped"])
@@ -205,7 +210,9 @@ def test_a_refused_proposal_is_explained_and_writes_nothing(client, psychometric
                                data=rescore_data(form, changes, pass_percent, "Fix", confirm))
 
         assert response.status_code == 200
-        assert refusal in page(response) and 'id="preview-summary"' not in page(response)
+        codes = {f"q{number}": form_item.item_version.item.identifier
+                 for number, form_item in enumerate(sr_items(form), start=1)}
+        assert refusal.format(**codes) in page(response) and 'id="preview-summary"' not in page(response)
     assert history_rows(db) == (0, 0)
 
 
@@ -298,6 +305,7 @@ def test_a_good_groups_file_gives_the_mantel_haenszel_table(client, psychometric
     table = body[body.index("DIF per item"):body.index("</table>", body.index("DIF per item"))]
     assert [identifier in table for identifier in (f.item_version.item.identifier for f in sr_items(form))] == [
         True, True, True]
+    assert re.findall(r'<td data-value="\d+">([^<]*)</td>', table) == [f"Part One, question {n}" for n in (1, 2, 3)]
     assert "MH D-DIF" in table
 
 
@@ -344,8 +352,13 @@ def test_an_angoff_study_from_start_to_close(app, client, psychometrician, creat
     saved = rate(rater_client, study_url, ids, ["50", "60", "70"])
     assert saved.status_code == 302
     assert "Your round-1 ratings are saved." in page(rater_client.get(sheet))
+    assert re.findall(r'<h2 class="rating-question">([^<]*)</h2>', page(rater_client.get(sheet))) == [
+        f"Part One, question {number} ({form_item.item_version.item.identifier})"
+        for number, form_item in enumerate(sr_items(form), start=1)]
     refused = page(rate(writer_client, study_url, ids, ["70", "150", "90"]))
-    assert "Nothing was saved." in refused and "Question 2: '150' is not a number from 0 to 100" in refused
+    second = sr_items(form)[1].item_version.item.identifier
+    assert "Nothing was saved." in refused and f"Part One, question 2 ({second}): '150' is not a number from 0 to 100" \
+        in refused
     assert db.session.scalar(select(func.count()).select_from(AngoffRating)
                              .where(AngoffRating.panelist_id == writer.id)) == 0
     rate(writer_client, study_url, ids, ["70", "80", "90"])
@@ -354,6 +367,8 @@ def test_an_angoff_study_from_start_to_close(app, client, psychometrician, creat
     comparison = text_of(client.get(study_url))
     assert "Round 1 Angoff cut (sum of mean ratings), recommended 2.10 70.0" in comparison
     assert "Policy cut 2.40 80.0" in comparison
+    assert re.findall(r'<td data-value="\d+">([^<]*)</td>', page(client.get(study_url))) == [
+        f"Part One, question {n}" for n in (1, 2, 3)]
     assert "Preview the form's results at the recommended Angoff cut (70.0%)" in comparison
     assert client.get(sheet).status_code == 404  # the psychometrician is no panelist
 
@@ -441,7 +456,7 @@ def test_a_panelist_who_becomes_a_candidate_no_longer_sees_the_sheet(app, client
 
     assert sheet.status_code == 403 and posted.status_code == 403
     assert "This rating sheet is closed to you: your account holds the candidate role" in page(sheet)
-    assert "(key)" not in page(sheet) and "Question 1" not in page(sheet)
+    assert "(key)" not in page(sheet) and "Part One, question 1" not in page(sheet)
     assert "Sheet withheld: may now sit EXAM-T" in page(client.get(study_url))
     assert db.session.scalar(select(func.count()).select_from(AngoffRating)) == 0
 

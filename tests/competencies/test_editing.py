@@ -117,3 +117,23 @@ def test_an_entry_edited_after_a_coordinator_s_decision_shows_as_such(signed_in,
     body = page(signed_in.get(f"/portfolio/{application.id}"))
 
     assert body.count("edited after review") == 1
+
+
+def test_the_coordinator_s_review_page_marks_the_entry_edited_after_review(app, application, db,  # noqa: F811
+                                                                         coordinators):
+    fill(application, db)
+    portfolio.submit(application, by(application.candidate_id), T0, TODAY)
+    review.decide(application, "training", "met", "", by(coordinators[0].id), T0)
+    review.request_information(application, "Please confirm the hours.", by(coordinators[0].id), T0)
+    db.session.commit()
+    coordinator = browser(app, coordinators[0])
+    assert "edited after review" not in page(coordinator.get(f"/applications/{application.id}"))
+
+    portfolio.edit_entry(application, "training", application.training[0].id, {"hours": 3.5},
+                         by(application.candidate_id), T0 + timedelta(hours=1))
+    db.session.commit()
+    body = page(coordinator.get(f"/applications/{application.id}"))
+
+    assert body.count("edited after review") == 1
+    training_list = body[body.index("<h3>Training"):body.index("<h3>Work")]
+    assert "3.5 h" in training_list and "edited after review" in training_list

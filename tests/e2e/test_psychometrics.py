@@ -13,6 +13,7 @@ from exam.demo import PAST_SESSION
 from exam.models import ExamSession, ScoringRevision
 from extensions import db
 from item_bank.models import Form
+from item_bank.naming import staff_question_name
 from results.matrices import keyed_items
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import sign_in
@@ -22,17 +23,18 @@ RATER = ("rater@example.org", "demo-rater")
 
 
 def miskeyed(live_app):
-    """The question's first distractor: the option the demo's strong candidates choose."""
+    """The question as staff name it, its bank code and its first distractor: the option the demo's
+    strong candidates choose."""
     with live_app.app_context():
         form = db.session.scalar(select(Form).where(Form.code == "MENTOR-B"))
         form_item = dict(keyed_items(form))[MISKEYED_QUESTION]
         content = form_item.item_version.content
-        return form_item.item_version.item.identifier, next(
+        return staff_question_name(form_item), form_item.item_version.item.identifier, next(
             option["id"] for option in content["options"] if option["id"] not in content["key"])
 
 
 def test_a_psychometrician_corrects_a_key_and_releases_the_rescored_results(page, live_app):
-    identifier, better_key = miskeyed(live_app)
+    name, identifier, better_key = miskeyed(live_app)
     sign_in(page, *PSYCHOMETRICIAN)
     page.get_by_role("link", name="Item statistics", exact=True).first.click()
     page.get_by_role("link", name="MENTOR-B").click()
@@ -49,7 +51,7 @@ def test_a_psychometrician_corrects_a_key_and_releases_the_rescored_results(page
     expect(page.get_by_text("not estimable: its slope runs to the lower bound 0.05")).to_be_visible()
 
     page.get_by_role("link", name="Change this item's key").click()
-    page.get_by_label(f"Keys of question {MISKEYED_QUESTION}", exact=True).fill(better_key)
+    page.get_by_label(f"Keys of {name}", exact=True).fill(better_key)
     page.get_by_label("Reason").fill("Panel review: the keyed option is outdated; the guidelines now favour another.")
     page.get_by_role("button", name="Preview").click()
     summary = page.locator("#preview-summary")

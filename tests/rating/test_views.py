@@ -335,6 +335,10 @@ def test_the_rating_pages_name_a_vignette_by_its_part_as_the_candidate_saw_it(
 
     queue = page(client.get(f"/rating/forms/{exam_form.id}/responses?show=all"))
     assert queue.count(f"<td>{named}</td>") == 3 and '<td class="numeric">5</td>' not in queue
-    assert named in page(browser(app, raters[0]).get(f"/rating/responses/{mine.case.code}"))
+    rater = browser(app, raters[0])
+    assert named in page(rater.get(f"/rating/responses/{mine.case.code}"))
+    home = page(rater.get("/home/rater"))
+    to_do = home[home.index('id="queue-heading"'):home.index('id="done-heading"')]
+    assert f"<td>{named}</td>" in to_do and "question 5" not in home
     quality = page(client.get(f"/rating/forms/{exam_form.id}/quality"))
     assert f"<td>{named}</td>" in quality and "<td>5</td>" not in quality

@@ -143,10 +143,10 @@ def test_a_form_without_a_rated_part_passes_or_fails_outright(sr_session, sit):
 
 
 REFUSALS = [
-    ({"q1": (["E"], 1.0, False)}, 80, "question 1: E is not one of its options (A, B, C, D)"),
-    ({"q2": ([], 1.0, False)}, 80, "question 2: give at least one key, or drop the item"),
-    ({"q3": (["C"], 0.0, False)}, 80, "question 3: the weight must be above 0 and at most 10"),
-    ({"q3": (["C"], 10.5, False)}, 80, "question 3: the weight must be above 0 and at most 10"),
+    ({"q1": (["E"], 1.0, False)}, 80, "Part One, question 1 ({q1}): E is not one of its options (A, B, C, D)"),
+    ({"q2": ([], 1.0, False)}, 80, "Part One, question 2 ({q2}): give at least one key, or drop the item"),
+    ({"q3": (["C"], 0.0, False)}, 80, "Part One, question 3 ({q3}): the weight must be above 0 and at most 10"),
+    ({"q3": (["C"], 10.5, False)}, 80, "Part One, question 3 ({q3}): the weight must be above 0 and at most 10"),
     ({"q1": ([], 1.0, True), "q2": ([], 1.0, True), "q3": ([], 1.0, True)}, 80,
      "every item would be dropped; keep at least one"),
     ({}, 0, "the pass mark must be above 0% and at most 100%"),
@@ -164,7 +164,9 @@ def test_propose_refuses_in_a_sentence_naming_the_question(exam_session, sit, db
     with pytest.raises(rescoring.RescoringRefused) as refusal:
         rescoring.propose(form, proposal(form, **changes), pass_percent)
 
-    assert str(refusal.value) == message
+    codes = {f"q{number}": form_item.item_version.item.identifier
+             for number, form_item in enumerate(sr_items(form), start=1)}
+    assert str(refusal.value) == message.format(**codes)
     assert history_rows(db) == (0, 0)
 
 
@@ -197,7 +199,7 @@ def test_preview_accepting_a_second_key_shows_who_would_now_pass(exam_session, s
     assert [(c.attempt.enrollment.candidate.name, c.before.points, c.after.points) for c in preview.changes] == [
         ("Alice", 2, 3), ("Bob", 2, 2), ("Carol", 3, 3), ("Dave", 1, 2)]
     identifier = sr_items(form)[2].item_version.item.identifier
-    assert preview.item_changes == [f"Question 3 ({identifier}): key {key} to {key}|D"]
+    assert preview.item_changes == [f"Part One, question 3 ({identifier}): key {key} to {key}|D"]
     assert score_attempt(alice).points == 2 and score_attempt(dave).keyed_outcome == "fail"  # nothing written or changed
 
 
@@ -215,9 +217,9 @@ def test_preview_of_a_dropped_item_a_weight_and_a_pass_mark(exam_session, sit):
     assert [(c.after.points, c.after.possible, c.after.keyed_outcome) for c in dropped.changes] == [
         (2, 2, "pass"), (1, 2, "fail"), (2, 2, "pass")]
     identifiers = [form_item.item_version.item.identifier for form_item in sr_items(form)]
-    assert dropped.count("fail", "pass") == 1 and dropped.item_changes == [f"Question 3 ({identifiers[2]}): dropped"]
+    assert dropped.count("fail", "pass") == 1 and dropped.item_changes == [f"Part One, question 3 ({identifiers[2]}): dropped"]
     assert [(c.after.points, c.after.possible) for c in weighted.changes] == [(3, 4), (2, 4), (4, 4)]
-    assert weighted.outcome_changes == [] and weighted.item_changes == [f"Question 1 ({identifiers[0]}): weight 1 to 2"]
+    assert weighted.outcome_changes == [] and weighted.item_changes == [f"Part One, question 1 ({identifiers[0]}): weight 1 to 2"]
     assert [c.attempt.enrollment.candidate.name for c in lower.outcome_changes] == ["Alice", "Bob"]
     assert lower.item_changes == ["Pass mark 80% to 60%"]
 
@@ -253,7 +255,7 @@ def test_rescoring_keeps_every_revision_of_every_score(exam_session, sit, db):
     assert [entry.object_id for entry in entries] == [str(form.id)] * 2
     identifier = sr_items(form)[2].item_version.item.identifier
     assert entries[0].details == {"revision": 1, "reason": "Option D is also defensible.",
-                                  "changes": [f"Question 3 ({identifier}): key {key} to {key}|D"],
+                                  "changes": [f"Part One, question 3 ({identifier}): key {key} to {key}|D"],
                                   "attempts": 2, "passes_now": 1, "fails_now": 0}
     assert entries[1].details["changes"] == ["Pass mark 80% to 100%"]
     assert (entries[1].details["passes_now"], entries[1].details["fails_now"]) == (0, 0)
