@@ -30,6 +30,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 MIN_LENGTH = 10
+# The stored hash of an account that has no password yet: no argon2 hash, so it
+# matches nothing, until a reset or an admin sets one.
+NO_PASSWORD = "!"
 
 
 PROFILES = {

@@ -4,7 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 
 from accounts.models import User, UserRole
-from accounts.passwords import MIN_LENGTH, hash_password
+from accounts.passwords import MIN_LENGTH, NO_PASSWORD, hash_password
 from accounts.roles import Role, ordered
 from accounts.signin import end_all_login_sessions, normalise_email
 from audit import log
@@ -49,12 +49,15 @@ def _role_names(roles):
 
 def create_user(email, name, roles, password, by):
     """An account an admin (or the demo) creates: its email counts as
-    confirmed, as the admin vouches for it."""
+    confirmed, as the admin vouches for it. With `password` None it has no
+    password to sign in with until one is reset or set (the demo's simulated
+    candidates, whom nobody signs in as: no hash to pay for)."""
     email = normalise_email(email)
     _check_email(email)
-    check_password(password)
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password), active=True,
-                email_verified_at=utcnow())
+    if password is not None:
+        check_password(password)
+    user = User(email=email, name=name.strip(), active=True, email_verified_at=utcnow(),
+                password_hash=NO_PASSWORD if password is None else hash_password(password))
     user.role_rows = [UserRole(role=role.value) for role in set(roles)]
     db.session.add(user)
     db.session.flush()

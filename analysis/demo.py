@@ -7,7 +7,6 @@ before the results are released. The session is closed, and once the
 ratings are in, the form's statistics are computed and its parallel forms' cuts
 equated."""
 
-import secrets
 from datetime import timedelta
 
 import numpy as np
@@ -44,7 +43,7 @@ def load_demo_results(by):
     right = rng.random((CANDIDATES, len(items))) < 1 / (1 + np.exp(-a * (theta[:, None] - b)))
     for number in range(CANDIDATES):
         candidate = create_user(f"autumn{number + 1:03d}@example.org", f"Autumn candidate {number + 1:03d}",
-                                {Role.CANDIDATE}, secrets.token_urlsafe(16), by)
+                                {Role.CANDIDATE}, None, by)
         sessions.enroll(session, candidate, by)
         started = opens + timedelta(minutes=5)
         attempt = delivery.join(session, candidate.id, PAST_CODE, started, by)

@@ -8,7 +8,6 @@
   live board has something to show.
 """
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -35,9 +34,9 @@ SEED = 2025
 
 
 def _candidate(name, local, by):
-    """A candidate who fills the room; nobody signs in as them (a random password)."""
+    """A candidate who fills the room; nobody signs in as them (no password)."""
     email = f"{local}@example.org"
-    return user_by_email(email) or create_user(email, name, {Role.CANDIDATE}, secrets.token_urlsafe(16), by)
+    return user_by_email(email) or create_user(email, name, {Role.CANDIDATE}, None, by)
 
 
 def load_demo_session(by):

@@ -1,9 +1,10 @@
 """An admin creates, edits and deactivates users in the browser forms."""
 
+from accounts import users
 from accounts.models import User
 from accounts.roles import Role
 from audit.models import AuditEntry
-from tests.conftest import sign_in
+from tests.conftest import TEST_ACTOR, sign_in
 
 
 def entries(db, action):
@@ -154,3 +155,16 @@ def test_editing_an_unknown_user_is_404(client, login_as):
     login_as("admin")
 
     assert client.get("/admin/users/999999").status_code == 404
+
+
+def test_an_account_created_without_a_password_signs_in_with_none_until_one_is_set(app, client, login_as, db):
+    simulated = users.create_user("simulated@example.org", "Simulated Candidate", {Role.CANDIDATE}, None, TEST_ACTOR)
+    db.session.commit()
+
+    for guess in ("!", "", "correct horse battery", "simulated@example.org"):
+        assert sign_in(app.test_client(), simulated.email, guess).status_code != 302, guess
+    login_as("admin")
+    client.post(f"/admin/users/{simulated.id}", data={"email": simulated.email, "name": simulated.name,
+                                                      "roles": ["candidate"], "active": "y",
+                                                      "password": "set by the admin"})
+    assert sign_in(app.test_client(), simulated.email, "set by the admin").status_code == 302
