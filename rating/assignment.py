@@ -63,9 +63,19 @@ def conflicted(rater_id, candidate_id):
 
 def refusal(case, response, rater, adjudication):
     """None if `rater` may take the place, else why not."""
-    candidate = response.attempt.enrollment.candidate
+    return _queue_refusal(response) or _rater_refusal(case, response, rater) or _place_refusal(
+        case, response, adjudication)
+
+
+def _queue_refusal(response):
     if not queued(response):
         return "this response is not in the rating queue (a counted, written response of a submitted attempt)"
+    return None
+
+
+def _rater_refusal(case, response, rater):
+    """Why this rater may not rate this response, whatever its case needs; or None."""
+    candidate = response.attempt.enrollment.candidate
     if not rater.active or not rater.has_role(Role.RATER):
         return f"{rater.email} is not an active rater"
     if rater.id == candidate.id or rater.has_role(Role.CANDIDATE):
@@ -74,6 +84,11 @@ def refusal(case, response, rater, adjudication):
         return f"{rater.email} has a declared conflict with this candidate"
     if case is not None and any(rating.rater_id == rater.id for rating in case.ratings):
         return f"{rater.email} already rates this response"
+    return None
+
+
+def _place_refusal(case, response, adjudication):
+    """Why the response's case has no such place open, whoever asks; or None."""
     status = case.status if case is not None else CaseStatus.RATING
     if status == CaseStatus.FINAL:
         return "this response's score is final"
@@ -127,7 +142,10 @@ def _workloads():
 
 
 def _pick(pool, loads, case, response, adjudication):
-    eligible = [rater for rater in pool if refusal(case, response, rater, adjudication) is None]
+    # The same answer as `refusal` for each rater, with what holds for every rater asked once.
+    if _queue_refusal(response) or _place_refusal(case, response, adjudication):
+        return None
+    eligible = [rater for rater in pool if _rater_refusal(case, response, rater) is None]
     if not eligible:
         return None
     return min(eligible, key=lambda rater: (*loads.setdefault(rater.id, [0, 0]), rater.id))
