@@ -36,22 +36,18 @@ serve: install
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Bytecode is compiled as modules are first imported, not for every file of every
-# package at install (a third of a fresh install's time).
-PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check --no-compile
-
 # The project itself is installed too (editable, its folder on the path) for
 # its entry points: `flask item-analysis` is a plugin command, found before
 # Flask builds the web application.
-INSTALL_PROJECT := $(PIP_INSTALL) --no-deps --config-settings editable_mode=compat -e .
+INSTALL_PROJECT := $(BIN)/pip install --quiet --disable-pip-version-check --no-deps --config-settings editable_mode=compat -e .
 
 $(VENV)/.installed: requirements.txt pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(INSTALL_PROJECT)
 	touch $@
 
 $(VENV)/.installed-bench: requirements.txt requirements-dev.txt bench/requirements.txt | $(BIN)/python
-	$(PIP_INSTALL) -r requirements-dev.txt -r bench/requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -r bench/requirements.txt
 	touch $@
 
 # Examination-day load against gunicorn and PostgreSQL (500 candidates, 15 minutes), latency and CPU per endpoint;
@@ -80,7 +76,7 @@ bench-password-hashing: $(VENV)/.installed
 	$(BIN)/python bench/password_hashing.py $(BENCH_ARGS)
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -r requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(INSTALL_PROJECT)
 	touch $@ $(VENV)/.installed
 
