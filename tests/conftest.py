@@ -13,6 +13,8 @@ import os
 import secrets
 import shutil
 import sqlite3
+import subprocess
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +47,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
+DEMO_LOADING = pytest.StashKey()  # the process loading the SQLite demo, in the test process that started it
 TEST_ACTOR = Actor(None, "tests")
 
 
@@ -98,36 +101,78 @@ def exclusive(lock_file):
         yield
 
 
-@pytest.fixture(scope="session")
-def demo_database(database_url_for_tests, tmp_path_factory):
-    """The demo loaded once per backend and run by the commands `make run` uses.
-    Loading it takes many seconds (240 simulated sittings), so the first test
-    process to need it loads it where every process of the run finds it, and
-    tests take copies (`copy_of_demo`), never using or holding open this one."""
+def demo_folders(tmp_path_factory, backend):
+    """(the folder of this run every test process shares, the demo's folder in it)."""
     shared = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         shared = shared.parent  # the folder of this run, above each worker's own
-    backend = make_url(database_url_for_tests).get_backend_name()
-    folder = shared / f"demo-{backend}"
-    with exclusive(shared / f"demo-{backend}.lock"):
-        loaded = folder / "load-output.txt"
-        if loaded.exists():
-            url = (folder / "url.txt").read_text()
-            return DemoDatabase(url, folder / "documents", loaded.read_text(), database_url_for_tests)
+    return shared, shared / f"demo-{backend}"
+
+
+def load_demo(folder, url):
+    """Migrate and load the demo into `url` with the commands `make run` uses,
+    its documents in `folder`; what `flask demo load` printed is kept beside,
+    and written last, so a folder holding it holds a whole demo."""
+    app = create_app(config_for(url, DOCUMENTS_DIR=str(folder / "documents")))
+    runner = app.test_cli_runner()
+    for command in (["db", "upgrade"], ["demo", "load"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        _db.engine.dispose()
+    (folder / "url.txt").write_text(url)
+    (folder / "load-output.txt").write_text(result.output)
+
+
+def start_loading_the_demo(tmp_path_factory):
+    """Load the SQLite demo in a process of its own from the start of the run,
+    while the test processes run tests that need no demo, rather than have the
+    first to need it load it and the others wait. The process inherits the
+    lock on `loading.lock` and holds it until it ends, so `demo_database`
+    waits on that lock. None when another test process started it first."""
+    shared, folder = demo_folders(tmp_path_factory, "sqlite")
+    with exclusive(shared / "demo-sqlite.lock"):
+        if folder.exists():
+            return None
         folder.mkdir()
-        base = database_url_for_tests if backend == "sqlite" else database_url(os.environ["TEST_DATABASE_URL"])
-        url = empty_database_beside(base, "demo", folder)
-        demo = DemoDatabase(url, folder / "documents", "", database_url_for_tests)
-        app = create_app(demo.config())
-        runner = app.test_cli_runner()
-        for command in (["db", "upgrade"], ["demo", "load"]):
-            result = runner.invoke(args=command)
-            assert result.exit_code == 0, result.output
-        with app.app_context():
-            _db.engine.dispose()
-        (folder / "url.txt").write_text(url)
-        loaded.write_text(result.output)
-    return DemoDatabase(url, demo.documents, result.output, database_url_for_tests)
+        with open(folder / "loading.lock", "w") as lock, open(folder / "loading-output.txt", "w") as output:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return subprocess.Popen([sys.executable, "-m", "tests.demo_loading", str(folder)],
+                                    cwd=Path(__file__).resolve().parents[1], stdout=output,
+                                    stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
+
+
+def pytest_collection_modifyitems(config, items):
+    if any("demo_database" in item.fixturenames and "[sqlite" in item.nodeid for item in items):
+        config.stash[DEMO_LOADING] = start_loading_the_demo(config._tmp_path_factory)
+
+
+def pytest_sessionfinish(session):
+    loading = session.config.stash.get(DEMO_LOADING, None)
+    if loading is not None:
+        loading.wait()  # another test process may still be waiting for the demo
+
+
+@pytest.fixture(scope="session")
+def demo_database(database_url_for_tests, tmp_path_factory):
+    """The demo loaded once per backend and run by the commands `make run` uses.
+    Loading it takes many seconds (240 simulated sittings), so it is loaded
+    once where every test process of the run finds it (SQLite's in a process
+    of its own from the start, `start_loading_the_demo`), and tests take
+    copies (`copy_of_demo`), never using or holding open this one."""
+    backend = make_url(database_url_for_tests).get_backend_name()
+    shared, folder = demo_folders(tmp_path_factory, backend)
+    with exclusive(shared / f"demo-{backend}.lock"):
+        if (folder / "loading.lock").exists():
+            with exclusive(folder / "loading.lock"):
+                pass  # held by the loading process until it ends
+            assert (folder / "load-output.txt").exists(), (folder / "loading-output.txt").read_text()
+        if not (folder / "load-output.txt").exists():
+            folder.mkdir(exist_ok=True)
+            base = database_url_for_tests if backend == "sqlite" else database_url(os.environ["TEST_DATABASE_URL"])
+            load_demo(folder, empty_database_beside(base, "demo", folder))
+    return DemoDatabase((folder / "url.txt").read_text(), folder / "documents", (folder / "load-output.txt").read_text(),
+                        database_url_for_tests)
 
 
 def copy_of_demo(demo, name, directory):
