@@ -2,6 +2,7 @@
 candidate's saves, or of a rescoring, and restarted. Every save it
 acknowledged is in the database, and a rescoring is there whole or not at all."""
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -130,7 +131,8 @@ def test_every_acknowledged_save_survives_a_sigkill(demo):
                 save = {"seq": seq, "response": responses[seq % len(responses)], "field": "flag", "value": seq % 2 == 0}
                 try:
                     body = candidate.post_json(attempt_path + "/saves", {"tab": "kill", "saves": [save]})
-                except (OSError, urllib.error.URLError):
+                except (OSError, urllib.error.URLError, http.client.HTTPException):
+                    # Refused, reset, or cut off mid-answer by the kill: not acknowledged.
                     time.sleep(0.05)
                     continue
                 if body["acks"][0]["status"] == "saved":
