@@ -22,7 +22,7 @@ run: demo
 
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --durations=15 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --durations=15 $(PYTEST_ARGS)
 
 # Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI, a
 # SECRET_KEY, MAIL_URL and PUBLIC_URL in the environment; the app refuses to

@@ -13,10 +13,6 @@ from extensions import db
 from item_bank.models import Form
 from tests.conftest import app_for_tests, copy_of_demo, rolled_back, sign_in
 
-# The demo's copy is the browser walks' too: in their test process the demo is loaded by then, where another
-# process would stand idle while it loads.
-pytestmark = pytest.mark.xdist_group("browser")
-
 NOT_ESTIMABLE = ("its slope runs to the lower bound 0.05: the item does not discriminate, or discriminates the "
                  "wrong way (check its key)")
 

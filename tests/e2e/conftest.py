@@ -38,9 +38,6 @@ def pytest_collection_modifyitems(config, items):
         if item.path.parent.name != "e2e":
             continue
         item.add_marker(pytest.mark.browser)
-        # One test process runs every walk, one at a time: a walk times keystrokes
-        # and polls, which a second Chromium on two cores would crowd.
-        item.add_marker(pytest.mark.xdist_group("browser"))
         on_postgresql = getattr(item, "callspec", None) and item.callspec.params.get(
             "database_url_for_tests") == "postgresql"
         if on_postgresql and not item.get_closest_marker("postgresql"):
