@@ -74,10 +74,12 @@ class Part:
 
 
 def _count_in(section, *conditions):
-    """How many of the row's attempt's responses in the form's `section` (meeting `conditions`) there are."""
-    return (select(func.count()).select_from(Response)
-            .join(AttemptSection, AttemptSection.id == Response.attempt_section_id)
-            .where(Response.attempt_id == Attempt.id, AttemptSection.form_section_id == section.id, *conditions)
+    """How many of the row's attempt's responses in the form's `section` (meeting `conditions`) there are:
+    through the attempt's part of that section, so each count reads that part's responses by index."""
+    part = (select(AttemptSection.id).where(AttemptSection.attempt_id == Attempt.id,
+                                            AttemptSection.form_section_id == section.id)
+            .correlate(Attempt).scalar_subquery())
+    return (select(func.count()).select_from(Response).where(Response.attempt_section_id == part, *conditions)
             .correlate(Attempt).scalar_subquery())
 
 
