@@ -66,6 +66,15 @@ class RenewalLine:
     label: str  # "Due on 1 May 2027", "Met", "Not met", "Overdue since 1 May 2027"
     details: list  # what counted, or what is still needed
 
+    @property
+    def met(self):
+        return self.state == "met"
+
+    @property
+    def missing(self):
+        """Due and not met: what a reviewer must see in warning colours."""
+        return self.state in ("not_met", "overdue")
+
 
 def lines(application, today, voice=SECOND_PERSON):
     """The renewal needs as the record tells them on `today`."""
