@@ -27,7 +27,10 @@ instance/bench-server-<port>.log until the next day on that port.
 
 CPU time is the figure meant to compare between runs on different or busy
 machines: latency grows with whatever else the cores are doing, while a
-request's CPU time barely does.
+request's CPU time grows less. Before the load, each day prints what GET
+/sign-in costs in one quiet process: the machine's own speed, so two runs'
+figures can be set side by side (the same code cost 0.9 CPU ms a sign-in page
+under load one morning here and 1.7 ms that evening, 1.25 ms quiet both times).
 
 --knee runs a short day at each of several candidate counts in turn, stops
 at the first that misses a target and prints the largest that met them all.
@@ -437,6 +440,18 @@ class Day:
         return all(met for _, _, met in self.targets())
 
 
+def quiet_page_cpu_ms(app, requests=500):
+    """CPU ms one GET /sign-in costs in this process, before any load: the
+    machine's own speed, to set beside the same page's figure under load."""
+    client = app.test_client()
+    for _ in range(50):
+        client.get("/sign-in")
+    started = time.process_time()
+    for _ in range(requests):
+        client.get("/sign-in")
+    return (time.process_time() - started) * 1000 / requests
+
+
 def examination_day(url, args, candidates, saturation_users):
     """One day of `candidates` (and `saturation_users` more, signed in and
     saving back to back after it, when not 0): the Day, and the saturation's
@@ -445,6 +460,9 @@ def examination_day(url, args, candidates, saturation_users):
     reset_database(url)
     app, session_id, analysed_form_id = prepare(url, candidates + saturation_users, args.proctors,
                                                 args.psychometricians)
+    print(f"This machine, quiet: GET /sign-in costs {quiet_page_cpu_ms(app):.2f} CPU ms in one process (the same "
+          "page's figure under load is in the table below; a larger one here means a slower machine, not slower "
+          "code).", flush=True)
     base = f"http://127.0.0.1:{args.port}"
     saturation = None
     with tempfile.TemporaryDirectory() as out, ExitStack() as running:
