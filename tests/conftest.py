@@ -143,8 +143,11 @@ def start_loading_the_demo(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Start loading the demo, and run the tests on it last, so the test
+    processes spend its loading on the others instead of waiting for it."""
     if any("demo_database" in item.fixturenames and "[sqlite" in item.nodeid for item in items):
         config.stash[DEMO_LOADING] = start_loading_the_demo(config._tmp_path_factory)
+    items.sort(key=lambda item: "demo_database" in item.fixturenames)
 
 
 def pytest_sessionfinish(session):
