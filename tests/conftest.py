@@ -142,12 +142,18 @@ def start_loading_the_demo(tmp_path_factory):
                                     stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
 
 
+def on_the_sqlite_demo(item):
+    return "demo_database" in item.fixturenames and "[sqlite" in item.nodeid
+
+
 def pytest_collection_modifyitems(config, items):
-    """Start loading the demo, and run the tests on it last, so the test
-    processes spend its loading on the others instead of waiting for it."""
-    if any("demo_database" in item.fixturenames and "[sqlite" in item.nodeid for item in items):
+    """Start loading the SQLite demo, and run the tests on it last, so the
+    test processes spend its loading on the others instead of waiting for it.
+    PostgreSQL's demo loads in the first test process to need it, and its
+    tests stay where they are: last, the other processes would wait for it."""
+    if any(on_the_sqlite_demo(item) for item in items):
         config.stash[DEMO_LOADING] = start_loading_the_demo(config._tmp_path_factory)
-    items.sort(key=lambda item: "demo_database" in item.fixturenames)
+    items.sort(key=on_the_sqlite_demo)
 
 
 def pytest_sessionfinish(session):
