@@ -38,9 +38,10 @@ $(BIN)/python:
 
 # uv (from PyPI, pinned here, into the virtualenv) installs the pinned
 # requirements in seconds where pip takes half a minute; it reads the system's
-# certificates, as pip does.
+# certificates and compiles to bytecode at install, as pip does, so that no
+# process compiles the libraries again on import (PYTHONDONTWRITEBYTECODE).
 UV_VERSION := 0.13.9
-INSTALL := $(BIN)/uv pip install --quiet --native-tls --python $(BIN)/python
+INSTALL := $(BIN)/uv pip install --quiet --native-tls --compile-bytecode --python $(BIN)/python
 
 $(BIN)/uv: | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
