@@ -15,8 +15,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    inspect,
+    select,
 )
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, selectinload
 
 from accounts.models import User
 from clock import UTCDateTime, utcnow
@@ -327,7 +329,22 @@ class Form(db.Model):
 
     @property
     def form_items(self):
+        """Every item of the form, in order. Scoring, rules and statistics walk
+        them to their versions and kinds, so a stored form's are read in one go
+        the first time, not one item at a time."""
+        state = inspect(self)
+        if state.persistent and not self._items_loaded():
+            state.session.scalars(select(Form).where(Form.id == self.id).options(
+                selectinload(Form.sections).selectinload(FormSection.form_items)
+                .joinedload(FormItem.item_version).joinedload(ItemVersion.item))).all()
         return [form_item for section in self.sections for form_item in section.form_items]
+
+    def _items_loaded(self):
+        unloaded = inspect(self).unloaded
+        return "sections" not in unloaded and all(
+            "form_items" not in inspect(section).unloaded
+            and all("item_version" not in inspect(form_item).unloaded for form_item in section.form_items)
+            for section in self.sections)
 
 
 class FormSection(SectionRules, db.Model):

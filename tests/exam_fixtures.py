@@ -57,3 +57,24 @@ def start_attempt(exam_session, create_user, db):
         return attempt
 
     return start
+
+
+@pytest.fixture
+def session_of(make_item, make_blueprint, db):
+    """session_of(items): an open session of a published one-part form of that many selected-response items."""
+
+    def make(items):
+        code = f"COST-{items}"
+        for number in range(items):
+            make_item(domain="TF", content=sr_content(stem=f"Question {number + 1} of {code}?"))
+        blueprint = make_blueprint([{"title": "Part One", "time_limit_minutes": 60,
+                                     "rows": [{"domain": "TF", "kind": "selected_response", "count": items}]}],
+                                   name=code)
+        (form,) = assemble_forms(blueprint, [code], BY, seed=7)
+        publish_form(form, BY)
+        session = sessions.create_session(code, form, T0 - timedelta(hours=1), T0 + timedelta(hours=8), "Room 1",
+                                          "SIT123", 30, BY)
+        db.session.commit()
+        return session.id
+
+    return make

@@ -14,10 +14,8 @@ import pytest
 
 from exam import proctoring, sessions
 from exam.models import Attempt, ExamSession
-from item_bank.assembly import assemble_forms, publish_form
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
-from tests.item_bank_fixtures import sr_content
 
 SIGN_IN = 2
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -51,27 +49,6 @@ def sent_by(statements):
                              if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))])
 
     return send
-
-
-@pytest.fixture
-def session_of(make_item, make_blueprint, db):
-    """session_of(items): an open session of a published one-part form of that many selected-response items."""
-
-    def make(items):
-        code = f"COST-{items}"
-        for number in range(items):
-            make_item(domain="TF", content=sr_content(stem=f"Question {number + 1} of {code}?"))
-        blueprint = make_blueprint([{"title": "Part One", "time_limit_minutes": 60,
-                                     "rows": [{"domain": "TF", "kind": "selected_response", "count": items}]}],
-                                   name=code)
-        (form,) = assemble_forms(blueprint, [code], BY, seed=7)
-        publish_form(form, BY)
-        session = sessions.create_session(code, form, T0 - timedelta(hours=1), T0 + timedelta(hours=8), "Room 1",
-                                          "SIT123", 30, BY)
-        db.session.commit()
-        return session.id
-
-    return make
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ last rating."""
 
 import pytest
 
+from exam import delivery, sessions
+from exam.models import Attempt, ExamSession
 from rating import ratings
 from rating.responses import to_rate
 from results import exam_result, release
@@ -80,3 +82,25 @@ def test_the_letter_carries_the_comments_of_the_ratings_that_made_the_score(sit,
     set_plan(exam_form, final_rule="adjudicator_and_closer")
     ratings.settle(first.case, T0, BY)
     assert exam_result.latest_result(attempt).rated.vignettes[0].comments == ["Rich and precise.", "Strong overall."]
+
+
+def test_a_result_reads_a_form_of_60_items_in_the_statements_of_one_of_3(session_of, create_user, statements, db):
+    """The portfolio, the record and the result page each score the
+    candidate's attempts: the form's items, versions and keys are read
+    together, not one item at a time."""
+    sent = {}
+    for items in (3, 60):
+        session = db.session.get(ExamSession, session_of(items))
+        candidate = create_user("candidate")
+        sessions.enroll(session, candidate, BY)
+        attempt = delivery.join(session, candidate.id, "SIT123", T0, BY)
+        delivery.agree(attempt, T0, BY)
+        delivery.finish_section(attempt, 1, T0, BY)
+        db.session.commit()
+        db.session.expire_all()  # as a request starts: nothing of the form loaded yet
+        with statements() as run:
+            result = exam_result.exam_result(db.session.get(Attempt, attempt.id))
+        assert result.keyed.possible == items
+        sent[items] = len(run)
+
+    assert sent[60] == sent[3] <= 16
