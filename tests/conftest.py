@@ -47,7 +47,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
-DEMO_LOADING = pytest.StashKey()  # the process loading the SQLite demo, in the test process that started it
+DEMO_LOADING = pytest.StashKey()  # the processes loading the demos, in the test process that started them
 TEST_ACTOR = Actor(None, "tests")
 
 
@@ -124,50 +124,63 @@ def load_demo(folder, url):
     (folder / "load-output.txt").write_text(result.output)
 
 
-def start_loading_the_demo(tmp_path_factory):
-    """Load the SQLite demo in a process of its own from the start of the run,
-    while the test processes run tests that need no demo, rather than have the
-    first to need it load it and the others wait. The process inherits the
-    lock on `loading.lock` and holds it until it ends, so `demo_database`
-    waits on that lock. None when another test process started it first."""
-    shared, folder = demo_folders(tmp_path_factory, "sqlite")
-    with exclusive(shared / "demo-sqlite.lock"):
+def demo_url(backend, folder):
+    """Where the demo of `backend` is loaded: a file in its folder on SQLite,
+    `<database>_demo` beside TEST_DATABASE_URL's on PostgreSQL."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'demo.db'}"
+    return empty_database_beside(database_url(os.environ["TEST_DATABASE_URL"]), "demo", folder)
+
+
+def start_loading_the_demo(tmp_path_factory, backend):
+    """Load the demo of `backend` in a process of its own from the start of
+    the run, while the test processes run tests that need no demo, rather
+    than have the first to need it load it and the others wait. The process
+    inherits the lock on `loading.lock` and holds it until it ends, so
+    `demo_database` waits on that lock. None when another test process
+    started it first."""
+    shared, folder = demo_folders(tmp_path_factory, backend)
+    with exclusive(shared / f"demo-{backend}.lock"):
         if folder.exists():
             return None
         folder.mkdir()
+        url = demo_url(backend, folder)
         with open(folder / "loading.lock", "w") as lock, open(folder / "loading-output.txt", "w") as output:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return subprocess.Popen([sys.executable, "-m", "tests.demo_loading", str(folder)],
+            return subprocess.Popen([sys.executable, "-m", "tests.demo_loading", str(folder), url],
                                     cwd=Path(__file__).resolve().parents[1], stdout=output,
                                     stderr=subprocess.STDOUT, pass_fds=(lock.fileno(),))
 
 
-def on_the_sqlite_demo(item):
-    return "demo_database" in item.fixturenames and "[sqlite" in item.nodeid
+def demo_backend(item):
+    """The backend whose demo the test runs on, or None."""
+    if "demo_database" not in item.fixturenames:
+        return None
+    return next((backend for backend in BACKENDS if f"[{backend}" in item.nodeid), None)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Start loading the SQLite demo, and run the tests on it last, so the
-    test processes spend its loading on the others instead of waiting for it.
-    PostgreSQL's demo loads in the first test process to need it, and its
-    tests stay where they are: last, the other processes would wait for it."""
-    if any(on_the_sqlite_demo(item) for item in items):
-        config.stash[DEMO_LOADING] = start_loading_the_demo(config._tmp_path_factory)
-    items.sort(key=on_the_sqlite_demo)
+    """Start loading each backend's demo, and run the tests on a demo last,
+    so the test processes spend its loading on the others instead of
+    waiting for it."""
+    backends = {demo_backend(item) for item in items} - {None}
+    config.stash[DEMO_LOADING] = [start_loading_the_demo(config._tmp_path_factory, backend)
+                                  for backend in sorted(backends)]
+    items.sort(key=lambda item: demo_backend(item) is not None)
 
 
 def pytest_sessionfinish(session):
-    loading = session.config.stash.get(DEMO_LOADING, None)
-    if loading is not None:
-        loading.wait()  # another test process may still be waiting for the demo
+    for loading in session.config.stash.get(DEMO_LOADING, []):
+        if loading is not None:
+            loading.wait()  # another test process may still be waiting for the demo
 
 
 @pytest.fixture(scope="session")
 def demo_database(database_url_for_tests, tmp_path_factory):
     """The demo loaded once per backend and run by the commands `make run` uses.
     Loading it takes many seconds (240 simulated sittings), so it is loaded
-    once where every test process of the run finds it (SQLite's in a process
-    of its own from the start, `start_loading_the_demo`), and tests take
+    once where every test process of the run finds it (in a process of its
+    own from the start, `start_loading_the_demo`), and tests take
     copies (`copy_of_demo`), never using or holding open this one."""
     backend = make_url(database_url_for_tests).get_backend_name()
     shared, folder = demo_folders(tmp_path_factory, backend)
@@ -178,8 +191,7 @@ def demo_database(database_url_for_tests, tmp_path_factory):
             assert (folder / "load-output.txt").exists(), (folder / "loading-output.txt").read_text()
         if not (folder / "load-output.txt").exists():
             folder.mkdir(exist_ok=True)
-            base = database_url_for_tests if backend == "sqlite" else database_url(os.environ["TEST_DATABASE_URL"])
-            load_demo(folder, empty_database_beside(base, "demo", folder))
+            load_demo(folder, demo_url(backend, folder))
     return DemoDatabase((folder / "url.txt").read_text(), folder / "documents", (folder / "load-output.txt").read_text(),
                         database_url_for_tests)
 
