@@ -20,9 +20,12 @@ run: demo
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The tests' bytecode (pytest's rewritten assertions, the app's modules) is
+# kept in __pycache__ even where PYTHONDONTWRITEBYTECODE is set: otherwise
+# every test process parses and rewrites every test module again, each run.
 test: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 --durations=15 $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 --durations=15 $(PYTEST_ARGS)
 
 # Production: PostgreSQL in DATABASE_URL, Redis in RATELIMIT_STORAGE_URI, a
 # SECRET_KEY, MAIL_URL and PUBLIC_URL in the environment; the app refuses to

@@ -163,7 +163,7 @@ def pytest_collection_modifyitems(config, items):
     """Start loading each backend's demo, and run the tests on a demo last,
     so the test processes spend its loading on the others instead of
     waiting for it."""
-    backends = {demo_backend(item) for item in items} - {None}
+    backends = {demo_backend(item) for item in items} - {None} if not config.option.collectonly else set()
     config.stash[DEMO_LOADING] = [start_loading_the_demo(config._tmp_path_factory, backend)
                                   for backend in sorted(backends)]
     items.sort(key=lambda item: demo_backend(item) is not None)
