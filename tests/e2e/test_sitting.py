@@ -97,6 +97,9 @@ def test_a_full_sitting_of_both_parts_by_keyboard_alone(page, live_app):
     current_question(page).locator('[data-field="flag"]').focus()
     page.keyboard.press("Tab")  # Next: Previous is disabled on the first question
     page.keyboard.press("Enter")
+    second = current_question(page).get_by_role("heading", level=2)
+    expect(second).to_have_text("Question 2 of 3")
+    expect(second).to_be_focused()  # as in Part One: keys go on from where Next put the focus
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
