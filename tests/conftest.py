@@ -126,7 +126,8 @@ def load_demo(folder, url):
 
 def demo_url(backend, folder):
     """Where the demo of `backend` is loaded: a file in its folder on SQLite,
-    `<database>_demo` beside TEST_DATABASE_URL's on PostgreSQL."""
+    `<database>_demo` beside TEST_DATABASE_URL's on PostgreSQL, which this
+    creates or empties."""
     if backend == "sqlite":
         return f"sqlite:///{folder / 'demo.db'}"
     return empty_database_beside(database_url(os.environ["TEST_DATABASE_URL"]), "demo", folder)
@@ -163,7 +164,7 @@ def pytest_collection_modifyitems(config, items):
     """Start loading each backend's demo, and run the tests on a demo last,
     so the test processes spend its loading on the others instead of
     waiting for it."""
-    backends = {demo_backend(item) for item in items} - {None} if not config.option.collectonly else set()
+    backends = set() if config.option.collectonly else {demo_backend(item) for item in items} - {None}
     config.stash[DEMO_LOADING] = [start_loading_the_demo(config._tmp_path_factory, backend)
                                   for backend in sorted(backends)]
     items.sort(key=lambda item: demo_backend(item) is not None)
