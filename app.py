@@ -42,6 +42,7 @@ from rating.views import bp as rating_bp
 from results.cli import release_results_command
 from results.views import bp as results_bp
 from security import init_security
+from static_assets import init_static_assets
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -54,6 +55,7 @@ def create_app(config=None):
     init_bench_cpu(app)
     register_extensions(app)
     register_blueprints(app)
+    init_static_assets(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_context(app)
