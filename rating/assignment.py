@@ -9,6 +9,7 @@ unsubmitted ratings, then the fewest ratings in all, so work spreads evenly.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from audit import log
 from exam.models import Attempt, Enrollment, Response
 from extensions import db
 from rating import notifications
-from rating.models import CaseStatus, RaterConflict, Rating, RatingCase
+from rating.models import CaseStatus, RaterConflict, Rating, RatingCase, RatingPlan
 from rating.plans import plan_for
 from rating.responses import cases_by_response, queued, to_rate
 
@@ -63,8 +64,8 @@ def conflicted(rater_id, candidate_id):
 
 def refusal(case, response, rater, adjudication):
     """None if `rater` may take the place, else why not."""
-    return _queue_refusal(response) or _rater_refusal(case, response, rater) or _place_refusal(
-        case, response, adjudication)
+    return _queue_refusal(response) or _rater_refusal(case, response, rater, conflicted) or _place_refusal(
+        case, response, adjudication, plan_for(response.attempt.session.form))
 
 
 def _queue_refusal(response):
@@ -73,22 +74,23 @@ def _queue_refusal(response):
     return None
 
 
-def _rater_refusal(case, response, rater):
-    """Why this rater may not rate this response, whatever its case needs; or None."""
+def _rater_refusal(case, response, rater, is_conflicted):
+    """Why this rater may not rate this response, whatever its case needs; or None.
+    `is_conflicted(rater_id, candidate_id)` answers from the database or from conflicts read before."""
     candidate = response.attempt.enrollment.candidate
     if not rater.active or not rater.has_role(Role.RATER):
         return f"{rater.email} is not an active rater"
     if rater.id == candidate.id or rater.has_role(Role.CANDIDATE):
         return f"{rater.email} holds the candidate role; candidates never see rubrics"
-    if conflicted(rater.id, candidate.id):
+    if is_conflicted(rater.id, candidate.id):
         return f"{rater.email} has a declared conflict with this candidate"
     if case is not None and any(rating.rater_id == rater.id for rating in case.ratings):
         return f"{rater.email} already rates this response"
     return None
 
 
-def _place_refusal(case, response, adjudication):
-    """Why the response's case has no such place open, whoever asks; or None."""
+def _place_refusal(case, response, adjudication, plan):
+    """Why the response's case has no such place open under the form's `plan`, whoever asks; or None."""
     status = case.status if case is not None else CaseStatus.RATING
     if status == CaseStatus.FINAL:
         return "this response's score is final"
@@ -98,7 +100,6 @@ def _place_refusal(case, response, adjudication):
         if case.adjudication_rating is not None:
             return "this response has an adjudicator"
     else:
-        plan = plan_for(response.attempt.session.form)
         if status != CaseStatus.RATING or (case is not None and len(case.first_ratings) >= plan.raters_per_response):
             return f"this response has its {plan.raters_per_response} raters"
     return None
@@ -111,8 +112,11 @@ def assign(response, rater, now, by, adjudication=False, tell=True):
     reason = refusal(case, response, rater, adjudication)
     if reason:
         raise AssignmentRefused(reason)
-    case = case or case_for(response)
-    plan = plan_for(response.attempt.session.form)
+    return _add_rating(case or case_for(response), rater, plan_for(response.attempt.session.form), now, by,
+                       adjudication, tell)
+
+
+def _add_rating(case, rater, plan, now, by, adjudication, tell):
     rating = Rating(case=case, rater_id=rater.id, adjudication=adjudication, assigned_at=now,
                     assigned_by_id=by.user_id, due_at=now + timedelta(days=plan.due_days), scores={}, comments="")
     db.session.add(rating)
@@ -141,14 +145,35 @@ def _workloads():
     return {rater_id: [open_count, total] for rater_id, total, open_count in rows}
 
 
-def _pick(pool, loads, case, response, adjudication):
-    # The same answer as `refusal` for each rater, with what holds for every rater asked once.
-    if _queue_refusal(response) or _place_refusal(case, response, adjudication):
+def _conflicts():
+    """Every declared conflict, as a test of (rater id, candidate id): one query for a whole assignment."""
+    pairs = set(db.session.execute(select(RaterConflict.rater_id, RaterConflict.candidate_id)))
+    return lambda rater_id, candidate_id: (rater_id, candidate_id) in pairs
+
+
+@dataclass
+class Pool:
+    """What an automatic assignment reads once: the raters, their workloads
+    (unsubmitted, all), their conflicts and the form's plan."""
+    raters: list
+    loads: dict
+    is_conflicted: Callable[[int, int], bool]
+    plan: RatingPlan
+
+    @classmethod
+    def of(cls, form):
+        return cls(raters(), _workloads(), _conflicts(), plan_for(form))
+
+
+def _pick(pool, case, response, adjudication):
+    # The same answer as `refusal` for each rater of a queued response, with
+    # what holds for every rater asked once.
+    if _place_refusal(case, response, adjudication, pool.plan):
         return None
-    eligible = [rater for rater in pool if _rater_refusal(case, response, rater) is None]
+    eligible = [rater for rater in pool.raters if _rater_refusal(case, response, rater, pool.is_conflicted) is None]
     if not eligible:
         return None
-    return min(eligible, key=lambda rater: (*loads.setdefault(rater.id, [0, 0]), rater.id))
+    return min(eligible, key=lambda rater: (*pool.loads.setdefault(rater.id, [0, 0]), rater.id))
 
 
 @dataclass
@@ -157,21 +182,21 @@ class Assigned:
     unstaffed: int = 0  # places no eligible rater could take
 
 
-def place(response, case, pool, loads, now, by, adjudication=False):
-    """Give one open place to the least-loaded eligible rater; None if there is none."""
-    rater = _pick(pool, loads, case, response, adjudication)
+def place(response, case, pool, now, by, adjudication=False):
+    """Give one open place of a queued response to the least-loaded eligible
+    rater of `pool`; None if there is none. The rater is told by the caller."""
+    rater = _pick(pool, case, response, adjudication)
     if rater is None:
         return None
-    loads[rater.id][0] += 1
-    loads[rater.id][1] += 1
-    return assign(response, rater, now, by, adjudication, tell=False)
+    pool.loads[rater.id][0] += 1
+    pool.loads[rater.id][1] += 1
+    return _add_rating(case or case_for(response), rater, pool.plan, now, by, adjudication, tell=False)
 
 
 def assign_automatically(form, now, by):
     """Fill every open place of the form's queue: first raters for responses
     short of them, adjudicators for responses in adjudication."""
-    plan = plan_for(form)
-    pool, loads, result = raters(), _workloads(), Assigned()
+    pool, result = Pool.of(form), Assigned()
     responses = to_rate(form)
     cases = cases_by_response(responses)
     for response in responses:
@@ -181,9 +206,9 @@ def assign_automatically(form, now, by):
         if case is not None and case.status == CaseStatus.ADJUDICATION:
             places, adjudication = (0 if case.adjudication_rating else 1), True
         else:
-            places, adjudication = plan.raters_per_response - (len(case.first_ratings) if case else 0), False
+            places, adjudication = pool.plan.raters_per_response - (len(case.first_ratings) if case else 0), False
         for _ in range(places):
-            rating = place(response, case, pool, loads, now, by, adjudication)
+            rating = place(response, case, pool, now, by, adjudication)
             if rating is None:
                 result.unstaffed += 1
                 continue
@@ -195,7 +220,9 @@ def assign_automatically(form, now, by):
 
 def assign_adjudicator(case, now, by):
     """Put the least-loaded eligible rater on a case that just went to adjudication."""
-    rating = place(case.response, case, raters(), _workloads(), now, by, adjudication=True)
+    if _queue_refusal(case.response):
+        return None
+    rating = place(case.response, case, Pool.of(case.response.attempt.session.form), now, by, adjudication=True)
     if rating is not None:
         notifications.assigned([rating])
     return rating
