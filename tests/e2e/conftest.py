@@ -112,10 +112,29 @@ def live_server(live_app):
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(request, chromium, live_server):
+    """A signed-out page of its own: a new browser context, so no cookie,
+    storage, clock, route or listener carries over from another test. A test
+    marked `shared_page`, which only signs in, navigates and reads, gets the
+    kept page instead, its cookies cleared: a new context costs Chromium a
+    renderer process (about 0.3 s of CPU) and axe-core's compilation again."""
+    if request.node.get_closest_marker("shared_page"):
+        kept = request.getfixturevalue("kept_page")
+        kept.context.clear_cookies()
+        kept.goto("about:blank")
+        yield kept
+        return
     context = chromium.new_context(base_url=live_server)
     page = context.new_page()
     yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def kept_page(chromium, live_server):
+    """The page `shared_page` tests share, one a test process."""
+    context = chromium.new_context(base_url=live_server)
+    yield context.new_page()
     context.close()
 
 

@@ -9,6 +9,8 @@ from tests.e2e.test_smoke import DEMO, sign_in
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/audit", "/admin/audit?since=2020-01-01&text=e",
                "/admin/audit?since=2026-13-01&person=nobody@example.org", "/admin/users?q=zzz-nobody"]
 
+pytestmark = pytest.mark.shared_page
+
 
 def test_sign_in_page_and_its_error_state(page):
     page.goto("/sign-in")

@@ -9,6 +9,8 @@ from accounts.roles import Role
 from tests.e2e.accessibility import violations
 from tests.e2e.test_smoke import DEMO, sign_in
 
+pytestmark = pytest.mark.shared_page
+
 
 def test_a_writer_writes_previews_and_sends_an_item_to_review(page):
     sign_in(page, *DEMO[Role.ITEM_WRITER])

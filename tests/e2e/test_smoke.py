@@ -9,6 +9,8 @@ from accounts.roles import Role
 DEMO = {next(iter(roles)): (email, password) for email, _, roles, password in demo_accounts() if "2@" not in email}
 HOME_HEADINGS = {role: f"{role.label} home" for role in Role}
 
+pytestmark = pytest.mark.shared_page
+
 
 def sign_in(page, email, password):
     page.goto("/sign-in")
