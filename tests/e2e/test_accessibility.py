@@ -58,3 +58,11 @@ def test_a_forms_statistics_with_its_rated_part(page):
     page.wait_for_selector("#rated-table")
 
     assert violations(page) == []
+
+
+def test_the_checker_names_each_violation_and_where_it_is(page):
+    """An empty list above means a page passed, not that the check saw nothing."""
+    page.set_content('<html><body><main><img src="x.png"><input id="q"><button></button></main></body></html>')
+
+    assert violations(page) == ["button-name (critical): button", "document-title (serious): html",
+                                "html-has-lang (serious): html", "image-alt (critical): img", "label (critical): #q"]
