@@ -309,12 +309,14 @@ class ConnectionBoundSession(Session):
 
 
 @contextmanager
-def rolled_back(app):
+def rolled_back(app, within=None):
     """The database inside a transaction rolled back at the end; yields the
-    connection. The app's own commits become savepoint releases within it."""
+    connection. The app's own commits become savepoint releases within it.
+    `within`, a connection already in a transaction (a module's), takes a
+    savepoint of it instead of a connection of its own."""
     with app.app_context():
-        connection = _db.engine.connect()
-        transaction = connection.begin()
+        connection = within or _db.engine.connect()
+        transaction = connection.begin_nested() if within else connection.begin()
         app_session = _db.session
         _db.session = _db._make_scoped_session(
             {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": ConnectionBoundSession}
@@ -325,13 +327,26 @@ def rolled_back(app):
             _db.session.remove()
             _db.session = app_session
             transaction.rollback()
-            connection.close()
+            if not within:
+                connection.close()
+
+
+@pytest.fixture(scope="module")
+def module_transaction(app):
+    """A transaction around a whole module marked `built_once`: what
+    `built_once` builds (tests/exam_fixtures.py) is there for every test, and
+    each test's changes are rolled back to a savepoint of it."""
+    with rolled_back(app) as connection:
+        yield connection
 
 
 @pytest.fixture
-def db(app):
-    """The database inside a transaction rolled back after the test."""
-    with rolled_back(app):
+def db(app, request):
+    """The database inside a transaction rolled back after the test (a
+    savepoint of the module's transaction, in a module marked `built_once`)."""
+    # Built before the test's savepoint, or the first test would roll the module's objects back.
+    within = request.getfixturevalue("built_once").connection if request.node.get_closest_marker("built_once") else None
+    with rolled_back(app, within):
         limiter.reset()
         prepared_forms.forget()  # forms rolled back leave their ids to the next test's
         yield _db

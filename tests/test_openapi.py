@@ -28,6 +28,8 @@ from tests.conftest import config_for, sign_in
 from tests.exam_fixtures import BY
 from tests.results.test_rescoring import sitter
 
+pytestmark = pytest.mark.built_once
+
 # A route answers JSON when its view calls jsonify; the exports answer JSON
 # or CSV by the name in their address, and are listed one path per name.
 EXPORT_ENDPOINT = "analysis.export"

@@ -23,6 +23,8 @@ from results.rules import current_rules
 from tests.exam_fixtures import BY, T0
 from tests.results.test_rescoring import keys_of, proposal, sitter, sr_items
 
+pytestmark = pytest.mark.built_once
+
 # One mark per selected-response question in form order (see sitter): question 1
 # everyone gets right; question 3 one candidate omits.
 ANSWERS = {"c1": "++D", "c2": "++D", "c3": "+D+", "c4": "+D-", "c5": "+++"}

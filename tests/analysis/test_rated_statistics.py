@@ -16,6 +16,8 @@ from results.matrices import Criterion, rated_matrix
 from tests.exam_fixtures import BY, T0
 from tests.rating.test_rating_service import rate, two_raters
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def rated(sit, raters, db):

@@ -18,6 +18,8 @@ from item_bank.assembly import assemble_forms, publish_form
 from tests.exam_fixtures import BY, T0
 from tests.results.test_rescoring import sitter, sr_items
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def sit(create_user, db):

@@ -20,6 +20,8 @@ from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 from tests.results.test_rescoring import keys_of, sitter, sr_items
 
+pytestmark = pytest.mark.built_once
+
 ANSWERS = {"c1": "++D", "c2": "++D", "c3": "+D+", "c4": "+D-", "c5": "+++"}
 
 

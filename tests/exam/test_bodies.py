@@ -12,6 +12,8 @@ from item_bank.kinds.constructed_response import MAX_TEXT
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 SAVE = {"seq": 1, "response": 2, "field": "flag", "value": True}
 
 

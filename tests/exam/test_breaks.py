@@ -15,6 +15,8 @@ from exam.proctoring import Standing
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 
 def minutes(n):
     return timedelta(minutes=n)

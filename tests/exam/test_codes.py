@@ -17,6 +17,8 @@ from tests.conftest import sign_in
 from tests.exam.test_saving import NOW, entry
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 HELD = (SaveCode.SAVED, SaveCode.DUPLICATE)
 
 

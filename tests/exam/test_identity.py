@@ -15,6 +15,8 @@ from exam.models import IdentityCheck, IdentityChecksAreNotEdited
 from exam.proctoring import Standing
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 NOW = T0 + timedelta(minutes=2)
 
 

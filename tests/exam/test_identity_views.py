@@ -12,6 +12,8 @@ from exam.models import ExamSession
 from tests.exam.test_proctor_views import drawn
 from tests.exam_fixtures import BY
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def door(exam_form, db):

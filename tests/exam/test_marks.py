@@ -13,6 +13,8 @@ from tests.exam.test_saving import NOW, entry
 from tests.exam_fixtures import BY, T0
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 
 def marks(struck=(), highlights=()):
     return {"struck": list(struck), "highlights": [list(span) for span in highlights]}

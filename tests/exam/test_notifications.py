@@ -1,10 +1,14 @@
 """What enrolment mails: the candidate learns when and where the session is
 and how to join, but never its access code; only if the enrolment commits."""
 
+import pytest
+
 from accounts.roles import Role
 from exam import sessions
 from tests.exam_fixtures import BY
 from tests.outbox_reading import links, queued
+
+pytestmark = pytest.mark.built_once
 
 
 def test_an_enrolment_tells_the_candidate_when_where_and_how_to_join_without_the_access_code(

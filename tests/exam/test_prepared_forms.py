@@ -2,8 +2,12 @@
 
 from datetime import timedelta
 
+import pytest
+
 from exam import prepared_forms
 from item_bank.models import FormItem
+
+pytestmark = pytest.mark.built_once
 
 HIDDEN = {"key", "rationale", "references", "rubric"}
 

@@ -15,6 +15,8 @@ from exam import delivery, incidents, proctoring, sessions
 from exam.models import Attempt, Enrollment, ExamSession, Incident
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 
 def assign(session, proctor, db):
     session.proctors.append(proctor)

@@ -23,6 +23,8 @@ S = Standing
 NOW = T0 + timedelta(minutes=2)
 AFTER = T0 + timedelta(hours=9)  # the proctored session's window (to T0 + 8 h) is over
 
+pytestmark = pytest.mark.built_once
+
 
 def minutes(n):
     return timedelta(minutes=n)

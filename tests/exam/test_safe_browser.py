@@ -11,6 +11,8 @@ from tests.conftest import sign_in
 from tests.exam.test_proctor_views import drawn
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 DATA = Path(__file__).parent / "data"
 START = "https://exams.example.org/exam/sessions/7/join"
 QUIT = "https://exams.example.org/"

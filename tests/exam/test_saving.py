@@ -4,6 +4,7 @@ import hashlib
 import json
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -12,6 +13,8 @@ from exam import delivery, proctoring, saving
 from exam.models import SaveRecord
 from item_bank.kinds.constructed_response import MAX_TEXT, TOO_LONG
 from tests.exam_fixtures import BY, T0
+
+pytestmark = pytest.mark.built_once
 
 NOW = T0 + timedelta(minutes=1)
 

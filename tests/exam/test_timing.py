@@ -8,6 +8,8 @@ from exam import delivery, proctoring, saving
 from exam.delivery import DeliveryError
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 
 def minutes(n):
     return timedelta(minutes=n)

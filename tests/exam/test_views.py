@@ -5,6 +5,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
@@ -15,6 +16,8 @@ from item_bank.models import ItemVersion
 from results import release
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
+
+pytestmark = pytest.mark.built_once
 
 
 def own_attempt_page(client, create_user, exam_session, db, time_machine):

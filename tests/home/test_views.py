@@ -6,6 +6,8 @@ from exam import delivery, proctoring, sessions
 from tests.conftest import sign_in
 from tests.exam_fixtures import BY, T0
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def candidate_home(client, exam_session, create_user, db, time_machine):

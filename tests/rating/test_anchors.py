@@ -13,6 +13,8 @@ from tests.rating.test_rating_service import rate, two_raters
 from tests.rating.test_views import browser, page
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 WHY = "Names the baby's cue but not what it may mean: a 2 on Reflection."
 
 

@@ -14,6 +14,8 @@ from tests.rating.test_rating_service import two_raters
 from tests.rating.test_views import browser, page, rating_data, reload
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 RISK = "child_at_risk"
 
 

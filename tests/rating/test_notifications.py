@@ -4,10 +4,14 @@ on the due date and a week later, each once."""
 
 from datetime import timedelta
 
+import pytest
+
 from rating import assignment, notifications
 from tests.exam_fixtures import BY, T0
 from tests.outbox_reading import links, queued
 from tests.rating.test_rating_service import rate, two_raters
+
+pytestmark = pytest.mark.built_once
 
 
 def test_an_automatic_assignment_sends_each_rater_one_message_listing_their_responses(

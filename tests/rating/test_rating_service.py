@@ -12,6 +12,8 @@ from rating.responses import counted_responses, to_rate
 from tests.exam_fixtures import BY, T0
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 COMMENT = "Clear account of the infant's cues."
 
 

@@ -16,6 +16,8 @@ from tests.exam_fixtures import BY, T0
 from tests.rating.test_rating_service import rate, two_raters
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 WRITTEN = "I notice the baby turns away when the visitor raises her voice."
 
 

@@ -12,6 +12,8 @@ from results import exam_result, release
 from tests.exam_fixtures import BY, T0
 from tests.rating.test_rating_service import rate, set_plan, two_raters
 
+pytestmark = pytest.mark.built_once
+
 
 def test_a_blank_counted_response_scores_zero_without_raters(sit, exam_form):
     attempt = sit(text=None)

@@ -9,6 +9,8 @@ from tests.outbox_reading import links, queued
 from tests.rating.test_rating_service import rate, two_raters
 from tests.results.test_rescoring import proposal
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def rated(sit, raters, db):

@@ -8,6 +8,8 @@ from tests.rating.test_rating_service import rate, two_raters
 from tests.rating.test_views import browser, page
 from tests.rating_fixtures import vignette_of
 
+pytestmark = pytest.mark.built_once
+
 
 @pytest.fixture
 def coordinator(client, login_as):
