@@ -71,6 +71,7 @@ def built_once(module_transaction):
 
 @pytest.fixture
 def exam_form(request, db):
+    """The form `build_exam_form` makes: built for the test, or read by id in a module marked `built_once`."""
     if request.node.get_closest_marker("built_once"):
         return db.session.get(Form, request.getfixturevalue("built_once").form_id)
     return build_exam_form(request.getfixturevalue("make_item"), request.getfixturevalue("make_blueprint"))
@@ -78,6 +79,7 @@ def exam_form(request, db):
 
 @pytest.fixture
 def exam_session(request, exam_form, db):
+    """"Test sitting" of the exam form, open from an hour before T0 to eight hours after, access code SIT123."""
     if request.node.get_closest_marker("built_once"):
         return db.session.get(ExamSession, request.getfixturevalue("built_once").session_id)
     return build_exam_session(exam_form)
