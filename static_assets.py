@@ -12,6 +12,7 @@ a release that changes a file changes its version, and so its URL.
 
 import hashlib
 import os
+from stat import S_ISREG
 
 from flask import current_app, request, send_from_directory
 from werkzeug.security import safe_join
@@ -24,10 +25,13 @@ _versions = {}
 
 
 def version_of(path):
-    """The version of the file at `path`, or None when there is no such file."""
+    """The version of the file at `path`, or None when there is no such file
+    (a folder, such as /static/css, is none either)."""
     try:
         stat = os.stat(path)
     except OSError:
+        return None
+    if not S_ISREG(stat.st_mode):
         return None
     key = (path, stat.st_mtime_ns, stat.st_size)
     if key not in _versions:

@@ -41,9 +41,11 @@ def test_any_other_request_for_the_file_is_revalidated_every_time(client, query)
     response.close()
 
 
-def test_a_file_outside_the_static_folder_is_not_served(client):
+def test_a_file_outside_the_static_folder_a_folder_or_no_file_is_not_found(client):
     assert client.get("/static/../app.py?v=1").status_code == 404
     assert client.get("/static/no-such.css").status_code == 404
+    assert client.get("/static/css").status_code == 404
+    assert client.get("/static/css?v=1").status_code == 404
 
 
 def test_a_changed_file_gets_another_version(tmp_path):
