@@ -1,21 +1,17 @@
 """Exam factories: a published two-part form, a session, enrolled candidates, started attempts."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from accounts.roles import Role
-from accounts.users import create_user as create_user_service
 from audit.log import Actor
 from exam import delivery, saving, sessions
 from exam.models import ExamSession
 from extensions import db
 from item_bank.assembly import assemble_forms, publish_form
 from item_bank.models import Form
-from tests.conftest import PASSWORD, TEST_ACTOR
-from tests.item_bank_fixtures import new_blueprint, new_item, sr_content, standard_domains
+from tests.item_bank_fixtures import new_blueprint, new_item, new_writer_and_reviewer, sr_content, standard_domains
 
 BY = Actor(None, "tests")
 T0 = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
@@ -60,9 +56,7 @@ def built_once(module_transaction):
     the same objects through the same services, without the 50 ms each test
     spent building them."""
     domains = standard_domains()
-    writer, reviewer = (Actor(create_user_service(f"{name}-{secrets.token_hex(4)}@example.org", name,
-                                                  {Role.ITEM_WRITER}, PASSWORD, TEST_ACTOR).id, "tests")
-                        for name in ("writer", "reviewer"))
+    writer, reviewer = new_writer_and_reviewer()
     form = build_exam_form(lambda **kwargs: new_item(domains, writer, reviewer, **kwargs), new_blueprint)
     built = BuiltOnce(module_transaction, form.id, build_exam_session(form).id)
     db.session.remove()

@@ -1,13 +1,18 @@
 """Item bank factories: domains, items in any status, blueprints."""
 
+import secrets
+
 import pytest
 
+from accounts.roles import Role
+from accounts.users import create_user as create_user_service
 from audit.log import Actor
 from extensions import db
 from item_bank import items as item_service
 from item_bank.blueprints import create_blueprint
 from item_bank.domains import all_domains, load_standard_domains
 from item_bank.models import Status
+from tests.conftest import PASSWORD, TEST_ACTOR
 
 
 def sr_content(stem="Which response best supports the parent-infant relationship?", key="B", options=4):
@@ -57,6 +62,12 @@ def new_item(domains, writer, reviewer, kind="selected_response", domain="TF", s
         item_service.move(version, step, reviewer)
     db.session.commit()
     return item
+
+
+def new_writer_and_reviewer():
+    """Two item writers as actors, one to write items and one to move them through review."""
+    return tuple(Actor(create_user_service(f"{name}-{secrets.token_hex(4)}@example.org", name, {Role.ITEM_WRITER},
+                                           PASSWORD, TEST_ACTOR).id, "tests") for name in ("writer", "reviewer"))
 
 
 def new_blueprint(sections, name="Test blueprint"):

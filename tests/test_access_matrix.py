@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from accounts.roles import Role
 from accounts.users import create_user as create_user_service
 from analysis import standard_setting
-from audit.log import Actor
 from audit.models import AuditEntry
 from clock import utcnow
 from competencies import documents, portfolio, references
@@ -23,7 +22,7 @@ from security import HEADERS
 from tests.access_matrix import ANONYMOUS, CHECKS, NO_ROLE, OTHER_CANDIDATE, OTHER_PROCTOR, PRINCIPALS, SIGNED_IN
 from tests.competencies.conftest import png_bytes
 from tests.conftest import PASSWORD, TEST_ACTOR, rolled_back, sign_in
-from tests.item_bank_fixtures import new_blueprint, new_item, standard_domains
+from tests.item_bank_fixtures import new_blueprint, new_item, new_writer_and_reviewer, standard_domains
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -54,9 +53,7 @@ def world(app):
 def build_objects():
     owner = create_user_service(f"owner-{secrets.token_hex(4)}@example.org", "Owner", {Role.CANDIDATE}, PASSWORD,
                                 TEST_ACTOR)
-    writer, reviewer = (Actor(create_user_service(f"{name}-{secrets.token_hex(4)}@example.org", name,
-                                                  {Role.ITEM_WRITER}, PASSWORD, TEST_ACTOR).id, "tests")
-                        for name in ("writer", "reviewer"))
+    writer, reviewer = new_writer_and_reviewer()
     domains = standard_domains()
     item, enemy = new_item(domains, writer, reviewer), new_item(domains, writer, reviewer)
     blueprint = new_blueprint([{"title": "Part", "time_limit_minutes": 10, "rows": [
