@@ -7,7 +7,7 @@ users without the role get 403.
 from datetime import timedelta
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_login import current_user, login_required
 
 from accounts.signin import user_for_token
@@ -17,7 +17,17 @@ from extensions import login_manager
 
 @login_manager.user_loader
 def load_user(token):
-    return user_for_token(token, timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"]))
+    return user_for_token(token, login_lifetime())
+
+
+def login_lifetime():
+    return timedelta(seconds=current_app.config["PERMANENT_SESSION_LIFETIME"])
+
+
+def session_login_token():
+    """The login token the request's session cookie carries, not yet checked:
+    Flask-Login keeps what `User.get_id` gave it under `_user_id`."""
+    return session.get("_user_id")
 
 
 def roles_required(*roles):

@@ -21,7 +21,8 @@ def normalise_email(email):
     return email.strip().lower()
 
 
-def _token_hash(token):
+def token_hash(token):
+    """What is stored of a login token: its SHA-256, so a copy of the table signs no one in."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -77,7 +78,7 @@ def start_login_session(user, origin, user_agent):
     """Open a login session for `user` and set the token the cookie will carry."""
     token = secrets.token_urlsafe(32)
     db.session.add(
-        LoginSession(token_hash=_token_hash(token), user=user, origin=origin, user_agent=user_agent[:255])
+        LoginSession(token_hash=token_hash(token), user=user, origin=origin, user_agent=user_agent[:255])
     )
     log.record("user.sign_in", log.Actor(user.id, origin), user)
     user.login_token = token
@@ -85,21 +86,27 @@ def start_login_session(user, origin, user_agent):
 
 
 def user_for_token(token, max_age):
-    """The user of a live login session, or None when it ended, expired or the
-    account was deactivated."""
-    login = db.session.scalar(
-        select(LoginSession).options(joinedload(LoginSession.user)).where(LoginSession.token_hash == _token_hash(token))
-    )
-    if login is None or login.ended_at is not None or not login.user.active:
-        return None
-    if utcnow() - login.started_at > max_age:
-        return None
-    login.user.login_token = token
-    return login.user
+    """The user of a live login session, with their roles, or None when it
+    ended, expired or the account was deactivated: one query."""
+    user = db.session.scalars(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .options(joinedload(User.role_rows)).where(*live_login(token_hash(token), utcnow() - max_age))
+    ).unique().one_or_none()
+    if user is not None:
+        user.login_token = token
+    return user
+
+
+def live_login(hashed_token, since):
+    """Where a login session is live: its token's hash is `hashed_token`, it
+    has not ended, it started at or after `since` and its account is active
+    (conditions on LoginSession and User, joined; values or bound parameters)."""
+    return (LoginSession.token_hash == hashed_token, LoginSession.ended_at.is_(None),
+            LoginSession.started_at >= since, User.active.is_(True))
 
 
 def end_login_session(token, origin):
-    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
     if login is None or login.ended_at is not None:
         return
     login.ended_at = utcnow()

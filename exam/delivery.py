@@ -180,16 +180,22 @@ def settle(attempt, now, by):
     """Close every section whose time ran out, start the part after a break
     that ran out at the break's end; finish the attempt after the last."""
     grace = attempt.session.grace_seconds
-    while attempt.status == AttemptStatus.IN_PROGRESS:
+    while time_ran_out(attempt, now, grace):
         section = attempt.current_section
-        if section is not None and timing.break_over(section, now):
+        if timing.break_over(section, now):
             _end_break(attempt, section, section.break_ends_at, by, "time")
-        elif section is not None and timing.overdue(section, now, grace):
-            _close_section(attempt, section, section.deadline_at, by, "time")
         else:
-            break
+            _close_section(attempt, section, section.deadline_at, by, "time")
     db.session.flush()
     return attempt
+
+
+def time_ran_out(attempt, now, grace_seconds):
+    """Whether the running clock of the attempt's current part, or of the break
+    before it, has run out: what `settle` acts on."""
+    section = attempt.current_section
+    return (attempt.status == AttemptStatus.IN_PROGRESS and section is not None
+            and (timing.break_over(section, now) or timing.overdue(section, now, grace_seconds)))
 
 
 PAUSED_SENTENCES = {
@@ -304,8 +310,12 @@ def note_contact(attempt, now):
     """The candidate's browser was heard from. Written at most every 30 s, so
     that most polls write nothing (one in eight at the runner's 4 s), while a
     live candidate is never 60 s silent, where the board warns."""
-    if attempt.last_contact_at is None or now - attempt.last_contact_at >= CONTACT_RESOLUTION:
+    if contact_due(attempt.last_contact_at, now):
         attempt.last_contact_at = now
+
+
+def contact_due(last_contact_at, now):
+    return last_contact_at is None or now - last_contact_at >= CONTACT_RESOLUTION
 
 
 def enrolled_sessions(candidate_id):

@@ -47,6 +47,36 @@ OPEN_STATUSES = (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED)
 FINISHED_STATUSES = (AttemptStatus.SUBMITTED, AttemptStatus.TERMINATED)
 
 
+class AttemptStanding:
+    """Where an attempt stands, read from its status and current section: one
+    home for the rules whether the attempt is a mapped row or the state poll's
+    read (`exam.polling`)."""
+
+    @property
+    def finished(self):
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def on_break(self):
+        """Between two parts, in the break before the current one (its clock may stand still)."""
+        section = self.current_section
+        return self.status in OPEN_STATUSES and section is not None and section.after_break
+
+
+class SectionClock:
+    """Whether a section's clock runs, from its start, close and break: shared
+    like `AttemptStanding`."""
+
+    @property
+    def open(self):
+        return self.started_at is not None and self.closed_at is None
+
+    @property
+    def after_break(self):
+        """Waiting for its break to end: the part before it is over, its own clock has not started."""
+        return self.started_at is None and self.break_ends_at is not None
+
+
 class ExamSession(db.Model):
     """One scheduled sitting of a published form."""
 
@@ -126,7 +156,7 @@ class Enrollment(db.Model):
     attempt: Mapped["Attempt | None"] = relationship(back_populates="enrollment", uselist=False)
 
 
-class Attempt(db.Model):
+class Attempt(AttemptStanding, db.Model):
     """One candidate's sitting of the session's form."""
 
     __tablename__ = "attempts"
@@ -171,21 +201,11 @@ class Attempt(db.Model):
         return self.enrollment.session
 
     @property
-    def finished(self):
-        return self.status in FINISHED_STATUSES
-
-    @property
     def current_section(self):
         return next((s for s in self.sections if s.position == self.current_position), None)
 
-    @property
-    def on_break(self):
-        """Between two parts, in the break before the current one (its clock may stand still)."""
-        section = self.current_section
-        return self.status in OPEN_STATUSES and section is not None and section.after_break
 
-
-class AttemptSection(db.Model):
+class AttemptSection(SectionClock, db.Model):
     """One section of an attempt, with its own server-side deadline."""
 
     __tablename__ = "attempt_sections"
@@ -207,15 +227,6 @@ class AttemptSection(db.Model):
     attempt: Mapped[Attempt] = relationship(back_populates="sections")
     form_section: Mapped[FormSection] = relationship()
     responses: Mapped[list["Response"]] = relationship(back_populates="attempt_section", order_by="Response.position")
-
-    @property
-    def open(self):
-        return self.started_at is not None and self.closed_at is None
-
-    @property
-    def after_break(self):
-        """Waiting for its break to end: the part before it is over, its own clock has not started."""
-        return self.started_at is None and self.break_ends_at is not None
 
 
 class Response(db.Model):

@@ -7,11 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from accounts.access import current_actor, roles_required
+from accounts.access import current_actor, login_lifetime, roles_required, session_login_token
 from accounts.roles import PROCTORS, Role
 from clock import utcnow
 from errors import ErrorCode, json_error, wants_json
-from exam import bodies, delivery, openapi, prepared_forms, presentation, safe_browser, saving
+from exam import bodies, delivery, openapi, polling, prepared_forms, presentation, safe_browser, saving
 from exam.forms import AgreementForm, ContinueForm, FinishSectionForm, JoinForm
 from exam.models import Attempt, AttemptStatus, Enrollment, ExamSession
 from extensions import db
@@ -204,15 +204,24 @@ def end_break(attempt_id, position):
 
 @bp.route("/exam/attempts/<int:attempt_id>/state")
 @_body_capped
-@roles_required(Role.CANDIDATE)
 def state(attempt_id):
-    """The attempt's candidate (JSON): status, section and the server's clock."""
-    attempt = _own_attempt(attempt_id)
+    """The attempt's candidate (JSON): status, section and the server's clock.
+    Most polls are answered from one read (`polling`); the rest settle first."""
     now = utcnow()
+    tab = request.args.get("tab", "")
+    body = polling.quiet_state(attempt_id, session_login_token(), login_lifetime(), now, tab)
+    if body is None:
+        return _settled_state(attempt_id, now, tab)
+    return jsonify(body)
+
+
+@roles_required(Role.CANDIDATE)
+def _settled_state(attempt_id, now, tab):
+    attempt = _own_attempt(attempt_id)
     delivery.settle(attempt, now, current_actor())
     delivery.note_contact(attempt, now)
     # Read before the commit, which expires the attempt and would load it again.
-    body = presentation.state(attempt, now, request.args.get("tab", ""))
+    body = presentation.state(attempt, now, tab)
     db.session.commit()
     return jsonify(body)
 
