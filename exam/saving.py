@@ -33,8 +33,8 @@ from sqlalchemy.orm import joinedload
 from audit import log
 from exam import timing
 from exam.codes import SaveCode, ack_status
-from exam.delivery import candidate_refusal, hold_for_readmission, settle
-from exam.models import AttemptStatus, Response, SaveRecord
+from exam.delivery import candidate_refusal, hold_for_readmission, note_contact, settle
+from exam.models import AttemptSection, AttemptStatus, Response, SaveRecord
 from extensions import db
 from item_bank.kinds import kind_of
 from item_bank.models import FormItem, ItemVersion, Navigation
@@ -141,8 +141,9 @@ def _apply(attempt, entry, tab, now):
             return Ack(seq, SaveCode.DUPLICATE)
         return Ack(seq, SaveCode.DUPLICATE_NOT_SAVED, "this change was received before and not saved then")
     version = joinedload(Response.form_item).joinedload(FormItem.item_version)
-    response = db.session.get(Response, entry["response"], options=[  # a save reads no tags: one query, not two
-        version.joinedload(ItemVersion.item), version.lazyload(ItemVersion.tag_rows)])
+    response = db.session.get(Response, entry["response"], options=[  # a save reads no tags: one query, not three
+        version.joinedload(ItemVersion.item), version.lazyload(ItemVersion.tag_rows),
+        joinedload(Response.attempt_section).joinedload(AttemptSection.form_section)])
     if response is None or response.attempt_id != attempt.id:
         return Ack(seq, SaveCode.NO_SUCH_ITEM, "no such item in this attempt")
     refusal = _check_value(response, field, value)
@@ -188,7 +189,7 @@ def save(attempt, entries, tab, now, by):
     answered save by save and not journaled: nothing of it was held, and the
     tab may send it again."""
     settle(attempt, now, by)
-    attempt.last_contact_at = now
+    note_contact(attempt, now)
     refusal = candidate_refusal(attempt, tab)
     if refusal is not None:
         return [Ack(entry["seq"], *refusal) for entry in entries]

@@ -134,3 +134,32 @@ def test_the_form_is_read_for_its_first_candidates_page_only(sit, session_of):
     assert not second["first page"][1].reading("item_versions")
     # The attempt with its enrollment, session and part; the form's publication; the candidate's responses.
     assert len(second["first page"][1]) == SIGN_IN + 3
+
+
+def save(sitting, sent_by, seq, value):
+    response = int(re.search(r'data-response="(\d+)"', sitting["first page"][0].get_data(as_text=True)).group(1))
+    answer, sent = sent_by(lambda: sitting["browser"].post(
+        f"/exam/attempts/{sitting['attempt']}/saves",
+        json={"tab": "t", "saves": [{"seq": seq, "response": response, "field": "flag", "value": value}]}))
+    assert answer.get_json()["acks"][0]["status"] == "saved"
+    return sent
+
+
+def test_a_save_reads_its_response_with_its_part_and_writes_the_last_contact_at_most_every_30_s(
+        sit, sent_by, session_of, db, time_machine):
+    sitting = sit(session_of(3))
+    base = sitting["claim"][0].get_json()["seq_base"]
+
+    time_machine.move_to(T0 + timedelta(seconds=12), tick=False)
+    sent = save(sitting, sent_by, base + 1, True)
+    # Signing in; the attempt's lock, then the attempt with its session and parts; the journal's
+    # entry for that number; the response with its item, version and part; the journal's row; the answer.
+    assert len(sent) == SIGN_IN + 6
+    assert [write.split()[0:3] for write in sent.writes] == [["INSERT", "INTO", "save_records"],
+                                                             ["UPDATE", "responses", "SET"]]
+
+    time_machine.move_to(T0 + timedelta(seconds=31), tick=False)
+    sent = save(sitting, sent_by, base + 2, False)
+    assert any(write.startswith("UPDATE attempts SET last_contact_at") for write in sent.writes)
+    db.session.expire_all()
+    assert db.session.get(Attempt, sitting["attempt"]).last_contact_at == T0 + timedelta(seconds=31)
