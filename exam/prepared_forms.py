@@ -12,7 +12,7 @@ and publication time, the most recently used `KEPT` of them.
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
@@ -52,6 +52,7 @@ class PreparedSection:
 class PreparedForm:
     sections: tuple[PreparedSection, ...]
     items: dict  # {form item id: PreparedItem}
+    drawn: dict = field(default_factory=dict)  # `drawn_items`' HTML, filled as pages are drawn
 
     def section(self, form_section_id):
         return next(section for section in self.sections if section.id == form_section_id)

@@ -3,7 +3,7 @@ page, JSON or script can carry a key, rationale, rubric or statistic."""
 
 from sqlalchemy import exists, select
 
-from exam import timing
+from exam import drawn_items, timing
 from exam.codes import StateCode
 from exam.models import OPEN_STATUSES, Attempt, AttemptStatus, Enrollment, Response
 from exam.prepared_forms import prepared
@@ -11,14 +11,21 @@ from extensions import db
 from item_bank.models import FormItem, Navigation, version_images
 
 
-def _item(number, response, prepared_item, shown):
-    """A question of the open part: its place and standing, and (when `shown`) what it asks."""
+def _item(number, response, form, part, shown):
+    """A question of the open part: its place and standing, and (when `shown`)
+    what it asks, drawn already when it is not answered or chosen yet."""
+    prepared_item = form.items[response.form_item_id]
+    name = drawn_items.control_name(response.id)
+    blank = shown and response.answer is None and not response.chosen
     return {
         "response_id": response.id,
+        "name": name,
         "number": number,
         "kind": prepared_item.kind,
         "shown": shown,
-        "view": prepared_item.view_for(response.option_order) if shown else None,
+        "view": prepared_item.view_for(response.option_order) if shown and not blank else None,
+        "drawn": drawn_items.blank(form, prepared_item, response.option_order, part.answer_count, name)
+        if blank else None,
         "answer": response.answer,
         "answered": response.answered,
         "flagged": response.flagged,
@@ -37,7 +44,7 @@ def section_page(attempt, now):
     part = form.section(section.form_section_id)
     linear = part.navigation == Navigation.LINEAR
     at = attempt.question_position or section.responses[0].position
-    items = [_item(number, response, form.items[response.form_item_id], not linear or response.position == at)
+    items = [_item(number, response, form, part, not linear or response.position == at)
              for number, response in enumerate(section.responses, start=1)]
     return {
         "section": section,
