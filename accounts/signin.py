@@ -2,8 +2,9 @@
 
 import hashlib
 import secrets
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from accounts import sign_in_limits
@@ -88,21 +89,30 @@ def start_login_session(user, origin, user_agent):
 def user_for_token(token, max_age):
     """The user of a live login session, with their roles, or None when it
     ended, expired or the account was deactivated: one query."""
-    user = db.session.scalars(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .options(joinedload(User.role_rows)).where(*live_login(token_hash(token), utcnow() - max_age))
-    ).unique().one_or_none()
+    user = db.session.scalars(_user_read(), live_login_values(token, utcnow(), max_age)).unique().one_or_none()
     if user is not None:
         user.login_token = token
     return user
 
 
-def live_login(hashed_token, since):
-    """Where a login session is live: its token's hash is `hashed_token`, it
-    has not ended, it started at or after `since` and its account is active
-    (conditions on LoginSession and User, joined; values or bound parameters)."""
-    return (LoginSession.token_hash == hashed_token, LoginSession.ended_at.is_(None),
-            LoginSession.started_at >= since, User.active.is_(True))
+@cache
+def _user_read():
+    """Built once: every signed-in request runs it, and building costs more than running."""
+    return (select(User).join(LoginSession, LoginSession.user_id == User.id)
+            .options(joinedload(User.role_rows)).where(*live_login()))
+
+
+def live_login():
+    """Where a login session is live, for a statement built once: its token's
+    hash is the one given, it has not ended, it started within the lifetime
+    given and its account is active (conditions on LoginSession and User,
+    joined; `live_login_values` binds them)."""
+    return (LoginSession.token_hash == bindparam("login_token_hash"), LoginSession.ended_at.is_(None),
+            LoginSession.started_at >= bindparam("login_since"), User.active.is_(True))
+
+
+def live_login_values(token, now, max_age):
+    return {"login_token_hash": token_hash(token), "login_since": now - max_age}
 
 
 def end_login_session(token, origin):

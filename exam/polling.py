@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, select, update
 
 from accounts.models import LoginSession, User
 from accounts.roles import Role
-from accounts.signin import live_login, token_hash
+from accounts.signin import live_login, live_login_values
 from exam import delivery, presentation
 from exam.models import Attempt, AttemptSection, AttemptStanding, Enrollment, ExamSession, SectionClock
 from extensions import db
@@ -48,8 +48,8 @@ def quiet_state(attempt_id, token, lifetime, now, tab):
     in with `token`, or None when the poll needs the full path."""
     if not token:
         return None
-    row = db.session.execute(_read(), {"attempt_id": attempt_id, "hashed_token": token_hash(token),
-                                       "since": now - lifetime}).one_or_none()
+    row = db.session.execute(_read(), {"attempt_id": attempt_id,
+                                       **live_login_values(token, now, lifetime)}).one_or_none()
     if row is None:
         return None
     section = None if row.section_id is None else PolledSection(row.started_at, row.closed_at, row.deadline_at,
@@ -80,5 +80,5 @@ def _read():
                                         AttemptSection.position == Attempt.current_position))
         .where(Attempt.id == bindparam("attempt_id"), ExamSession.require_seb.is_(False),
                User.role_rows.any(role=Role.CANDIDATE.value),
-               *live_login(bindparam("hashed_token"), bindparam("since")))
+               *live_login())
     )

@@ -1,10 +1,10 @@
 """The candidate's sitting: join, agree, sit each section, review, finish; the save and state endpoints."""
 
-from functools import wraps
+from functools import cache, wraps
 
 from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from accounts.access import current_actor, login_lifetime, roles_required, session_login_token
@@ -43,16 +43,25 @@ def _own_attempt(attempt_id, lock=False):
     rest read after: on PostgreSQL a query that waits for a row lock sees the
     other tables as they were before it waited (a proctor's extension, say)."""
     if lock:
-        db.session.execute(select(Attempt.id).where(Attempt.id == attempt_id).with_for_update())
-    attempt = db.session.scalars(
-        select(Attempt).where(Attempt.id == attempt_id)
-        .options(joinedload(Attempt.enrollment, innerjoin=True).joinedload(Enrollment.session, innerjoin=True),
-                 joinedload(Attempt.sections))
-    ).unique().one_or_none()
+        db.session.execute(_attempt_lock(), {"attempt_id": attempt_id})
+    attempt = db.session.scalars(_attempt_read(), {"attempt_id": attempt_id}).unique().one_or_none()
     if attempt is None or attempt.enrollment.candidate_id != current_user.id:
         abort(404)
     _admit_browser(attempt.session)
     return attempt
+
+
+# Built once: the runner's every request runs them, and building costs more than running.
+@cache
+def _attempt_lock():
+    return select(Attempt.id).where(Attempt.id == bindparam("attempt_id")).with_for_update()
+
+
+@cache
+def _attempt_read():
+    return (select(Attempt).where(Attempt.id == bindparam("attempt_id"))
+            .options(joinedload(Attempt.enrollment, innerjoin=True).joinedload(Enrollment.session, innerjoin=True),
+                     joinedload(Attempt.sections)))
 
 
 def _seb_urls(session):
@@ -94,9 +103,12 @@ def join_session(session_id):
         except delivery.DeliveryError as error:
             form.access_code.errors.append(str(error))
         else:
-            sitting = url_for("exam.sit", attempt_id=attempt.id)  # before the commit, which expires the attempt
+            # Straight to the agreement a new attempt starts with, not through the sitting's redirect to it.
+            # Addressed before the commit, which expires the attempt.
+            following = url_for("exam.agree" if attempt.status == AttemptStatus.CHECKED_IN else "exam.sit",
+                                attempt_id=attempt.id)
             db.session.commit()
-            return redirect(sitting)
+            return redirect(following)
     return render_template("exam/join.html", session=session, form=form)
 
 

@@ -66,7 +66,7 @@ def sit(app, create_user, sent_by, db, time_machine):
         sign_in(browser, candidate.email)
         steps = {"join": sent_by(lambda: browser.post(f"/exam/sessions/{session_id}/join",
                                                       data={"access_code": "sit123"}))}
-        attempt = int(steps["join"][0].headers["Location"].rsplit("/", 1)[1])
+        attempt = int(re.search(r"/exam/attempts/(\d+)/agreement", steps["join"][0].headers["Location"]).group(1))
         steps["agreement"] = sent_by(lambda: browser.post(f"/exam/attempts/{attempt}/agreement", data={"agree": "y"}))
         steps["first page"] = sent_by(lambda: browser.get(f"/exam/attempts/{attempt}"))
         steps["claim"] = sent_by(lambda: browser.post(f"/exam/attempts/{attempt}/claim", json={"tab": "t"}))

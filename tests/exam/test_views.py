@@ -38,7 +38,9 @@ def test_a_candidate_joins_agrees_and_sits(client, create_user, exam_session, db
     assert "That access code is not this session&#39;s." in wrong.get_data(as_text=True)
     joined = client.post(f"/exam/sessions/{exam_session.id}/join", data={"access_code": "sit123"})
     attempt = db.session.scalar(db.select(Attempt))
-    assert joined.headers["Location"] == f"/exam/attempts/{attempt.id}"
+    assert joined.headers["Location"] == f"/exam/attempts/{attempt.id}/agreement"
+    rejoined = client.post(f"/exam/sessions/{exam_session.id}/join", data={"access_code": "sit123"})
+    assert rejoined.headers["Location"] == f"/exam/attempts/{attempt.id}/agreement"
 
     assert client.get(f"/exam/attempts/{attempt.id}").headers["Location"] == f"/exam/attempts/{attempt.id}/agreement"
     refused = client.post(f"/exam/attempts/{attempt.id}/agreement", data={})
