@@ -53,8 +53,9 @@ class Sitting:
         assert response.status_code == 302
         home = self.client.get("/home/candidate").get_data(as_text=True)
         join = re.search(r'href="(/exam/sessions/\d+/join)"', home).group(1)
-        self.path = self.client.post(join, data={"access_code": DEMO_CODE}).headers["Location"]
-        self.client.post(self.path + "/agreement", data={"agree": "y"})
+        agreement = self.client.post(join, data={"access_code": DEMO_CODE}).headers["Location"]
+        self.path = agreement.removesuffix("/agreement")
+        self.client.post(agreement, data={"agree": "y"})
         page = self.client.get(self.path).get_data(as_text=True)
         self.responses = [int(response) for response in re.findall(r'data-response="(\d+)"', page)]
         self.tab = "backup"
