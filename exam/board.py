@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from accounts.models import User
 from exam import delivery, identity, timing
 from exam.models import Attempt, AttemptSection, AttemptStatus, Enrollment, Response
+from exam.prepared_forms import prepared
 from exam.proctoring import Standing, standing_of
 from extensions import db
 
@@ -85,15 +86,15 @@ def _count_in(section, *conditions):
 
 def _part_columns(sections):
     for index, section in enumerate(sections):
-        yield _count_in(section).label(f"items_{index}")
         yield _count_in(section, Response.answered).label(f"answered_{index}")
 
 
 def _parts(row, sections):
-    """The row's progress per part, from its answered counts and the form's parts."""
+    """The row's progress per part, from its answered counts and the form's parts: a
+    started attempt has a response for each of the part's items, one not started none."""
     parts = []
     for index, section in enumerate(sections):
-        items = getattr(row, f"items_{index}") or 0
+        items = section.item_count if row.parts else 0
         # In an "answer k of n" part the candidate must answer k; answering more does not count twice.
         required = items if section.answer_count is None else min(section.answer_count, items)
         parts.append(Part(section.title, min(getattr(row, f"answered_{index}") or 0, required), required))
@@ -161,7 +162,7 @@ def _row(session, row, sections, now):
 
 def rows(session, now, by, enrollment_ids=None):
     """The board's rows (of the given enrollments, or all), overdue attempts settled first."""
-    sections = session.form.sections
+    sections = prepared(session.form).sections
     found = _rows(session, sections, enrollment_ids)
     overdue = [row.attempt_id for row in found if _overdue(row, session, now)]
     if overdue:
