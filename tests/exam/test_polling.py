@@ -10,9 +10,8 @@ from sqlalchemy import delete
 
 from accounts.models import LoginSession, UserRole
 from accounts.signin import end_all_login_sessions
-from exam import delivery, sessions
-from tests.conftest import sign_in
-from tests.exam_fixtures import BY, T0
+from tests.exam.test_views import sitting_in
+from tests.exam_fixtures import T0
 
 pytestmark = pytest.mark.built_once
 
@@ -20,16 +19,8 @@ pytestmark = pytest.mark.built_once
 @pytest.fixture
 def sitting(client, create_user, exam_session, db, time_machine):
     """A candidate signed in on `client`, sitting Part One (10 minutes), claimed by tab "t"."""
-    time_machine.move_to(T0, tick=False)
-    candidate = create_user("candidate")
-    sessions.enroll(exam_session, candidate, BY)
-    db.session.commit()
-    sign_in(client, candidate.email)
-    attempt = delivery.join(exam_session, candidate.id, "SIT123", T0, BY)
-    delivery.agree(attempt, T0, BY)
-    db.session.commit()
-    assert client.post(f"/exam/attempts/{attempt.id}/claim", json={"tab": "t"}).status_code == 200
-    return candidate, attempt
+    attempt, _ = sitting_in(client, create_user, exam_session, db, time_machine)
+    return attempt.enrollment.candidate, attempt
 
 
 def poll(client, attempt):
