@@ -11,19 +11,19 @@ from extensions import db
 from item_bank.models import FormItem, Navigation, version_images
 
 
-def _item(number, response, form, part, shown):
-    """A question of the open part: its place and standing, and (when `shown`)
-    what it asks, drawn already when it is not answered or chosen yet."""
+def _item(number, response, form, part, shown, asked):
+    """A question of the open part: its place and standing, and (when `shown`
+    and `asked`) what it asks, drawn already when it is not answered or chosen yet."""
     prepared_item = form.items[response.form_item_id]
     name = drawn_items.control_name(response.id)
-    blank = shown and response.answer is None and not response.chosen
+    blank = shown and asked and response.answer is None and not response.chosen
     return {
         "response_id": response.id,
         "name": name,
         "number": number,
         "kind": prepared_item.kind,
         "shown": shown,
-        "view": prepared_item.view_for(response.option_order) if shown and not blank else None,
+        "view": prepared_item.view_for(response.option_order) if shown and asked and not blank else None,
         "drawn": drawn_items.blank(form, prepared_item, response.option_order, part.answer_count, name)
         if blank else None,
         "answer": response.answer,
@@ -34,17 +34,18 @@ def _item(number, response, form, part, shown):
     }
 
 
-def section_page(attempt, now):
+def section_page(attempt, now, asked=True):
     """The open part as the candidate sees it, from the question they are on.
     A linear part carries only that question: the page holds nothing of a
     question passed or not yet reached. What the form gives every candidate
-    is prepared once (`prepared_forms`); the candidate's own comes from the database."""
+    is prepared once (`prepared_forms`); the candidate's own comes from the
+    database. Without `asked` (the review page) no question's text is laid out or drawn."""
     section = attempt.current_section
     form = prepared(attempt.session.form)
     part = form.section(section.form_section_id)
     linear = part.navigation == Navigation.LINEAR
     at = attempt.question_position or section.responses[0].position
-    items = [_item(number, response, form, part, not linear or response.position == at)
+    items = [_item(number, response, form, part, not linear or response.position == at, asked)
              for number, response in enumerate(section.responses, start=1)]
     return {
         "section": section,

@@ -180,7 +180,7 @@ def review(attempt_id):
     if attempt.status not in (AttemptStatus.IN_PROGRESS, AttemptStatus.PAUSED) or attempt.on_break:
         db.session.commit()
         return redirect(url_for("exam.sit", attempt_id=attempt.id))
-    page = render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, now),
+    page = render_template("exam/review.html", attempt=attempt, page=presentation.section_page(attempt, now, asked=False),
                            form=FinishSectionForm())
     db.session.commit()
     return page
