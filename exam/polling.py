@@ -45,7 +45,8 @@ class PolledAttempt(AttemptStanding):
 
 def quiet_state(attempt_id, token, lifetime, now, tab):
     """The state poll's answer (`presentation.state`) for the candidate signed
-    in with `token`, or None when the poll needs the full path."""
+    in with `token`, or None when the poll needs the full path. Writes the
+    last contact when due; the caller commits."""
     if not token:
         return None
     row = db.session.execute(_read(), {"attempt_id": attempt_id,
@@ -60,7 +61,6 @@ def quiet_state(attempt_id, token, lifetime, now, tab):
     if delivery.contact_due(row.last_contact_at, now):
         db.session.execute(update(Attempt).where(Attempt.id == attempt_id).values(last_contact_at=now),
                            execution_options={"synchronize_session": False})
-        db.session.commit()
     return presentation.state(attempt, now, tab)
 
 

@@ -224,6 +224,7 @@ def state(attempt_id):
     body = polling.quiet_state(attempt_id, session_login_token(), login_lifetime(), now, tab)
     if body is None:
         return _settled_state(attempt_id, now, tab)
+    db.session.commit()
     return jsonify(body)
 
 
